@@ -1,0 +1,216 @@
+//! Encounters (診察): one consultation of any kind, with who took part, where the doctor was,
+//! when it started and ended, its outcome, its SOAP notes and its prescriptions.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Instant;
+
+/// The kinds of visit the guideline distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    /// 診療前相談: a pre-consult before a first online visit (指針 V.1(2)).
+    PreConsult,
+    /// オンライン診療 (初診).
+    OnlineInitial,
+    /// オンライン診療 (再診).
+    OnlineFollowup,
+    /// 対面診療.
+    InPerson,
+    /// D to P with N: a nurse is with the patient (指針 V.2(3)).
+    DToPWithN,
+    /// D to P with D: another doctor is with the patient (指針 V.2(4)).
+    DToPWithD,
+}
+
+impl VisitKind {
+    pub const ALL: [VisitKind; 6] = [
+        VisitKind::PreConsult,
+        VisitKind::OnlineInitial,
+        VisitKind::OnlineFollowup,
+        VisitKind::InPerson,
+        VisitKind::DToPWithN,
+        VisitKind::DToPWithD,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitKind::PreConsult => "pre_consult",
+            VisitKind::OnlineInitial => "online_initial",
+            VisitKind::OnlineFollowup => "online_followup",
+            VisitKind::InPerson => "in_person",
+            VisitKind::DToPWithN => "d_to_p_with_n",
+            VisitKind::DToPWithD => "d_to_p_with_d",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VisitKind> {
+        VisitKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Online in any form: the guideline's rules on method and place apply.
+    pub fn is_online(self) -> bool {
+        !matches!(self, VisitKind::InPerson)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Encounter {
+    pub id: String,
+    pub kind: VisitKind,
+    /// Staff id of the doctor.
+    #[serde(default)]
+    pub doctor: Option<String>,
+    /// Staff id of the nurse with the patient (D to P with N).
+    #[serde(default)]
+    pub nurse: Option<String>,
+    /// Everyone else present, each with their consent (指針 V.1(6)).
+    #[serde(default)]
+    pub attendees: BTreeMap<String, Attendee>,
+    #[serde(default)]
+    pub doctor_location: Option<DoctorLocation>,
+    /// Where the patient was (home, care facility, workplace ...).
+    #[serde(default)]
+    pub patient_location: String,
+    #[serde(default)]
+    pub chief_complaint: String,
+    /// The queue entry this encounter came from.
+    #[serde(default)]
+    pub queue_entry: Option<String>,
+    /// Video room name, unguessable.
+    #[serde(default)]
+    pub video_room: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub started_at: Option<Instant>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub ended_at: Option<Instant>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    #[serde(default)]
+    pub notes: BTreeMap<String, ChartNote>,
+    #[serde(default)]
+    pub prescriptions: BTreeMap<String, Prescription>,
+    /// Blocks a doctor chose to override, each with a written reason.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, Override>,
+    #[serde(default)]
+    pub signed_by: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub signed_at: Option<Instant>,
+}
+
+impl Encounter {
+    pub fn new(id: impl Into<String>, kind: VisitKind) -> Encounter {
+        Encounter {
+            id: id.into(),
+            kind,
+            doctor: None,
+            nurse: None,
+            attendees: BTreeMap::new(),
+            doctor_location: None,
+            patient_location: String::new(),
+            chief_complaint: String::new(),
+            queue_entry: None,
+            video_room: None,
+            started_at: None,
+            ended_at: None,
+            outcome: None,
+            notes: BTreeMap::new(),
+            prescriptions: BTreeMap::new(),
+            overrides: BTreeMap::new(),
+            signed_by: None,
+            signed_at: None,
+        }
+    }
+}
+
+/// A person present at the consultation other than doctor and patient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub name: String,
+    /// 続柄 or role (family, carer, interpreter, trainee ...).
+    pub role: String,
+    /// The patient agreed to this person being present (指針 V.1(6)).
+    pub patient_consented: bool,
+}
+
+/// Where the doctor consulted from (指針 V.2(1)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DoctorLocation {
+    /// Inside the clinic's own premises.
+    pub in_clinic: bool,
+    /// The address or description when outside the clinic (needed on the record for billing).
+    #[serde(default)]
+    pub description: String,
+    /// The place is private enough that no third party can see or hear.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// How the encounter ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    Completed,
+    /// 対面診療への切り替え (指針 V.1(2)).
+    SwitchedToInPerson {
+        reason: String,
+        #[serde(default)]
+        referral: Option<Referral>,
+    },
+    /// Ended without a consultation (connection failure, patient absent ...).
+    Abandoned { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Referral {
+    /// Partner hospital id or free-text name.
+    pub to: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A SOAP chart note (診療録).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartNote {
+    pub id: String,
+    /// Staff id.
+    pub author: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub written_at: Instant,
+    #[serde(default)]
+    pub subjective: String,
+    #[serde(default)]
+    pub objective: String,
+    #[serde(default)]
+    pub assessment: String,
+    #[serde(default)]
+    pub plan: String,
+}
+
+/// One line of a prescription (処方).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prescription {
+    pub id: String,
+    /// 薬価基準収載医薬品コード.
+    pub drug_code: String,
+    pub drug_name: String,
+    /// 用法・用量 as written (e.g. 「1回1錠 1日1回 就寝前」).
+    pub dose: String,
+    pub days: u32,
+    /// Staff id.
+    pub prescribed_by: String,
+}
+
+/// A block the doctor proceeded past, with the reason they wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    pub rule: String,
+    pub reason: String,
+    /// Staff id of the doctor.
+    pub by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: Instant,
+}

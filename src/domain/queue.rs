@@ -1,0 +1,100 @@
+//! The clinic-day queue (受付・待合): reservations and walk-ins for one day, each with its
+//! status and the history of how it got there.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Date, Instant, VisitKind};
+
+/// One clinic-day's queue document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueDay {
+    pub clinic: String,
+    pub date: Date,
+    #[serde(default)]
+    pub entries: BTreeMap<String, QueueEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub id: String,
+    pub patient_id: String,
+    /// Reserved time, `HH:MM` (JST).
+    pub time: String,
+    pub visit: VisitKind,
+    pub status: QueueStatus,
+    /// Staff id of the assigned doctor.
+    #[serde(default)]
+    pub doctor: Option<String>,
+    /// A pre-consult (診療前相談) was held before this first online visit.
+    #[serde(default)]
+    pub pre_consult_done: bool,
+    /// The identity check made at check-in, by id in the patient document.
+    #[serde(default)]
+    pub identity_check: Option<String>,
+    /// Where the reservation came from: `web`, `phone`, `walk_in`, `demo`.
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub memo: String,
+    /// Every status change, keyed so that changes made on two devices both survive a merge.
+    #[serde(default)]
+    pub history: BTreeMap<String, StatusChange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueStatus {
+    /// 予約.
+    Reserved,
+    /// 受付済.
+    CheckedIn,
+    /// 待機中 (logged in and waiting for the doctor).
+    Waiting,
+    /// 診察中.
+    InSession,
+    /// 完了.
+    Done,
+    /// 対面診療へ切替.
+    SwitchedToInPerson,
+    /// 取消.
+    Cancelled,
+}
+
+impl QueueStatus {
+    pub const ALL: [QueueStatus; 7] = [
+        QueueStatus::Reserved,
+        QueueStatus::CheckedIn,
+        QueueStatus::Waiting,
+        QueueStatus::InSession,
+        QueueStatus::Done,
+        QueueStatus::SwitchedToInPerson,
+        QueueStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueStatus::Reserved => "reserved",
+            QueueStatus::CheckedIn => "checked_in",
+            QueueStatus::Waiting => "waiting",
+            QueueStatus::InSession => "in_session",
+            QueueStatus::Done => "done",
+            QueueStatus::SwitchedToInPerson => "switched_to_in_person",
+            QueueStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<QueueStatus> {
+        QueueStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub to: QueueStatus,
+    /// Staff id.
+    pub by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: Instant,
+}

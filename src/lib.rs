@@ -1,0 +1,5 @@
+//! Enkaku (遠隔): an online-consultation workstation that keeps a clinic inside the MHLW
+//! 「オンライン診療の適切な実施に関する指針」, offline first.
+
+pub mod domain;
+pub mod store;

@@ -1,0 +1,504 @@
+//! Documents: their ids, their deterministic genesis, loading with cross-process refresh, and
+//! the edit transaction that makes a change durable together with its index rows and audit entry.
+
+use std::fmt;
+
+use automerge::transaction::{CommitOptions, Transactable, Transaction};
+use automerge::{ActorId, Automerge, ObjType};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
+
+use super::{CACHE_CAPACITY, Cached, Store, StoreError, audit, bridge, check_id, index};
+use crate::domain::{Date, format_date};
+
+/// Compact a document's history into a fresh snapshot after this many stored changes.
+const COMPACT_AFTER: i64 = 256;
+
+/// What a document holds; decides its genesis, its index rows and who may see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Clinic,
+    Patient,
+    Queue,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Clinic => "clinic",
+            DocKind::Patient => "patient",
+            DocKind::Queue => "queue",
+        }
+    }
+
+    /// The maps every document of this kind starts with. They are created by the genesis change
+    /// so that two devices adding to them concurrently add to the same map.
+    fn collections(self) -> &'static [&'static str] {
+        match self {
+            DocKind::Clinic => &["staff", "care_teams", "partner_hospitals"],
+            DocKind::Patient => &[
+                "allergies",
+                "medications",
+                "identity_checks",
+                "consents",
+                "care_plans",
+                "encounters",
+            ],
+            DocKind::Queue => &["entries"],
+        }
+    }
+}
+
+/// A document id: `clinic`, `patient/<id>` or `queue/<clinic>/<YYYY-MM-DD>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(String);
+
+impl DocId {
+    pub fn clinic() -> DocId {
+        DocId("clinic".into())
+    }
+
+    pub fn patient(id: &str) -> Result<DocId, StoreError> {
+        check_id(id)?;
+        Ok(DocId(format!("patient/{id}")))
+    }
+
+    pub fn queue(clinic: &str, day: Date) -> Result<DocId, StoreError> {
+        check_id(clinic)?;
+        Ok(DocId(format!("queue/{clinic}/{}", format_date(day))))
+    }
+
+    /// Parses and validates a document id from outside (a sync peer, a file).
+    pub fn parse(text: &str) -> Result<DocId, StoreError> {
+        let bad = || StoreError::InvalidId(text.to_string());
+        let parts: Vec<&str> = text.split('/').collect();
+        match parts.as_slice() {
+            ["clinic"] => Ok(DocId::clinic()),
+            ["patient", id] => DocId::patient(id),
+            ["queue", clinic, day] => {
+                let date = crate::domain::parse_date(day).map_err(|_| bad())?;
+                DocId::queue(clinic, date)
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    pub fn kind(&self) -> DocKind {
+        if self.0 == "clinic" {
+            DocKind::Clinic
+        } else if self.0.starts_with("patient/") {
+            DocKind::Patient
+        } else {
+            DocKind::Queue
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The patient id of a patient document.
+    pub fn patient_id(&self) -> Option<&str> {
+        self.0.strip_prefix("patient/")
+    }
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The actor of every genesis change: fixed, so that the same document created on two devices
+/// starts from byte-identical changes and merges instead of conflicting.
+fn genesis_actor() -> ActorId {
+    ActorId::from(&[0u8; 16][..])
+}
+
+fn genesis(kind: DocKind, actor: &ActorId) -> Result<Automerge, StoreError> {
+    let mut doc = Automerge::new().with_actor(genesis_actor());
+    let mut tx = doc.transaction();
+    tx.put(automerge::ROOT, "kind", kind.as_str())?;
+    for key in kind.collections() {
+        tx.put_object(automerge::ROOT, *key, ObjType::Map)?;
+    }
+    tx.commit_with(CommitOptions::default().with_time(0));
+    doc.set_actor(actor.clone());
+    Ok(doc)
+}
+
+/// The editing surface handed to an edit: write or delete serde values at a path of map keys.
+pub struct Editor<'a, 'b> {
+    tx: &'a mut Transaction<'b>,
+}
+
+impl Editor<'_, '_> {
+    /// Writes `value` at `path`, touching only what differs from what is there.
+    pub fn put<T: Serialize + ?Sized>(&mut self, path: &[&str], value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_value(value)
+            .map_err(|e| StoreError::InvalidPath(format!("{}: {e}", path.join("/"))))?;
+        bridge::write_json(self.tx, path, &json)
+    }
+
+    pub fn delete(&mut self, path: &[&str]) -> Result<(), StoreError> {
+        bridge::delete_at(self.tx, path)
+    }
+
+    /// Reads what is at `path` now (inside the edit), as a domain value.
+    pub fn get<T: DeserializeOwned>(&self, path: &[&str]) -> Result<Option<T>, StoreError> {
+        let json = bridge::read_json(&*self.tx, path)?;
+        if json.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(json).map(Some).map_err(|e| StoreError::BadDocument {
+            doc: path.join("/"),
+            reason: e.to_string(),
+        })
+    }
+}
+
+fn now_text() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Whether a document exists in this store.
+    pub fn exists(&self, id: &DocId) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(self.sql_err())
+    }
+
+    /// Every document id, in order.
+    pub fn doc_ids(&self) -> Result<Vec<DocId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc_id FROM docs ORDER BY doc_id")
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(self.sql_err())?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(DocId::parse(&row.map_err(self.sql_err())?)?);
+        }
+        Ok(out)
+    }
+
+    /// Creates a document: its genesis, then `fill` as the creator's first change.
+    pub fn create(
+        &mut self,
+        id: &DocId,
+        staff: &str,
+        action: &str,
+        fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite(&path))?;
+        let exists = tx
+            .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+            .optional()
+            .map_err(StoreError::sqlite(&path))?
+            .is_some();
+        if exists {
+            return Err(StoreError::DocumentExists(id.to_string()));
+        }
+        let mut doc = genesis(id.kind(), &self.actor)?;
+        let mut am = doc.transaction();
+        fill(&mut Editor { tx: &mut am })?;
+        let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
+        let change_hash = hash.map(|h| h.to_string()).unwrap_or_default();
+        tx.execute(
+            "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
+            params![id.as_str(), id.kind().as_str(), doc.save(), now_text()],
+        )
+        .map_err(StoreError::sqlite(&path))?;
+        index::reindex(&tx, &path, id, &doc)?;
+        audit::append(&tx, &path, &self.actor.to_hex_string(), staff, id.as_str(), action, &change_hash)?;
+        tx.commit().map_err(StoreError::sqlite(&path))?;
+        remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
+        Ok(())
+    }
+
+    /// Applies one edit to a document. When this returns `Ok`, the change, the index rows it
+    /// affects and the audit entry are on disk; on error nothing is.
+    pub fn edit<T>(
+        &mut self,
+        id: &DocId,
+        staff: &str,
+        action: &str,
+        change: impl FnOnce(&mut Editor) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let device = self.actor.to_hex_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite(&path))?;
+        // Inside the write lock, catch up with whatever another process committed, so that our
+        // change builds on it.
+        let mut cached = match self.cache.remove(id.as_str()) {
+            Some(c) => c,
+            None => load(&tx, &path, id, &self.actor)?,
+        };
+        refresh(&tx, &path, id, &mut cached, &self.actor)?;
+        let heads = cached.doc.get_heads();
+        let mut am = cached.doc.transaction();
+        let out = match change(&mut Editor { tx: &mut am }) {
+            Ok(out) => out,
+            Err(e) => {
+                am.rollback();
+                remember(&mut self.cache, id, cached);
+                return Err(e);
+            }
+        };
+        let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
+        let Some(hash) = hash else {
+            // Nothing differed: nothing to store or audit.
+            remember(&mut self.cache, id, cached);
+            return Ok(out);
+        };
+        let bytes = cached.doc.save_after(&heads);
+        // On any error below the in-memory document is dropped, so it cannot hold a change the
+        // file does not.
+        tx.execute(
+            "INSERT INTO changes (doc_id, data) VALUES (?1, ?2)",
+            params![id.as_str(), bytes],
+        )
+        .map_err(StoreError::sqlite(&path))?;
+        cached.last_change = tx.last_insert_rowid();
+        cached.pending += 1;
+        index::reindex(&tx, &path, id, &cached.doc)?;
+        audit::append(&tx, &path, &device, staff, id.as_str(), action, &hash.to_string())?;
+        if cached.pending >= COMPACT_AFTER {
+            compact(&tx, &path, id, &mut cached)?;
+        }
+        tx.commit().map_err(StoreError::sqlite(&path))?;
+        remember(&mut self.cache, id, cached);
+        Ok(out)
+    }
+
+    /// Reads the value at `path` of a document as a domain value (`None` when absent).
+    pub fn read<T: DeserializeOwned>(&mut self, id: &DocId, path: &[&str]) -> Result<Option<T>, StoreError> {
+        let json = self.read_json(id, path)?;
+        if json.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(json).map(Some).map_err(|e| StoreError::BadDocument {
+            doc: id.to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Reads the value at `path` of a document as JSON (the whole document for an empty path).
+    pub fn read_json(&mut self, id: &DocId, path: &[&str]) -> Result<Json, StoreError> {
+        let doc = self.doc(id)?;
+        bridge::read_json(doc, path)
+    }
+
+    /// The whole document, compacted, as Automerge bytes.
+    pub fn save_doc(&mut self, id: &DocId) -> Result<Vec<u8>, StoreError> {
+        Ok(self.doc(id)?.save())
+    }
+
+    /// The changes of a document that `heads` does not have, as concatenated change bytes.
+    pub fn changes_since(&mut self, id: &DocId, heads: &[automerge::ChangeHash]) -> Result<Vec<u8>, StoreError> {
+        Ok(self.doc(id)?.save_after(heads))
+    }
+
+    /// The current heads of a document.
+    pub fn heads(&mut self, id: &DocId) -> Result<Vec<automerge::ChangeHash>, StoreError> {
+        Ok(self.doc(id)?.get_heads())
+    }
+
+    /// Merges changes (or a whole saved document) received from another store. Creates the
+    /// document if this store does not have it. Returns how many changes were new.
+    pub fn merge(&mut self, id: &DocId, bytes: &[u8]) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite(&path))?;
+        let existing = tx
+            .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+            .optional()
+            .map_err(StoreError::sqlite(&path))?
+            .is_some();
+        if !existing {
+            let mut doc = Automerge::new().with_actor(self.actor.clone());
+            let added = doc.load_incremental(bytes).map_err(|e| StoreError::BadDocument {
+                doc: id.to_string(),
+                reason: e.to_string(),
+            })?;
+            if doc.get_heads().is_empty() {
+                return Ok(0);
+            }
+            tx.execute(
+                "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
+                params![id.as_str(), id.kind().as_str(), doc.save(), now_text()],
+            )
+            .map_err(StoreError::sqlite(&path))?;
+            index::reindex(&tx, &path, id, &doc)?;
+            tx.commit().map_err(StoreError::sqlite(&path))?;
+            remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
+            return Ok(added);
+        }
+        let mut cached = match self.cache.remove(id.as_str()) {
+            Some(c) => c,
+            None => load(&tx, &path, id, &self.actor)?,
+        };
+        refresh(&tx, &path, id, &mut cached, &self.actor)?;
+        let heads = cached.doc.get_heads();
+        let added = cached.doc.load_incremental(bytes).map_err(|e| StoreError::BadDocument {
+            doc: id.to_string(),
+            reason: e.to_string(),
+        })?;
+        let new = cached.doc.save_after(&heads);
+        if !new.is_empty() {
+            tx.execute(
+                "INSERT INTO changes (doc_id, data) VALUES (?1, ?2)",
+                params![id.as_str(), new],
+            )
+            .map_err(StoreError::sqlite(&path))?;
+            cached.last_change = tx.last_insert_rowid();
+            cached.pending += 1;
+            index::reindex(&tx, &path, id, &cached.doc)?;
+            if cached.pending >= COMPACT_AFTER {
+                compact(&tx, &path, id, &mut cached)?;
+            }
+        }
+        tx.commit().map_err(StoreError::sqlite(&path))?;
+        remember(&mut self.cache, id, cached);
+        Ok(added)
+    }
+
+    /// The in-memory document, loaded or refreshed from the file.
+    pub(crate) fn doc(&mut self, id: &DocId) -> Result<&Automerge, StoreError> {
+        let path = self.path.clone();
+        let mut cached = match self.cache.remove(id.as_str()) {
+            Some(c) => c,
+            None => load(&self.conn, &path, id, &self.actor)?,
+        };
+        refresh(&self.conn, &path, id, &mut cached, &self.actor)?;
+        remember(&mut self.cache, id, cached);
+        self.cache
+            .get(id.as_str())
+            .map(|c| &c.doc)
+            .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
+    }
+
+}
+
+fn remember(cache: &mut std::collections::HashMap<String, Cached>, id: &DocId, cached: Cached) {
+    if cache.len() >= CACHE_CAPACITY
+        && !cache.contains_key(id.as_str())
+        && let Some(victim) = cache.keys().next().cloned()
+    {
+        cache.remove(&victim);
+    }
+    cache.insert(id.to_string(), cached);
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn bad_doc(id: &DocId) -> impl FnOnce(automerge::AutomergeError) -> StoreError + '_ {
+    move |e| StoreError::BadDocument {
+        doc: id.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn load(conn: &rusqlite::Connection, path: &std::path::Path, id: &DocId, actor: &ActorId) -> Result<Cached, StoreError> {
+    let row: Option<(Vec<u8>, i64)> = conn
+        .query_row(
+            "SELECT snapshot, generation FROM docs WHERE doc_id = ?1",
+            [id.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(StoreError::sqlite(path))?;
+    let Some((snapshot, generation)) = row else {
+        return Err(StoreError::NoSuchDocument(id.to_string()));
+    };
+    let mut doc = Automerge::load(&snapshot).map_err(bad_doc(id))?;
+    doc.set_actor(actor.clone());
+    let mut cached = Cached { doc, generation, last_change: 0, pending: 0 };
+    apply_stored_changes(conn, path, id, &mut cached)?;
+    Ok(cached)
+}
+
+/// Brings a cached document up to date with the file: reloads it if it was compacted by another
+/// process, else applies the change rows it has not seen.
+fn refresh(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    id: &DocId,
+    cached: &mut Cached,
+    actor: &ActorId,
+) -> Result<(), StoreError> {
+    let generation: Option<i64> = conn
+        .query_row("SELECT generation FROM docs WHERE doc_id = ?1", [id.as_str()], |r| r.get(0))
+        .optional()
+        .map_err(StoreError::sqlite(path))?;
+    match generation {
+        None => Err(StoreError::NoSuchDocument(id.to_string())),
+        Some(g) if g != cached.generation => {
+            *cached = load(conn, path, id, actor)?;
+            Ok(())
+        }
+        Some(_) => apply_stored_changes(conn, path, id, cached),
+    }
+}
+
+fn apply_stored_changes(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    id: &DocId,
+    cached: &mut Cached,
+) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, data FROM changes WHERE doc_id = ?1 AND id > ?2 ORDER BY id")
+        .map_err(StoreError::sqlite(path))?;
+    let mut rows = stmt
+        .query(params![id.as_str(), cached.last_change])
+        .map_err(StoreError::sqlite(path))?;
+    while let Some(row) = rows.next().map_err(StoreError::sqlite(path))? {
+        let rowid: i64 = row.get(0).map_err(StoreError::sqlite(path))?;
+        let data: Vec<u8> = row.get(1).map_err(StoreError::sqlite(path))?;
+        cached.doc.load_incremental(&data).map_err(bad_doc(id))?;
+        cached.last_change = rowid;
+        cached.pending += 1;
+    }
+    Ok(())
+}
+
+/// Folds the stored changes of a document into a new snapshot, in the caller's transaction.
+fn compact(
+    tx: &rusqlite::Transaction,
+    path: &std::path::Path,
+    id: &DocId,
+    cached: &mut Cached,
+) -> Result<(), StoreError> {
+    let generation = cached.generation + 1;
+    tx.execute(
+        "UPDATE docs SET snapshot = ?2, generation = ?3, updated_at = ?4 WHERE doc_id = ?1",
+        params![id.as_str(), cached.doc.save(), generation, now_text()],
+    )
+    .map_err(StoreError::sqlite(path))?;
+    tx.execute("DELETE FROM changes WHERE doc_id = ?1", [id.as_str()])
+        .map_err(StoreError::sqlite(path))?;
+    cached.generation = generation;
+    cached.pending = 0;
+    Ok(())
+}

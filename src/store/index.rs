@@ -1,0 +1,250 @@
+//! Index tables: the rows that lists and searches read instead of loading documents, rebuilt
+//! from a document inside the same transaction as the change that touched it.
+
+use std::path::Path;
+
+use automerge::{Automerge, ReadDoc};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::{DocId, DocKind, Store, StoreError, bridge};
+use crate::domain::{Date, Demographics, HistoryKnowledge, QueueEntry, Staff, fold_for_search, format_date};
+
+/// A patient as lists show them, read from the index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatientSummary {
+    pub patient_id: String,
+    pub name_kanji: String,
+    pub name_kana: String,
+    pub date_of_birth: String,
+    pub sex: String,
+    pub kakaritsuke: bool,
+    pub history_known: bool,
+    pub care_team: Option<String>,
+}
+
+/// A queue entry as the board shows it, read from the index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueRow {
+    pub entry_id: String,
+    pub day: String,
+    pub time: String,
+    pub patient_id: String,
+    pub name_kanji: String,
+    pub name_kana: String,
+    pub visit: String,
+    pub status: String,
+    pub doctor: Option<String>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(id: &DocId, what: &str, json: Json) -> Result<T, StoreError> {
+    serde_json::from_value(json).map_err(|e| StoreError::BadDocument {
+        doc: id.to_string(),
+        reason: format!("{what}: {e}"),
+    })
+}
+
+/// Rewrites the index rows derived from document `id`.
+pub(super) fn reindex(conn: &Connection, path: &Path, id: &DocId, doc: &Automerge) -> Result<(), StoreError> {
+    let sql = StoreError::sqlite;
+    match id.kind() {
+        DocKind::Patient => {
+            let patient_id = id.patient_id().unwrap_or_default();
+            let demographics = bridge::read_json(doc, &["demographics"])?;
+            if demographics.is_null() {
+                return Ok(());
+            }
+            let d: Demographics = parse(id, "demographics", demographics)?;
+            let history: HistoryKnowledge = match bridge::read_json(doc, &["history"])? {
+                Json::Null => HistoryKnowledge::default(),
+                json => parse(id, "history", json)?,
+            };
+            let kakaritsuke = matches!(bridge::read_json(doc, &["kakaritsuke"])?, Json::Bool(true));
+            let care_team = match bridge::read_json(doc, &["care_team"])? {
+                Json::String(s) => Some(s),
+                _ => None,
+            };
+            let key = format!(
+                "{}|{}|{}",
+                fold_for_search(&d.name_kanji),
+                fold_for_search(&d.name_kana),
+                patient_id.to_lowercase()
+            );
+            conn.execute(
+                "INSERT INTO patient_index (patient_id, name_kanji, name_kana, search_key, date_of_birth, sex,
+                     kakaritsuke, history_known, care_team)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT(patient_id) DO UPDATE SET name_kanji = excluded.name_kanji,
+                     name_kana = excluded.name_kana, search_key = excluded.search_key,
+                     date_of_birth = excluded.date_of_birth, sex = excluded.sex,
+                     kakaritsuke = excluded.kakaritsuke, history_known = excluded.history_known,
+                     care_team = excluded.care_team",
+                params![
+                    patient_id,
+                    d.name_kanji,
+                    d.name_kana,
+                    key,
+                    format_date(d.date_of_birth),
+                    serde_json::to_value(d.sex).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                    kakaritsuke,
+                    history.known,
+                    care_team,
+                ],
+            )
+            .map_err(sql(path))?;
+        }
+        DocKind::Queue => {
+            let day = id.as_str().rsplit('/').next().unwrap_or_default().to_string();
+            conn.execute("DELETE FROM queue_index WHERE doc_id = ?1", [id.as_str()])
+                .map_err(sql(path))?;
+            let Some(entries) = bridge::object_at(doc, &["entries"]) else {
+                return Ok(());
+            };
+            let mut insert = conn
+                .prepare_cached(
+                    "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(sql(path))?;
+            for key in doc.keys(&entries) {
+                let json = bridge::read_json(doc, &["entries", &key])?;
+                let e: QueueEntry = parse(id, &format!("entry {key}"), json)?;
+                insert
+                    .execute(params![
+                        id.as_str(),
+                        key,
+                        day,
+                        e.time,
+                        e.patient_id,
+                        e.visit.as_str(),
+                        e.status.as_str(),
+                        e.doctor
+                    ])
+                    .map_err(sql(path))?;
+            }
+        }
+        DocKind::Clinic => {
+            conn.execute("DELETE FROM staff_index", []).map_err(sql(path))?;
+            let Some(staff) = bridge::object_at(doc, &["staff"]) else {
+                return Ok(());
+            };
+            for key in doc.keys(&staff) {
+                let s: Staff = parse(id, &format!("staff {key}"), bridge::read_json(doc, &["staff", &key])?)?;
+                conn.execute(
+                    "INSERT INTO staff_index (staff_id, name, role, active) VALUES (?1, ?2, ?3, ?4)",
+                    params![key, s.name, s.role.as_str(), s.active],
+                )
+                .map_err(sql(path))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Patients whose kanji name, kana name or id contains `query` (after folding width, kana and
+    /// case), ordered by kana; at most `limit`.
+    pub fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientSummary>, StoreError> {
+        let folded = fold_for_search(query);
+        let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
+                 FROM patient_index WHERE search_key LIKE ?1 ESCAPE '\\' ORDER BY name_kana, patient_id LIMIT ?2",
+            )
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map(params![pattern, limit as i64], summary_row)
+            .map_err(self.sql_err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+    }
+
+    /// One patient's index row.
+    pub fn patient_summary(&self, patient_id: &str) -> Result<Option<PatientSummary>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row(
+                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
+                 FROM patient_index WHERE patient_id = ?1",
+                [patient_id],
+                summary_row,
+            )
+            .optional()
+            .map_err(self.sql_err())
+    }
+
+    /// Patients with this kana name (folded) and date of birth: how a reservation without a
+    /// patient id is matched.
+    pub fn find_patient_by_name_dob(&self, name: &str, dob: Date) -> Result<Vec<PatientSummary>, StoreError> {
+        let folded = fold_for_search(name);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
+                 FROM patient_index WHERE date_of_birth = ?1 ORDER BY patient_id",
+            )
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map([format_date(dob)], summary_row)
+            .map_err(self.sql_err())?;
+        let all = rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())?;
+        Ok(all
+            .into_iter()
+            .filter(|p| fold_for_search(&p.name_kana) == folded || fold_for_search(&p.name_kanji) == folded)
+            .collect())
+    }
+
+    /// Number of patients.
+    pub fn patient_count(&self) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM patient_index", [], |r| r.get(0))
+            .map_err(self.sql_err())?;
+        Ok(n as usize)
+    }
+
+    /// A day's queue, in reserved-time order, joined with the patients' names.
+    pub fn queue_rows(&self, day: Date) -> Result<Vec<QueueRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT q.entry_id, q.day, q.time, q.patient_id, coalesce(p.name_kanji, ''), coalesce(p.name_kana, ''),
+                        q.visit, q.status, q.doctor
+                 FROM queue_index q LEFT JOIN patient_index p ON p.patient_id = q.patient_id
+                 WHERE q.day = ?1 ORDER BY q.time, q.entry_id",
+            )
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map([format_date(day)], |r| {
+                Ok(QueueRow {
+                    entry_id: r.get(0)?,
+                    day: r.get(1)?,
+                    time: r.get(2)?,
+                    patient_id: r.get(3)?,
+                    name_kanji: r.get(4)?,
+                    name_kana: r.get(5)?,
+                    visit: r.get(6)?,
+                    status: r.get(7)?,
+                    doctor: r.get(8)?,
+                })
+            })
+            .map_err(self.sql_err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+    }
+}
+
+fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<PatientSummary> {
+    Ok(PatientSummary {
+        patient_id: r.get(0)?,
+        name_kanji: r.get(1)?,
+        name_kana: r.get(2)?,
+        date_of_birth: r.get(3)?,
+        sex: r.get(4)?,
+        kakaritsuke: r.get(5)?,
+        history_known: r.get(6)?,
+        care_team: r.get(7)?,
+    })
+}

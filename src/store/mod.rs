@@ -1,0 +1,162 @@
+//! The local store: one Automerge document per clinic, patient and clinic-day queue, persisted
+//! in one SQLite file (WAL) together with the index tables that lists and searches read and the
+//! hash-chained audit log. An edit returns only once its change, its index rows and its audit
+//! entry are committed in one SQLite transaction.
+
+mod audit;
+pub mod bridge;
+mod docs;
+mod index;
+mod records;
+mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use automerge::{ActorId, Automerge};
+use rusqlite::Connection;
+
+pub use audit::{AuditEntry, AuditFailure};
+pub use docs::{DocId, DocKind};
+pub use index::{PatientSummary, QueueRow};
+
+/// Errors of the local store. Every variant that concerns the database names its file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: not an Enkaku store ({reason})")]
+    NotAStore { path: PathBuf, reason: String },
+    #[error("{path}: the database file is damaged: {reason}")]
+    Damaged { path: PathBuf, reason: String },
+    #[error("{path}: cannot create the data directory: {source}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("document {0} does not exist")]
+    NoSuchDocument(String),
+    #[error("document {0} already exists")]
+    DocumentExists(String),
+    #[error("document {doc} cannot be read: {reason}")]
+    BadDocument { doc: String, reason: String },
+    #[error("invalid document path: {0}")]
+    InvalidPath(String),
+    #[error("invalid identifier {0:?}: use letters, digits, '-' and '_'")]
+    InvalidId(String),
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    #[error("{0}")]
+    Rejected(String),
+}
+
+impl StoreError {
+    fn sqlite(path: &Path) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// A document loaded in memory, with how far into the stored history it has read.
+struct Cached {
+    doc: Automerge,
+    /// The snapshot generation it was loaded from; compaction bumps it.
+    generation: i64,
+    /// Highest row id of the `changes` table applied.
+    last_change: i64,
+    /// Change rows stored after the snapshot, to decide when to compact.
+    pending: i64,
+}
+
+/// The local store of one device.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    actor: ActorId,
+    cache: HashMap<String, Cached>,
+}
+
+/// The file name of the store inside a data directory.
+pub const DB_FILE: &str = "enkaku.sqlite3";
+
+/// How many documents stay in memory; the rest are reloaded from SQLite on demand.
+const CACHE_CAPACITY: usize = 64;
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Store::open(&dir.join(DB_FILE))
+    }
+
+    /// Opens (creating if needed) the store in the SQLite file at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        schema::check_file(path)?;
+        let conn = Connection::open(path).map_err(StoreError::sqlite(path))?;
+        schema::prepare(&conn, path)?;
+        let actor = schema::device_actor(&conn, path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            actor,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This device's Automerge actor id, in hex; every local change carries it.
+    pub fn device_id(&self) -> String {
+        self.actor.to_hex_string()
+    }
+
+    /// Whether the store holds no documents yet.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM docs", [], |r| r.get(0))
+            .map_err(StoreError::sqlite(&self.path))?;
+        Ok(n == 0)
+    }
+
+    /// Runs SQLite's own consistency check over the whole file.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let result: String = self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(StoreError::sqlite(&self.path))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged {
+                path: self.path.clone(),
+                reason: result,
+            })
+        }
+    }
+
+    fn sql_err(&self) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+        StoreError::sqlite(&self.path)
+    }
+}
+
+/// Checks that an identifier is safe to embed in a document id.
+pub fn check_id(id: &str) -> Result<(), StoreError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok { Ok(()) } else { Err(StoreError::InvalidId(id.to_string())) }
+}

@@ -1,0 +1,168 @@
+//! The SQLite file: its first-open checks, pragmas, tables and migrations, and the device's
+//! actor id kept inside it.
+
+use std::io::Read;
+use std::path::Path;
+
+use automerge::ActorId;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::StoreError;
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    doc_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    snapshot BLOB NOT NULL,
+    generation INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX changes_by_doc ON changes(doc_id, id);
+CREATE TABLE patient_index (
+    patient_id TEXT PRIMARY KEY,
+    name_kanji TEXT NOT NULL,
+    name_kana TEXT NOT NULL,
+    search_key TEXT NOT NULL,
+    date_of_birth TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    kakaritsuke INTEGER NOT NULL,
+    history_known INTEGER NOT NULL,
+    care_team TEXT
+);
+CREATE INDEX patient_by_kana ON patient_index(name_kana);
+CREATE INDEX patient_by_dob ON patient_index(date_of_birth);
+CREATE TABLE queue_index (
+    doc_id TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    time TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    visit TEXT NOT NULL,
+    status TEXT NOT NULL,
+    doctor TEXT,
+    PRIMARY KEY (doc_id, entry_id)
+);
+CREATE INDEX queue_by_day ON queue_index(day, time);
+CREATE TABLE staff_index (
+    staff_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    active INTEGER NOT NULL
+);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    device TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    change_hash TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+";
+
+/// Rejects files that are not SQLite databases or are shorter than their header says, before
+/// SQLite gets a chance to report them later as a generic I/O error.
+pub fn check_file(path: &Path) -> Result<(), StoreError> {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(()); // absent: it will be created
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 100];
+    if len < 100 || file.read_exact(&mut header).is_err() {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!("the file is only {len} bytes long, shorter than a database header"),
+        });
+    }
+    if &header[..16] != b"SQLite format 3\0" {
+        return Err(StoreError::NotAStore {
+            path: path.to_path_buf(),
+            reason: "the file is not an SQLite database".into(),
+        });
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65536u64,
+        n => u64::from(n),
+    };
+    let change_counter = &header[24..28];
+    let valid_for = &header[92..96];
+    let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+    if change_counter == valid_for && pages * page_size > len {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "the file is truncated: its header promises {} bytes but it holds {len}",
+                pages * page_size
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Sets durability pragmas and creates or migrates the tables.
+pub fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let err = StoreError::sqlite(path);
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(StoreError::sqlite(path))?;
+    // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(StoreError::sqlite(path))?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(StoreError::sqlite(path))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(StoreError::sqlite(path))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(StoreError::sqlite(path))?;
+    match version {
+        0 => {
+            let tx = conn.unchecked_transaction().map_err(StoreError::sqlite(path))?;
+            tx.execute_batch(SCHEMA).map_err(StoreError::sqlite(path))?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(StoreError::sqlite(path))?;
+            tx.commit().map_err(err)?;
+            Ok(())
+        }
+        SCHEMA_VERSION => Ok(()),
+        other => Err(StoreError::NotAStore {
+            path: path.to_path_buf(),
+            reason: format!(
+                "schema version {other} is newer than this program understands ({SCHEMA_VERSION})"
+            ),
+        }),
+    }
+}
+
+/// The device's actor id, created on first open.
+pub fn device_actor(conn: &Connection, path: &Path) -> Result<ActorId, StoreError> {
+    let existing: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| r.get(0))
+        .optional()
+        .map_err(StoreError::sqlite(path))?;
+    if let Some(hex) = existing {
+        return ActorId::try_from(hex.as_str()).map_err(|e| StoreError::NotAStore {
+            path: path.to_path_buf(),
+            reason: format!("device actor id {hex:?} is invalid: {e}"),
+        });
+    }
+    let actor = ActorId::random();
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('actor', ?1)",
+        [actor.to_hex_string()],
+    )
+    .map_err(StoreError::sqlite(path))?;
+    Ok(actor)
+}
