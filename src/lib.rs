@@ -3,3 +3,7 @@
 
 pub mod domain;
 pub mod store;
+pub mod config;
+pub mod demo;
+pub mod reservations;
+pub mod cli;

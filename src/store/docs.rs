@@ -146,6 +146,18 @@ impl Editor<'_, '_> {
         bridge::delete_at(self.tx, path)
     }
 
+    /// Writes each top-level field of `value` at the document root.
+    pub fn put_root<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
+        let Json::Object(fields) = json else {
+            return Err(StoreError::InvalidPath("a document must be a map".into()));
+        };
+        for (key, value) in &fields {
+            bridge::write_json(self.tx, &[key.as_str()], value)?;
+        }
+        Ok(())
+    }
+
     /// Reads what is at `path` now (inside the edit), as a domain value.
     pub fn get<T: DeserializeOwned>(&self, path: &[&str]) -> Result<Option<T>, StoreError> {
         let json = bridge::read_json(&*self.tx, path)?;
@@ -204,29 +216,31 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(&path))?;
-        let exists = tx
-            .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
-            .optional()
-            .map_err(StoreError::sqlite(&path))?
-            .is_some();
-        if exists {
-            return Err(StoreError::DocumentExists(id.to_string()));
-        }
-        let mut doc = genesis(id.kind(), &self.actor)?;
-        let mut am = doc.transaction();
-        fill(&mut Editor { tx: &mut am })?;
-        let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
-        let change_hash = hash.map(|h| h.to_string()).unwrap_or_default();
-        tx.execute(
-            "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
-            params![id.as_str(), id.kind().as_str(), doc.save(), now_text()],
-        )
-        .map_err(StoreError::sqlite(&path))?;
-        index::reindex(&tx, &path, id, &doc)?;
-        audit::append(&tx, &path, &self.actor.to_hex_string(), staff, id.as_str(), action, &change_hash)?;
+        let doc = create_in(&tx, &path, &self.actor, id, staff, action, fill)?;
         tx.commit().map_err(StoreError::sqlite(&path))?;
         remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
         Ok(())
+    }
+
+    /// Creates many documents in one transaction (bulk registration, seeding): all or none.
+    pub fn create_many<'v, T: Serialize + 'v>(
+        &mut self,
+        staff: &str,
+        action: &str,
+        docs: impl IntoIterator<Item = (DocId, &'v T)>,
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite(&path))?;
+        let mut n = 0;
+        for (id, value) in docs {
+            create_in(&tx, &path, &self.actor, &id, staff, action, |e| e.put_root(value))?;
+            n += 1;
+        }
+        tx.commit().map_err(StoreError::sqlite(&path))?;
+        Ok(n)
     }
 
     /// Applies one edit to a document. When this returns `Ok`, the change, the index rows it
@@ -406,6 +420,38 @@ fn remember(cache: &mut std::collections::HashMap<String, Cached>, id: &DocId, c
         cache.remove(&victim);
     }
     cache.insert(id.to_string(), cached);
+}
+
+fn create_in(
+    tx: &rusqlite::Transaction,
+    path: &std::path::Path,
+    actor: &ActorId,
+    id: &DocId,
+    staff: &str,
+    action: &str,
+    fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
+) -> Result<Automerge, StoreError> {
+    let exists = tx
+        .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+        .optional()
+        .map_err(StoreError::sqlite(path))?
+        .is_some();
+    if exists {
+        return Err(StoreError::DocumentExists(id.to_string()));
+    }
+    let mut doc = genesis(id.kind(), actor)?;
+    let mut am = doc.transaction();
+    fill(&mut Editor { tx: &mut am })?;
+    let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
+    let change_hash = hash.map(|h| h.to_string()).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
+        params![id.as_str(), id.kind().as_str(), doc.save(), now_text()],
+    )
+    .map_err(StoreError::sqlite(path))?;
+    index::reindex(tx, path, id, &doc)?;
+    audit::append(tx, path, &actor.to_hex_string(), staff, id.as_str(), action, &change_hash)?;
+    Ok(doc)
 }
 
 fn unix_now() -> i64 {

@@ -197,6 +197,19 @@ impl Store {
             .collect())
     }
 
+    /// Number of patients whose id starts with `prefix`.
+    pub fn count_patients_with_prefix(&self, prefix: &str) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM patient_index WHERE substr(patient_id, 1, length(?1)) = ?1",
+                [prefix],
+                |r| r.get(0),
+            )
+            .map_err(self.sql_err())?;
+        Ok(n as usize)
+    }
+
     /// Number of patients.
     pub fn patient_count(&self) -> Result<usize, StoreError> {
         let n: i64 = self

@@ -12,26 +12,14 @@ use crate::domain::{
     Prescription, QueueDay, QueueEntry, QueueStatus, StatusChange,
 };
 
-/// Writes each top-level field of `value` at the document root.
-fn put_root<T: Serialize>(e: &mut Editor, value: &T) -> Result<(), StoreError> {
-    let json = serde_json::to_value(value).map_err(|err| StoreError::InvalidPath(err.to_string()))?;
-    let Json::Object(fields) = json else {
-        return Err(StoreError::InvalidPath("a document must be a map".into()));
-    };
-    for (key, value) in &fields {
-        e.put(&[key.as_str()], value)?;
-    }
-    Ok(())
-}
-
 impl Store {
     /// Creates the clinic document, or brings it in line with `clinic` field by field.
     pub fn save_clinic(&mut self, staff: &str, clinic: &Clinic) -> Result<(), StoreError> {
         let id = DocId::clinic();
         if self.exists(&id)? {
-            self.edit(&id, staff, "clinic.update", |e| put_root(e, clinic))
+            self.edit(&id, staff, "clinic.update", |e| e.put_root(clinic))
         } else {
-            self.create(&id, staff, "clinic.create", |e| put_root(e, clinic))
+            self.create(&id, staff, "clinic.create", |e| e.put_root(clinic))
         }
     }
 
@@ -46,7 +34,16 @@ impl Store {
     /// Registers a new patient (one new document).
     pub fn add_patient(&mut self, staff: &str, patient: &Patient) -> Result<(), StoreError> {
         let id = DocId::patient(&patient.id)?;
-        self.create(&id, staff, "patient.register", |e| put_root(e, patient))
+        self.create(&id, staff, "patient.register", |e| e.put_root(patient))
+    }
+
+    /// Registers many new patients in one transaction (seeding, migration from another system).
+    pub fn add_patients(&mut self, staff: &str, patients: &[Patient]) -> Result<usize, StoreError> {
+        let docs = patients
+            .iter()
+            .map(|p| DocId::patient(&p.id).map(|id| (id, p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.create_many(staff, "patient.register", docs)
     }
 
     /// The whole patient record.

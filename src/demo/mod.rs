@@ -1,0 +1,121 @@
+//! The demo clinic: the fixtures in `fixtures/demo/` (a clinic, its staff, 30 patients whose
+//! situations exercise the guideline, a day's queue) seeded into a store, and deterministic
+//! synthetic patients for benchmarks.
+
+mod synthetic;
+
+use serde::Deserialize;
+
+use crate::domain::{Clinic, Date, Patient, QueueEntry, QueueStatus, VisitKind};
+use crate::store::{Store, StoreError};
+
+pub use synthetic::synthetic_patient;
+
+const CLINIC_JSON: &str = include_str!("../../fixtures/demo/clinic.json");
+const PATIENTS_JSON: &str = include_str!("../../fixtures/demo/patients.json");
+const QUEUE_JSON: &str = include_str!("../../fixtures/demo/queue.json");
+/// The demo drug list: rows of the MHLW list chosen by the team for the demo clinic.
+pub const DRUGS_CSV: &str = include_str!("../../fixtures/demo/drugs.csv");
+
+/// The staff id under which seeding is audited.
+pub const SEED_STAFF: &str = "system:demo";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("fixtures/demo/{file}: {reason}")]
+    Fixture { file: &'static str, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A queue entry of the fixture, placed on whatever day is seeded.
+#[derive(Debug, Deserialize)]
+struct QueueTemplate {
+    id: String,
+    time: String,
+    patient_id: String,
+    visit: VisitKind,
+    status: QueueStatus,
+    #[serde(default)]
+    doctor: Option<String>,
+    #[serde(default)]
+    pre_consult_done: bool,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    memo: String,
+}
+
+fn fixture<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, DemoError> {
+    serde_json::from_str(text).map_err(|e| DemoError::Fixture { file, reason: e.to_string() })
+}
+
+/// The demo clinic as shipped.
+pub fn clinic() -> Result<Clinic, DemoError> {
+    fixture("clinic.json", CLINIC_JSON)
+}
+
+/// The 30 demo patients as shipped.
+pub fn patients() -> Result<Vec<Patient>, DemoError> {
+    fixture("patients.json", PATIENTS_JSON)
+}
+
+/// What seeding did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub clinic_created: bool,
+    pub patients_added: usize,
+    pub queue_entries_added: usize,
+}
+
+/// Seeds the demo clinic with `day`'s queue. Idempotent: what is already there is left alone.
+pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
+    let mut report = SeedReport::default();
+    let clinic = clinic()?;
+    if store.clinic()?.is_none() {
+        store.save_clinic(SEED_STAFF, &clinic)?;
+        report.clinic_created = true;
+    }
+    let missing: Vec<Patient> = patients()?
+        .into_iter()
+        .filter(|p| matches!(store.patient_summary(&p.id), Ok(None)))
+        .collect();
+    report.patients_added = store.add_patients(SEED_STAFF, &missing)?;
+    let templates: Vec<QueueTemplate> = fixture("queue.json", QUEUE_JSON)?;
+    for t in templates {
+        let entry = QueueEntry {
+            id: t.id,
+            patient_id: t.patient_id,
+            time: t.time,
+            visit: t.visit,
+            status: t.status,
+            doctor: t.doctor,
+            pre_consult_done: t.pre_consult_done,
+            identity_check: None,
+            source: if t.source.is_empty() { "demo".into() } else { t.source },
+            memo: t.memo,
+            history: Default::default(),
+        };
+        if store.add_queue_entry(SEED_STAFF, &clinic.id, day, &entry)? {
+            report.queue_entries_added += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Adds `count` synthetic patients after those already there (`s-000001`, `s-000002`, ...).
+/// Patient number k always has the same record, whatever store it is generated in.
+pub fn add_synthetic(store: &mut Store, count: usize) -> Result<usize, DemoError> {
+    let start = store.count_patients_with_prefix("s-")? + 1;
+    let mut added = 0;
+    let mut batch = Vec::with_capacity(500);
+    for k in start..start + count {
+        batch.push(synthetic_patient(k as u64));
+        if batch.len() == 500 {
+            added += store.add_patients(SEED_STAFF, &batch)?;
+            batch.clear();
+        }
+    }
+    added += store.add_patients(SEED_STAFF, &batch)?;
+    Ok(added)
+}
