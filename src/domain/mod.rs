@@ -3,12 +3,14 @@
 //! the rules read them.
 
 mod clinic;
+mod drug;
 mod encounter;
 mod patient;
 mod queue;
 mod text;
 
 pub use clinic::{CareTeam, Clinic, ClinicSettings, PartnerHospital, Role, Staff};
+pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{
     Attendee, ChartNote, DoctorLocation, Encounter, Outcome, Override, Prescription, Referral,
     VisitKind,
