@@ -32,4 +32,8 @@ pub struct DrugInfo {
 /// Looks drugs up by code; implemented by the drug master, read by the rules.
 pub trait DrugLookup {
     fn drug(&self, code: &str) -> Option<DrugInfo>;
+
+    /// Why `other` must not be taken with the PDE5 inhibitor `inhibitor` (matched by ingredient,
+    /// never by 薬効分類), as (Japanese, English); `None` when the pair is allowed.
+    fn pde5_conflict(&self, inhibitor: &DrugInfo, other: &DrugInfo) -> Option<(String, String)>;
 }
