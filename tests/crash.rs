@@ -73,6 +73,9 @@ fn every_reported_edit_survives_sigkill() {
         let mut store = Store::open_dir(dir.path()).unwrap();
         store.integrity_check().unwrap();
         let p = store.patient("p-1").unwrap();
+        let id = enkaku::store::DocId::patient("p-1").unwrap();
+        let from_doc: enkaku::domain::Patient = store.read(&id, &[]).unwrap().unwrap();
+        assert_eq!(p, from_doc, "round {round}: read model and document disagree");
         for n in &reported {
             let e = p.encounters.get(&format!("en-{n}"));
             assert!(e.is_some(), "round {round}: edit {n} was reported committed but is missing");

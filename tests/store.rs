@@ -218,8 +218,12 @@ proptest! {
         exchange(&mut a, &mut b);
         let (ea, eb) = (export(&mut a), export(&mut b));
         prop_assert_eq!(&ea, &eb);
-        // Both still read as well-formed patients, and the index agrees with the document.
+        // Both still read as well-formed patients, the read model that charts open from equals
+        // the document itself, and the index agrees.
+        let id = DocId::patient("p-1").unwrap();
         let pa = a.patient("p-1").unwrap();
+        let from_doc: enkaku::domain::Patient = a.read(&id, &[]).unwrap().unwrap();
+        prop_assert_eq!(&pa, &from_doc);
         prop_assert_eq!(pa, b.patient("p-1").unwrap());
         prop_assert_eq!(a.search_patients("p-1", 5).unwrap(), b.search_patients("p-1", 5).unwrap());
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
+use super::read_model::{self, Touched};
 use super::{CACHE_CAPACITY, Cached, Store, StoreError, audit, bridge, check_id, index};
 use crate::domain::{Date, format_date};
 
@@ -35,7 +36,7 @@ impl DocKind {
 
     /// The maps every document of this kind starts with. They are created by the genesis change
     /// so that two devices adding to them concurrently add to the same map.
-    fn collections(self) -> &'static [&'static str] {
+    pub(super) fn collections(self) -> &'static [&'static str] {
         match self {
             DocKind::Clinic => &["staff", "care_teams", "partner_hospitals"],
             DocKind::Patient => &[
@@ -132,6 +133,8 @@ fn genesis(kind: DocKind, actor: &ActorId) -> Result<Automerge, StoreError> {
 /// The editing surface handed to an edit: write or delete serde values at a path of map keys.
 pub struct Editor<'a, 'b> {
     tx: &'a mut Transaction<'b>,
+    id: &'a DocId,
+    touched: Touched,
 }
 
 impl Editor<'_, '_> {
@@ -139,10 +142,12 @@ impl Editor<'_, '_> {
     pub fn put<T: Serialize + ?Sized>(&mut self, path: &[&str], value: &T) -> Result<(), StoreError> {
         let json = serde_json::to_value(value)
             .map_err(|e| StoreError::InvalidPath(format!("{}: {e}", path.join("/"))))?;
+        read_model::touch(&mut self.touched, self.id, path);
         bridge::write_json(self.tx, path, &json)
     }
 
     pub fn delete(&mut self, path: &[&str]) -> Result<(), StoreError> {
+        read_model::touch(&mut self.touched, self.id, path);
         bridge::delete_at(self.tx, path)
     }
 
@@ -153,6 +158,7 @@ impl Editor<'_, '_> {
             return Err(StoreError::InvalidPath("a document must be a map".into()));
         };
         for (key, value) in &fields {
+            read_model::touch(&mut self.touched, self.id, &[key.as_str()]);
             bridge::write_json(self.tx, &[key.as_str()], value)?;
         }
         Ok(())
@@ -216,7 +222,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(&path))?;
-        let doc = create_in(&tx, &path, &self.actor, id, staff, action, fill)?;
+        let doc = create_in(&tx, &path, &self.actor, id, staff, action, None, fill)?;
         tx.commit().map_err(StoreError::sqlite(&path))?;
         remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
         Ok(())
@@ -236,7 +242,11 @@ impl Store {
             .map_err(StoreError::sqlite(&path))?;
         let mut n = 0;
         for (id, value) in docs {
-            create_in(&tx, &path, &self.actor, &id, staff, action, |e| e.put_root(value))?;
+            let json = serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
+            let Json::Object(root) = json else {
+                return Err(StoreError::InvalidPath(format!("{id}: a document must be a map")));
+            };
+            create_in(&tx, &path, &self.actor, &id, staff, action, Some(&root), |e| e.put_root(&root))?;
             n += 1;
         }
         tx.commit().map_err(StoreError::sqlite(&path))?;
@@ -267,7 +277,10 @@ impl Store {
         refresh(&tx, &path, id, &mut cached, &self.actor)?;
         let heads = cached.doc.get_heads();
         let mut am = cached.doc.transaction();
-        let out = match change(&mut Editor { tx: &mut am }) {
+        let mut editor = Editor { tx: &mut am, id, touched: Touched::new() };
+        let outcome = change(&mut editor);
+        let touched = editor.touched;
+        let out = match outcome {
             Ok(out) => out,
             Err(e) => {
                 am.rollback();
@@ -292,6 +305,7 @@ impl Store {
         cached.last_change = tx.last_insert_rowid();
         cached.pending += 1;
         index::reindex(&tx, &path, id, &cached.doc)?;
+        read_model::refresh(&tx, &path, id, &cached.doc, Some(&touched))?;
         audit::append(&tx, &path, &device, staff, id.as_str(), action, &hash.to_string())?;
         if cached.pending >= COMPACT_AFTER {
             compact(&tx, &path, id, &mut cached)?;
@@ -317,6 +331,18 @@ impl Store {
     pub fn read_json(&mut self, id: &DocId, path: &[&str]) -> Result<Json, StoreError> {
         let doc = self.doc(id)?;
         bridge::read_json(doc, path)
+    }
+
+    /// A document as JSON from the read model: what charts and lists display. The same value
+    /// as `read_json(id, &[])`, without loading the document's history.
+    pub fn read_view<T: DeserializeOwned>(&self, id: &DocId) -> Result<Option<T>, StoreError> {
+        let Some(json) = read_model::read(&self.conn, &self.path, id)? else {
+            return Ok(None);
+        };
+        serde_json::from_value(json).map(Some).map_err(|e| StoreError::BadDocument {
+            doc: id.to_string(),
+            reason: e.to_string(),
+        })
     }
 
     /// The whole document, compacted, as Automerge bytes.
@@ -362,6 +388,7 @@ impl Store {
             )
             .map_err(StoreError::sqlite(&path))?;
             index::reindex(&tx, &path, id, &doc)?;
+            read_model::refresh(&tx, &path, id, &doc, None)?;
             tx.commit().map_err(StoreError::sqlite(&path))?;
             remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
             return Ok(added);
@@ -386,6 +413,7 @@ impl Store {
             cached.last_change = tx.last_insert_rowid();
             cached.pending += 1;
             index::reindex(&tx, &path, id, &cached.doc)?;
+            read_model::refresh(&tx, &path, id, &cached.doc, None)?;
             if cached.pending >= COMPACT_AFTER {
                 compact(&tx, &path, id, &mut cached)?;
             }
@@ -429,6 +457,7 @@ fn create_in(
     id: &DocId,
     staff: &str,
     action: &str,
+    rows: Option<&serde_json::Map<String, Json>>,
     fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
 ) -> Result<Automerge, StoreError> {
     let exists = tx
@@ -441,7 +470,7 @@ fn create_in(
     }
     let mut doc = genesis(id.kind(), actor)?;
     let mut am = doc.transaction();
-    fill(&mut Editor { tx: &mut am })?;
+    fill(&mut Editor { tx: &mut am, id, touched: Touched::new() })?;
     let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
     let change_hash = hash.map(|h| h.to_string()).unwrap_or_default();
     tx.execute(
@@ -450,6 +479,10 @@ fn create_in(
     )
     .map_err(StoreError::sqlite(path))?;
     index::reindex(tx, path, id, &doc)?;
+    match rows {
+        Some(root) => read_model::write_new(tx, path, id, root)?,
+        None => read_model::refresh(tx, path, id, &doc, None)?,
+    }
     audit::append(tx, path, &actor.to_hex_string(), staff, id.as_str(), action, &change_hash)?;
     Ok(doc)
 }

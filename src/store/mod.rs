@@ -7,6 +7,7 @@ mod audit;
 pub mod bridge;
 mod docs;
 mod index;
+mod read_model;
 mod records;
 mod schema;
 

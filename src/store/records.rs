@@ -24,11 +24,7 @@ impl Store {
     }
 
     pub fn clinic(&mut self) -> Result<Option<Clinic>, StoreError> {
-        let id = DocId::clinic();
-        if !self.exists(&id)? {
-            return Ok(None);
-        }
-        self.read(&id, &[])
+        self.read_view(&DocId::clinic())
     }
 
     /// Registers a new patient (one new document).
@@ -49,7 +45,7 @@ impl Store {
     /// The whole patient record.
     pub fn patient(&mut self, patient_id: &str) -> Result<Patient, StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.read(&id, &[])?
+        self.read_view(&id)?
             .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
     }
 
@@ -110,11 +106,7 @@ impl Store {
 
     /// A clinic-day's queue, if anything was ever queued that day.
     pub fn queue_day(&mut self, clinic: &str, day: Date) -> Result<Option<QueueDay>, StoreError> {
-        let id = DocId::queue(clinic, day)?;
-        if !self.exists(&id)? {
-            return Ok(None);
-        }
-        self.read(&id, &[])
+        self.read_view(&DocId::queue(clinic, day)?)
     }
 
     /// Puts a reservation on a day's queue. Returns `false`, changing nothing, when an entry with

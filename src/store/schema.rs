@@ -26,6 +26,13 @@ CREATE TABLE changes (
     data BLOB NOT NULL
 );
 CREATE INDEX changes_by_doc ON changes(doc_id, id);
+CREATE TABLE doc_rows (
+    doc_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    item TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (doc_id, key, item)
+) WITHOUT ROWID;
 CREATE TABLE patient_index (
     patient_id TEXT PRIMARY KEY,
     name_kanji TEXT NOT NULL,
