@@ -12,7 +12,11 @@ use crate::domain::{Date, format_date, parse_date};
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
-#[command(name = "enkaku", version, about = "Online-consultation workstation for clinics (オンライン診療)")]
+#[command(
+    name = "enkaku",
+    version,
+    about = "Online-consultation workstation for clinics (オンライン診療)"
+)]
 pub struct Cli {
     /// Data directory holding the store and the log [default: the platform data directory]
     #[arg(long, env = "ENKAKU_DATA_DIR", global = true)]
@@ -21,7 +25,12 @@ pub struct Cli {
     #[arg(long, env = "ENKAKU_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Staff id recorded in the audit log for changes made from the command line
-    #[arg(long, env = "ENKAKU_STAFF", global = true, default_value = "system:cli")]
+    #[arg(
+        long,
+        env = "ENKAKU_STAFF",
+        global = true,
+        default_value = "system:cli"
+    )]
     pub staff: String,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -46,6 +55,36 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The guideline rules: id, clause, severity and summary of each
+    Rules {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate one consultation described in a JSON case file (docs/case-format.md).
+    /// Exit 0: no block; 1: at least one block; 2: the case file is invalid
+    Check {
+        #[arg(long)]
+        case: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The drug master (薬価基準収載品目リスト)
+    #[command(subcommand)]
+    Drugs(DrugsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DrugsCommand {
+    /// Import an edition of the MHLW list (CSV), replacing the previous edition atomically
+    Import { file: PathBuf },
+    /// Find drugs by code, product name or ingredient, with their classification
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,7 +122,9 @@ pub enum AuditCommand {
 
 /// Today in Japan, whatever the machine's time zone: clinic days are JST days.
 pub fn today_jst() -> Date {
-    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+9)).date()
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+9))
+        .date()
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -102,7 +143,9 @@ fn load_config(cli: &Cli) -> Result<Config, String> {
     match &cli.config {
         Some(path) => Config::load(path, true).map_err(|e| e.to_string()),
         None => match project_dirs() {
-            Some(d) => Config::load(&d.config_dir().join("config.toml"), false).map_err(|e| e.to_string()),
+            Some(d) => {
+                Config::load(&d.config_dir().join("config.toml"), false).map_err(|e| e.to_string())
+            }
             None => Ok(Config::default()),
         },
     }
@@ -113,8 +156,14 @@ fn init_logging(dir: &Path, level: &str) -> Option<tracing_appender::non_blockin
     std::fs::create_dir_all(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, "enkaku.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
     Some(guard)
 }
 
@@ -142,11 +191,105 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     let config = load_config(cli)?;
     let dir = data_dir(cli)?;
     let _log = init_logging(&dir, &config.log_level);
-    let mut store = Store::open_dir(&dir).map_err(|e| e.to_string())?;
-    tracing::info!(data_dir = %dir.display(), "store opened");
     let err = |e: &dyn std::fmt::Display| e.to_string();
 
     match &cli.command {
+        Some(Command::Rules { json }) => {
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&crate::rules::catalogue_json())
+                        .map_err(|e| err(&e))?
+                );
+            } else {
+                print!("{}", crate::rules::catalogue_text());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Check { case, json }) => {
+            let text =
+                std::fs::read_to_string(case).map_err(|e| format!("{}: {e}", case.display()))?;
+            let consultation = match crate::rules::parse_case(&text) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("enkaku: {}: {e}", case.display());
+                    return Ok(ExitCode::from(crate::rules::EXIT_INVALID_CASE));
+                }
+            };
+            let drugs = open_drugs(&dir)?;
+            let findings =
+                crate::rules::evaluate(&consultation, &drugs, time::OffsetDateTime::now_utc());
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&crate::rules::findings_json(&findings))
+                        .map_err(|e| err(&e))?
+                );
+            } else {
+                print!("{}", crate::rules::findings_text(&findings));
+            }
+            return Ok(ExitCode::from(crate::rules::exit_code(&findings)));
+        }
+        Some(Command::Drugs(DrugsCommand::Import { file })) => {
+            let mut drugs = crate::drugs::DrugMaster::open_dir(&dir).map_err(|e| err(&e))?;
+            let report = drugs.import_csv(file).map_err(|e| err(&e))?;
+            println!("{report}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Drugs(DrugsCommand::Search { text, limit, json })) => {
+            let drugs = open_drugs(&dir)?;
+            let found = drugs.search(text, *limit).map_err(|e| err(&e))?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&found).map_err(|e| err(&e))?
+                );
+            } else {
+                for d in &found {
+                    let mut marks = Vec::new();
+                    if d.narcotic {
+                        marks.push("麻薬".to_string());
+                    }
+                    if let Some(c) = d.psychotropic_class {
+                        marks.push(format!(
+                            "向精神薬第{}種",
+                            ["一", "二", "三"]
+                                .get(usize::from(c).saturating_sub(1))
+                                .unwrap_or(&"?")
+                        ));
+                    }
+                    if let Some(c) = &d.high_risk_category {
+                        marks.push(format!("指導料1:{c}"));
+                    }
+                    if let Some(c) = &d.misuse_watch {
+                        marks.push(format!("misuse:{c}"));
+                    }
+                    if d.pde5_inhibitor {
+                        marks.push("PDE5".into());
+                    }
+                    if d.pde5_contraindicated {
+                        marks.push("PDE5併用禁忌".into());
+                    }
+                    println!(
+                        "{}  {}  [{}] {}  {}",
+                        d.code,
+                        d.name,
+                        d.ingredient,
+                        d.route,
+                        marks.join(" ")
+                    );
+                }
+                println!("{} found", found.len());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let mut store = Store::open_dir(&dir).map_err(|e| e.to_string())?;
+    tracing::info!(data_dir = %dir.display(), "store opened");
+
+    match &cli.command {
+        Some(Command::Rules { .. } | Command::Check { .. } | Command::Drugs(_)) => {}
         None => {
             if store.is_empty().map_err(|e| err(&e))? {
                 let report = crate::demo::seed(&mut store, today_jst()).map_err(|e| err(&e))?;
@@ -164,7 +307,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             let report = crate::demo::seed(&mut store, today_jst()).map_err(|e| err(&e))?;
             println!(
                 "demo clinic: {}; {} patients added; {} queue entries added for {}",
-                if report.clinic_created { "created" } else { "already present" },
+                if report.clinic_created {
+                    "created"
+                } else {
+                    "already present"
+                },
                 report.patients_added,
                 report.queue_entries_added,
                 format_date(today_jst())
@@ -172,7 +319,10 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if let Some(n) = patients {
                 let started = std::time::Instant::now();
                 let added = crate::demo::add_synthetic(&mut store, *n).map_err(|e| err(&e))?;
-                println!("{added} synthetic patients added in {:.1} s", started.elapsed().as_secs_f64());
+                println!(
+                    "{added} synthetic patients added in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
         Some(Command::Export { json: _ }) => {
@@ -182,7 +332,10 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 documents.insert(id.to_string(), doc);
             }
             let out = serde_json::json!({ "format": "enkaku-export/1", "documents": Json::Object(documents) });
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| err(&e))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).map_err(|e| err(&e))?
+            );
         }
         Some(Command::Queue(QueueCommand::List { date, json })) => {
             let day = parse_day(date.as_deref())?;
@@ -190,13 +343,19 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         }
         Some(Command::Queue(QueueCommand::Import { file, date })) => {
             let day = parse_day(date.as_deref())?;
-            let clinic = store
-                .clinic()
-                .map_err(|e| err(&e))?
-                .ok_or("the store has no clinic yet: run `enkaku demo` or sync with the clinic first")?;
-            let report = crate::reservations::import(&mut store, &cli.staff, &clinic.id, file, day).map_err(|e| err(&e))?;
+            let clinic = store.clinic().map_err(|e| err(&e))?.ok_or(
+                "the store has no clinic yet: run `enkaku demo` or sync with the clinic first",
+            )?;
+            let report = crate::reservations::import(&mut store, &cli.staff, &clinic.id, file, day)
+                .map_err(|e| err(&e))?;
             for (line, day, entry) in &report.added {
-                println!("line {line}: queued {} {} {} ({})", format_date(*day), entry.time, entry.patient_id, entry.visit.as_str());
+                println!(
+                    "line {line}: queued {} {} {} ({})",
+                    format_date(*day),
+                    entry.time,
+                    entry.patient_id,
+                    entry.visit.as_str()
+                );
             }
             for bad in &report.rejected {
                 eprintln!("{}: line {}: {}", file.display(), bad.line, bad.reason);
@@ -211,20 +370,28 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Some(Command::Audit(AuditCommand::Verify)) => match store.verify_audit().map_err(|e| err(&e))? {
-            Ok(n) => println!("audit log intact: {n} entries verified"),
-            Err(failure) => {
-                eprintln!("{}: {failure}", store.path().display());
-                return Ok(ExitCode::FAILURE);
+        Some(Command::Audit(AuditCommand::Verify)) => {
+            match store.verify_audit().map_err(|e| err(&e))? {
+                Ok(n) => println!("audit log intact: {n} entries verified"),
+                Err(failure) => {
+                    eprintln!("{}: {failure}", store.path().display());
+                    return Ok(ExitCode::FAILURE);
+                }
             }
-        },
+        }
         Some(Command::Audit(AuditCommand::Log { doc, json })) => {
             let entries = store.audit_entries(doc.as_deref()).map_err(|e| err(&e))?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&entries).map_err(|e| err(&e))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&entries).map_err(|e| err(&e))?
+                );
             } else {
                 for e in entries {
-                    println!("{:>6}  {}  {:<14}  {:<28}  {}", e.seq, e.at, e.staff_id, e.doc_id, e.action);
+                    println!(
+                        "{:>6}  {}  {:<14}  {:<28}  {}",
+                        e.seq, e.at, e.staff_id, e.doc_id, e.action
+                    );
                 }
             }
         }
@@ -232,11 +399,25 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The drug master of this machine; the demo list until an edition of the MHLW list is imported.
+fn open_drugs(dir: &Path) -> Result<crate::drugs::DrugMaster, String> {
+    let mut drugs = crate::drugs::DrugMaster::open_dir(dir).map_err(|e| e.to_string())?;
+    if drugs.ensure_demo().map_err(|e| e.to_string())?.is_some() {
+        eprintln!(
+            "note: no drug list imported yet; using the demo list (enkaku drugs import FILE)"
+        );
+    }
+    Ok(drugs)
+}
+
 fn print_queue(store: &mut Store, day: Date, json: bool) -> Result<(), String> {
     let rows = store.queue_rows(day).map_err(|e| e.to_string())?;
     if json {
         let out = serde_json::json!({ "date": format_date(day), "entries": rows });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
     println!("{}  {} entries", format_date(day), rows.len());

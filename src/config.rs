@@ -43,28 +43,52 @@ pub enum ConfigError {
     #[error("{path}: {reason}")]
     Syntax { path: PathBuf, reason: String },
     #[error("{path}: key `{key}`: {reason}")]
-    Key { path: PathBuf, key: String, reason: String },
+    Key {
+        path: PathBuf,
+        key: String,
+        reason: String,
+    },
 }
 
 /// The keys the file may hold, for the error that names an unknown one.
-const KNOWN: &[&str] = &["language", "video.command", "sync.server", "pin.min_length", "log.level"];
+const KNOWN: &[&str] = &[
+    "language",
+    "video.command",
+    "sync.server",
+    "pin.min_length",
+    "log.level",
+];
 
 impl Config {
     /// Reads `path`. A missing file is an error only when `required` (given with `--config`).
     pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default());
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         };
         Config::parse(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError::Syntax { path: path.to_path_buf(), reason: e.to_string() })?;
-        let key_err = |key: &str, reason: String| ConfigError::Key { path: path.to_path_buf(), key: key.into(), reason };
+        let table: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+        let key_err = |key: &str, reason: String| ConfigError::Key {
+            path: path.to_path_buf(),
+            key: key.into(),
+            reason,
+        };
         let mut flat = Vec::new();
         for (k, v) in &table {
             match v {
@@ -78,31 +102,51 @@ impl Config {
         }
         let mut config = Config::default();
         for (key, value) in flat {
-            let text = |v: &toml::Value| v.as_str().map(str::to_string).ok_or_else(|| key_err(&key, format!("expected a string, found {}", v.type_str())));
+            let text = |v: &toml::Value| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    key_err(&key, format!("expected a string, found {}", v.type_str()))
+                })
+            };
             match key.as_str() {
                 "language" => {
                     config.language = Some(match text(&value)?.as_str() {
                         "ja" => Language::Ja,
                         "en" => Language::En,
-                        other => return Err(key_err(&key, format!("expected \"ja\" or \"en\", found {other:?}"))),
+                        other => {
+                            return Err(key_err(
+                                &key,
+                                format!("expected \"ja\" or \"en\", found {other:?}"),
+                            ));
+                        }
                     })
                 }
                 "video.command" => {
                     let command = text(&value)?;
                     if !command.contains("{room}") {
-                        return Err(key_err(&key, "the command must contain {room}, where the room name goes".into()));
+                        return Err(key_err(
+                            &key,
+                            "the command must contain {room}, where the room name goes".into(),
+                        ));
                     }
                     config.video_command = command;
                 }
                 "sync.server" => {
                     let url = text(&value)?;
                     if !(url.starts_with("https://") || url.starts_with("http://")) {
-                        return Err(key_err(&key, format!("expected an http:// or https:// URL, found {url:?}")));
+                        return Err(key_err(
+                            &key,
+                            format!("expected an http:// or https:// URL, found {url:?}"),
+                        ));
                     }
                     config.sync_server = Some(url);
                 }
                 "pin.min_length" => {
-                    let n = value.as_integer().ok_or_else(|| key_err(&key, format!("expected an integer, found {}", value.type_str())))?;
+                    let n = value.as_integer().ok_or_else(|| {
+                        key_err(
+                            &key,
+                            format!("expected an integer, found {}", value.type_str()),
+                        )
+                    })?;
                     if !(4..=12).contains(&n) {
                         return Err(key_err(&key, format!("expected 4 to 12, found {n}")));
                     }
@@ -111,11 +155,19 @@ impl Config {
                 "log.level" => {
                     let level = text(&value)?;
                     if !["error", "warn", "info", "debug", "trace"].contains(&level.as_str()) {
-                        return Err(key_err(&key, format!("expected error, warn, info, debug or trace, found {level:?}")));
+                        return Err(key_err(
+                            &key,
+                            format!("expected error, warn, info, debug or trace, found {level:?}"),
+                        ));
                     }
                     config.log_level = level;
                 }
-                _ => return Err(key_err(&key, format!("unknown key (known keys: {})", KNOWN.join(", ")))),
+                _ => {
+                    return Err(key_err(
+                        &key,
+                        format!("unknown key (known keys: {})", KNOWN.join(", ")),
+                    ));
+                }
             }
         }
         Ok(config)
@@ -129,13 +181,24 @@ mod tests {
     #[test]
     fn names_the_offending_key() {
         let p = Path::new("c.toml");
-        let e = Config::parse("language = \"fr\"", p).unwrap_err().to_string();
+        let e = Config::parse("language = \"fr\"", p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("key `language`") && e.contains("\"fr\""), "{e}");
-        let e = Config::parse("[video]\ncommand = \"open https://x\"", p).unwrap_err().to_string();
+        let e = Config::parse("[video]\ncommand = \"open https://x\"", p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("key `video.command`"), "{e}");
-        let e = Config::parse("[pin]\nmin_lenght = 4", p).unwrap_err().to_string();
-        assert!(e.contains("key `pin.min_lenght`") && e.contains("unknown key"), "{e}");
-        let e = Config::parse("[pin]\nmin_length = \"4\"", p).unwrap_err().to_string();
+        let e = Config::parse("[pin]\nmin_lenght = 4", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("key `pin.min_lenght`") && e.contains("unknown key"),
+            "{e}"
+        );
+        let e = Config::parse("[pin]\nmin_length = \"4\"", p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("expected an integer"), "{e}");
     }
 

@@ -1,9 +1,11 @@
 //! Enkaku (遠隔): an online-consultation workstation that keeps a clinic inside the MHLW
 //! 「オンライン診療の適切な実施に関する指針」, offline first.
 
-pub mod domain;
-pub mod store;
+pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod domain;
+pub mod drugs;
 pub mod reservations;
-pub mod cli;
+pub mod rules;
+pub mod store;

@@ -40,7 +40,10 @@ pub struct ImportReport {
 /// A column and the header names (English or Japanese) it may appear under.
 const COLUMNS: &[(&str, &[&str])] = &[
     ("date", &["date", "予約日", "日付"]),
-    ("time", &["time", "datetime", "時刻", "予約時刻", "予約日時"]),
+    (
+        "time",
+        &["time", "datetime", "時刻", "予約時刻", "予約日時"],
+    ),
     ("patient_id", &["patient_id", "患者id", "患者番号"]),
     ("name", &["name", "name_kana", "氏名", "氏名カナ", "カナ"]),
     ("date_of_birth", &["date_of_birth", "dob", "生年月日"]),
@@ -50,14 +53,21 @@ const COLUMNS: &[(&str, &[&str])] = &[
 
 fn column_of(header: &str) -> Option<&'static str> {
     let h = crate::domain::nfkc(header).to_lowercase();
-    COLUMNS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c)
+    COLUMNS
+        .iter()
+        .find(|(_, names)| names.contains(&h.as_str()))
+        .map(|(c, _)| *c)
 }
 
 /// The id of a reservation: the same booking always gets the same id, so re-importing a file
 /// adds nothing.
 fn entry_id(day: Date, time: &str, patient_id: &str, visit: VisitKind) -> String {
     let mut h = Sha256::new();
-    h.update(format!("{}|{time}|{patient_id}|{}", format_date(day), visit.as_str()));
+    h.update(format!(
+        "{}|{time}|{patient_id}|{}",
+        format_date(day),
+        visit.as_str()
+    ));
     format!("r-{}", &hex::encode(h.finalize())[..16])
 }
 
@@ -75,17 +85,35 @@ fn parse_time(text: &str) -> Option<(Option<Date>, String)> {
 
 /// Imports `file` into `clinic`'s queues. Rows without a date go on `default_day`. Good rows are
 /// imported even when others are rejected; every rejected row is reported with its line.
-pub fn import(store: &mut Store, staff: &str, clinic: &str, file: &Path, default_day: Date) -> Result<ImportReport, ImportError> {
-    let bytes = std::fs::read(file).map_err(|source| ImportError::Read { path: file.to_path_buf(), source })?;
+pub fn import(
+    store: &mut Store,
+    staff: &str,
+    clinic: &str,
+    file: &Path,
+    default_day: Date,
+) -> Result<ImportReport, ImportError> {
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| ImportError::Header {
         path: file.to_path_buf(),
-        reason: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        reason: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ImportError::Header { path: file.to_path_buf(), reason: e.to_string() })?
+        .map_err(|e| ImportError::Header {
+            path: file.to_path_buf(),
+            reason: e.to_string(),
+        })?
         .clone();
     let mut columns: Vec<Option<&str>> = Vec::new();
     for h in headers.iter() {
@@ -93,20 +121,28 @@ pub fn import(store: &mut Store, staff: &str, clinic: &str, file: &Path, default
         if c.is_none() && !h.is_empty() {
             return Err(ImportError::Header {
                 path: file.to_path_buf(),
-                reason: format!("line 1: unknown column {h:?} (expected date, time, patient_id, name, date_of_birth, visit, memo)"),
+                reason: format!(
+                    "line 1: unknown column {h:?} (expected date, time, patient_id, name, date_of_birth, visit, memo)"
+                ),
             });
         }
         columns.push(c);
     }
     for required in ["time", "visit"] {
         if !columns.contains(&Some(required)) {
-            return Err(ImportError::Header { path: file.to_path_buf(), reason: format!("line 1: the column {required:?} is missing") });
+            return Err(ImportError::Header {
+                path: file.to_path_buf(),
+                reason: format!("line 1: the column {required:?} is missing"),
+            });
         }
     }
-    if !columns.contains(&Some("patient_id")) && !(columns.contains(&Some("name")) && columns.contains(&Some("date_of_birth"))) {
+    let by_id = columns.contains(&Some("patient_id"));
+    let by_name = columns.contains(&Some("name")) && columns.contains(&Some("date_of_birth"));
+    if !by_id && !by_name {
         return Err(ImportError::Header {
             path: file.to_path_buf(),
-            reason: "line 1: a patient_id column, or name and date_of_birth columns, are needed".into(),
+            reason: "line 1: a patient_id column, or name and date_of_birth columns, are needed"
+                .into(),
         });
     }
 
@@ -116,12 +152,19 @@ pub fn import(store: &mut Store, staff: &str, clinic: &str, file: &Path, default
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                report.rejected.push(RowError { line, reason: e.to_string() });
+                report.rejected.push(RowError {
+                    line,
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let row = Row(columns.iter().zip(record.iter()).filter_map(|(c, v)| c.map(|c| (c, v.to_string()))).collect());
+        let row = Row(columns
+            .iter()
+            .zip(record.iter())
+            .filter_map(|(c, v)| c.map(|c| (c, v.to_string())))
+            .collect());
         match row_entry(store, default_day, &row) {
             Err(reason) => report.rejected.push(RowError { line, reason }),
             Ok((day, entry)) => {
@@ -141,19 +184,31 @@ struct Row(Vec<(&'static str, String)>);
 
 impl Row {
     fn get(&self, column: &str) -> &str {
-        self.0.iter().find(|(c, _)| *c == column).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
 }
 
 fn row_entry(store: &Store, default_day: Date, row: &Row) -> Result<(Date, QueueEntry), String> {
     let field = |c| row.get(c);
-    let (mut day, time) = parse_time(field("time")).ok_or_else(|| format!("time {:?} is not HH:MM", field("time")))?;
+    let (mut day, time) = parse_time(field("time"))
+        .ok_or_else(|| format!("time {:?} is not HH:MM", field("time")))?;
     if !field("date").is_empty() {
-        day = Some(parse_date(field("date")).map_err(|_| format!("date {:?} is not YYYY-MM-DD", field("date")))?);
+        day = Some(
+            parse_date(field("date"))
+                .map_err(|_| format!("date {:?} is not YYYY-MM-DD", field("date")))?,
+        );
     }
     let visit = VisitKind::parse(field("visit")).ok_or_else(|| {
         let kinds: Vec<&str> = VisitKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("visit {:?} is not one of {}", field("visit"), kinds.join(", "))
+        format!(
+            "visit {:?} is not one of {}",
+            field("visit"),
+            kinds.join(", ")
+        )
     })?;
     let patient_id = if !field("patient_id").is_empty() {
         let id = field("patient_id");
@@ -164,16 +219,33 @@ fn row_entry(store: &Store, default_day: Date, row: &Row) -> Result<(Date, Queue
         }
     } else {
         let name = field("name");
-        let dob = parse_date(field("date_of_birth"))
-            .map_err(|_| format!("date_of_birth {:?} is not YYYY-MM-DD", field("date_of_birth")))?;
+        let dob = parse_date(field("date_of_birth")).map_err(|_| {
+            format!(
+                "date_of_birth {:?} is not YYYY-MM-DD",
+                field("date_of_birth")
+            )
+        })?;
         if name.is_empty() {
             return Err("neither patient_id nor name is given".into());
         }
-        let found = store.find_patient_by_name_dob(name, dob).map_err(|e| e.to_string())?;
+        let found = store
+            .find_patient_by_name_dob(name, dob)
+            .map_err(|e| e.to_string())?;
         match found.as_slice() {
             [one] => one.patient_id.clone(),
-            [] => return Err(format!("no patient named {name:?} born {}", format_date(dob))),
-            _ => return Err(format!("{} patients named {name:?} born {}: give the patient_id", found.len(), format_date(dob))),
+            [] => {
+                return Err(format!(
+                    "no patient named {name:?} born {}",
+                    format_date(dob)
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "{} patients named {name:?} born {}: give the patient_id",
+                    found.len(),
+                    format_date(dob)
+                ));
+            }
         }
     };
     let day = day.unwrap_or(default_day);

@@ -25,7 +25,10 @@ fn stderr(o: &Output) -> String {
 
 fn assert_clean_failure(o: &Output, needles: &[&str]) {
     let err = stderr(o);
-    assert!(!o.status.success(), "expected failure, got success; stderr: {err}");
+    assert!(
+        !o.status.success(),
+        "expected failure, got success; stderr: {err}"
+    );
     assert!(!err.contains("panicked"), "panicked: {err}");
     for n in needles {
         assert!(err.contains(n), "stderr lacks {n:?}: {err}");
@@ -41,14 +44,35 @@ fn first_start_seeds_the_demo_clinic_and_demo_is_idempotent() {
     assert!(stdout(&first).contains("today's queue"));
     let before = stdout(&enkaku(dir.path(), &["export", "--json"]));
     let again = enkaku(dir.path(), &["demo"]);
-    assert!(stdout(&again).contains("0 patients added; 0 queue entries added"), "{}", stdout(&again));
-    assert_eq!(before, stdout(&enkaku(dir.path(), &["export", "--json"])), "re-seeding changed data");
+    assert!(
+        stdout(&again).contains("0 patients added; 0 queue entries added"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(
+        before,
+        stdout(&enkaku(dir.path(), &["export", "--json"])),
+        "re-seeding changed data"
+    );
     let export: serde_json::Value = serde_json::from_str(&before).unwrap();
     let docs = export["documents"].as_object().unwrap();
     assert!(docs.contains_key("clinic"));
-    assert_eq!(docs.keys().filter(|k| k.starts_with("patient/")).count(), 30);
-    assert_eq!(docs.keys().filter(|k| k.starts_with("queue/demo-clinic/")).count(), 1);
-    let roles: Vec<&str> = docs["clinic"]["staff"].as_object().unwrap().values().map(|s| s["role"].as_str().unwrap()).collect();
+    assert_eq!(
+        docs.keys().filter(|k| k.starts_with("patient/")).count(),
+        30
+    );
+    assert_eq!(
+        docs.keys()
+            .filter(|k| k.starts_with("queue/demo-clinic/"))
+            .count(),
+        1
+    );
+    let roles: Vec<&str> = docs["clinic"]["staff"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s["role"].as_str().unwrap())
+        .collect();
     assert!(roles.iter().filter(|r| **r == "doctor").count() >= 2);
     for role in ["front_desk", "nurse"] {
         assert!(roles.contains(&role), "no {role}");
@@ -60,10 +84,24 @@ fn first_start_seeds_the_demo_clinic_and_demo_is_idempotent() {
 #[test]
 fn synthetic_patients_are_deterministic_and_added_after_existing_ones() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    assert!(enkaku(a.path(), &["demo", "--patients", "25"]).status.success());
-    assert!(enkaku(b.path(), &["demo", "--patients", "10"]).status.success());
-    assert!(enkaku(b.path(), &["demo", "--patients", "15"]).status.success());
-    let export = |d: &Path| -> serde_json::Value { serde_json::from_str(&stdout(&enkaku(d, &["export", "--json"]))).unwrap() };
+    assert!(
+        enkaku(a.path(), &["demo", "--patients", "25"])
+            .status
+            .success()
+    );
+    assert!(
+        enkaku(b.path(), &["demo", "--patients", "10"])
+            .status
+            .success()
+    );
+    assert!(
+        enkaku(b.path(), &["demo", "--patients", "15"])
+            .status
+            .success()
+    );
+    let export = |d: &Path| -> serde_json::Value {
+        serde_json::from_str(&stdout(&enkaku(d, &["export", "--json"]))).unwrap()
+    };
     let (ea, eb) = (export(a.path()), export(b.path()));
     let synthetic = |e: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
         e["documents"]
@@ -76,10 +114,18 @@ fn synthetic_patients_are_deterministic_and_added_after_existing_ones() {
     };
     let (sa, sb) = (synthetic(&ea), synthetic(&eb));
     assert_eq!(sa.len(), 25);
-    assert_eq!(sa, sb, "the same synthetic patients whether added at once or in two runs");
+    assert_eq!(
+        sa, sb,
+        "the same synthetic patients whether added at once or in two runs"
+    );
     let p = &sa[0].1;
     assert!(!p["encounters"].as_object().unwrap().is_empty());
-    let enc = p["encounters"].as_object().unwrap().values().next().unwrap();
+    let enc = p["encounters"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
     assert!(!enc["notes"].as_object().unwrap().is_empty());
 }
 
@@ -100,10 +146,16 @@ fn reservations_import_once_and_bad_rows_are_reported_by_line() {
     )
     .unwrap();
     let dob = {
-        let export: serde_json::Value = serde_json::from_str(&stdout(&enkaku(dir.path(), &["export", "--json"]))).unwrap();
-        export["documents"]["patient/p-0001"]["demographics"]["date_of_birth"].as_str().unwrap().to_string()
+        let export: serde_json::Value =
+            serde_json::from_str(&stdout(&enkaku(dir.path(), &["export", "--json"]))).unwrap();
+        export["documents"]["patient/p-0001"]["demographics"]["date_of_birth"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
-    let text = std::fs::read_to_string(&csv).unwrap().replace("1958-04-12", &dob);
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replace("1958-04-12", &dob);
     std::fs::write(&csv, text).unwrap();
 
     let first = enkaku(dir.path(), &["queue", "import", csv.to_str().unwrap()]);
@@ -117,14 +169,29 @@ fn reservations_import_once_and_bad_rows_are_reported_by_line() {
             &format!("{path}: line 6: visit \"video_chat\""),
         ],
     );
-    assert!(stdout(&first).contains("2 added, 0 already queued, 4 rejected"), "{}", stdout(&first));
+    assert!(
+        stdout(&first).contains("2 added, 0 already queued, 4 rejected"),
+        "{}",
+        stdout(&first)
+    );
     let second = enkaku(dir.path(), &["queue", "import", csv.to_str().unwrap()]);
-    assert!(stdout(&second).contains("0 added, 2 already queued, 4 rejected"), "{}", stdout(&second));
-    let listed: serde_json::Value =
-        serde_json::from_str(&stdout(&enkaku(dir.path(), &["queue", "list", "--date", "2026-12-01", "--json"]))).unwrap();
+    assert!(
+        stdout(&second).contains("0 added, 2 already queued, 4 rejected"),
+        "{}",
+        stdout(&second)
+    );
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&enkaku(
+        dir.path(),
+        &["queue", "list", "--date", "2026-12-01", "--json"],
+    )))
+    .unwrap();
     let entries = listed["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 2);
-    assert!(entries.iter().all(|e| e["patient_id"] == "p-0001" && e["status"] == "reserved"));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["patient_id"] == "p-0001" && e["status"] == "reserved")
+    );
 }
 
 #[test]
@@ -134,7 +201,14 @@ fn a_csv_with_an_unknown_column_names_file_and_line() {
     let csv = dir.path().join("x.csv");
     std::fs::write(&csv, "time,patient,visit\n09:00,p-0001,online_followup\n").unwrap();
     let out = enkaku(dir.path(), &["queue", "import", csv.to_str().unwrap()]);
-    assert_clean_failure(&out, &[&csv.display().to_string(), "line 1", "unknown column \"patient\""]);
+    assert_clean_failure(
+        &out,
+        &[
+            &csv.display().to_string(),
+            "line 1",
+            "unknown column \"patient\"",
+        ],
+    );
 }
 
 #[test]
@@ -144,16 +218,23 @@ fn a_tampered_audit_row_is_caught() {
     let ok = enkaku(dir.path(), &["audit", "verify"]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     let db = rusqlite::Connection::open(dir.path().join("enkaku.sqlite3")).unwrap();
-    db.execute("UPDATE audit SET staff_id = 'dr-nobody' WHERE seq = 5", []).unwrap();
+    db.execute("UPDATE audit SET staff_id = 'dr-nobody' WHERE seq = 5", [])
+        .unwrap();
     drop(db);
-    assert_clean_failure(&enkaku(dir.path(), &["audit", "verify"]), &["audit entry 5 does not verify"]);
+    assert_clean_failure(
+        &enkaku(dir.path(), &["audit", "verify"]),
+        &["audit entry 5 does not verify"],
+    );
 
     let dir = tempfile::tempdir().unwrap();
     assert!(enkaku(dir.path(), &["demo"]).status.success());
     let db = rusqlite::Connection::open(dir.path().join("enkaku.sqlite3")).unwrap();
     db.execute("DELETE FROM audit WHERE seq = 7", []).unwrap();
     drop(db);
-    assert_clean_failure(&enkaku(dir.path(), &["audit", "verify"]), &["audit entry 7 does not verify", "missing"]);
+    assert_clean_failure(
+        &enkaku(dir.path(), &["audit", "verify"]),
+        &["audit entry 7 does not verify", "missing"],
+    );
 }
 
 fn seeded_db(dir: &Path) -> std::path::PathBuf {
@@ -166,9 +247,17 @@ fn a_truncated_database_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
     let len = std::fs::metadata(&db).unwrap().len();
-    std::fs::OpenOptions::new().write(true).open(&db).unwrap().set_len(len / 2).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&db)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
     for args in [&["queue", "list"][..], &["export", "--json"][..], &[][..]] {
-        assert_clean_failure(&enkaku(dir.path(), args), &[&db.display().to_string(), "truncated"]);
+        assert_clean_failure(
+            &enkaku(dir.path(), args),
+            &[&db.display().to_string(), "truncated"],
+        );
     }
 }
 
@@ -184,7 +273,11 @@ fn a_corrupted_database_is_a_clear_error() {
     std::fs::write(&db, bytes).unwrap();
     let out = enkaku(dir.path(), &["export", "--json"]);
     assert_clean_failure(&out, &[&db.display().to_string()]);
-    assert!(stderr(&out).contains("malformed") || stderr(&out).contains("damaged"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("malformed") || stderr(&out).contains("damaged"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -192,14 +285,98 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("enkaku.sqlite3");
     std::fs::write(&db, "date,time\n".repeat(50)).unwrap();
-    assert_clean_failure(&enkaku(dir.path(), &["queue", "list"]), &[&db.display().to_string(), "not an SQLite database"]);
+    assert_clean_failure(
+        &enkaku(dir.path(), &["queue", "list"]),
+        &[&db.display().to_string(), "not an SQLite database"],
+    );
 }
 
 #[test]
 fn an_invalid_config_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, "language = \"ja\"\n[video]\ncommand = \"xdg-open https://meet.example/\"\n").unwrap();
-    let out = enkaku(dir.path(), &["--config", config.to_str().unwrap(), "queue", "list"]);
-    assert_clean_failure(&out, &[&config.display().to_string(), "key `video.command`"]);
+    std::fs::write(
+        &config,
+        "language = \"ja\"\n[video]\ncommand = \"xdg-open https://meet.example/\"\n",
+    )
+    .unwrap();
+    let out = enkaku(
+        dir.path(),
+        &["--config", config.to_str().unwrap(), "queue", "list"],
+    );
+    assert_clean_failure(
+        &out,
+        &[&config.display().to_string(), "key `video.command`"],
+    );
+}
+
+/// `enkaku check` over a scenario's case file: zolpidem 14 days at a first online visit blocks
+/// with its clause (exit 1); an antihistamine for 7 days passes (exit 0); a wrong type is exit 2
+/// naming the field.
+#[test]
+fn check_blocks_zolpidem_by_clause_and_rejects_invalid_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(format!(
+            "{}/tests/scenarios/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["case"].clone()
+    };
+    let case = dir.path().join("case.json");
+
+    std::fs::write(
+        &case,
+        scenario("zolpidem_14_days_first_online_visit").to_string(),
+    )
+    .unwrap();
+    let out = enkaku(
+        dir.path(),
+        &["check", "--case", case.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let psychotropic = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "rx.initial.psychotropic")
+        .expect("zolpidem is flagged as a psychotropic");
+    assert_eq!(psychotropic["severity"], "block");
+    assert!(
+        psychotropic["clause"]
+            .as_str()
+            .unwrap()
+            .starts_with("指針 V.1(5)")
+    );
+    assert!(
+        !psychotropic["message_ja"].as_str().unwrap().is_empty()
+            && !psychotropic["message_en"].as_str().unwrap().is_empty()
+    );
+
+    let mut ok = scenario("zolpidem_14_days_first_online_visit");
+    ok["prescriptions"] = serde_json::json!([{ "drug": "4490023F1024", "days": 7 }]);
+    std::fs::write(&case, ok.to_string()).unwrap();
+    let out = enkaku(
+        dir.path(),
+        &["check", "--case", case.to_str().unwrap(), "--json"],
+    );
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "block"),
+        "{findings}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    let mut bad = scenario("zolpidem_14_days_first_online_visit");
+    bad["patient"]["age"] = serde_json::json!("sixty");
+    std::fs::write(&case, bad.to_string()).unwrap();
+    let out = enkaku(dir.path(), &["check", "--case", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("patient.age"), "{}", stderr(&out));
 }

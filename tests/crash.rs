@@ -19,14 +19,24 @@ fn crash_child_writer() {
     let Ok(dir) = std::env::var(CHILD_ENV) else {
         return; // not the child: nothing to do
     };
-    let start: u64 = std::env::var("ENKAKU_CRASH_START").unwrap().parse().unwrap();
+    let start: u64 = std::env::var("ENKAKU_CRASH_START")
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut store = Store::open_dir(std::path::Path::new(&dir)).unwrap();
     let mut out = std::io::stdout().lock();
     for n in start.. {
         let mut e = Encounter::new(format!("en-{n}"), VisitKind::OnlineFollowup);
         e.chief_complaint = format!("edit {n}");
         store.save_encounter("dr-crash", "p-1", &e).unwrap();
-        store.set_patient_field("dr-crash", "p-1", &["demographics", "phone"], &n.to_string()).unwrap();
+        store
+            .set_patient_field(
+                "dr-crash",
+                "p-1",
+                &["demographics", "phone"],
+                &n.to_string(),
+            )
+            .unwrap();
         writeln!(out, "committed {n}").unwrap();
         out.flush().unwrap();
     }
@@ -46,14 +56,22 @@ impl Moments {
 #[test]
 fn every_reported_edit_survives_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    Store::open_dir(dir.path()).unwrap().add_patient("fd", &common::patient("p-1")).unwrap();
+    Store::open_dir(dir.path())
+        .unwrap()
+        .add_patient("fd", &common::patient("p-1"))
+        .unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut moments = Moments(0x5eed_1234_abcd_0001);
     let mut next = 0u64;
     let mut total_reported = 0;
     for round in 0..60 {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child_writer", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, dir.path())
             .env("ENKAKU_CRASH_START", next.to_string())
             .stdout(Stdio::piped())
@@ -75,20 +93,35 @@ fn every_reported_edit_survives_sigkill() {
         let p = store.patient("p-1").unwrap();
         let id = enkaku::store::DocId::patient("p-1").unwrap();
         let from_doc: enkaku::domain::Patient = store.read(&id, &[]).unwrap().unwrap();
-        assert_eq!(p, from_doc, "round {round}: read model and document disagree");
+        assert_eq!(
+            p, from_doc,
+            "round {round}: read model and document disagree"
+        );
         for n in &reported {
             let e = p.encounters.get(&format!("en-{n}"));
-            assert!(e.is_some(), "round {round}: edit {n} was reported committed but is missing");
+            assert!(
+                e.is_some(),
+                "round {round}: edit {n} was reported committed but is missing"
+            );
             assert_eq!(e.unwrap().chief_complaint, format!("edit {n}"));
         }
         if let Some(last) = reported.last() {
             // The kill may land after the next phone edit committed but before it was reported.
             let phone: u64 = p.demographics.phone.parse().unwrap();
-            assert!(phone == *last || phone == last + 1, "round {round}: phone {phone}, last reported {last}");
+            assert!(
+                phone == *last || phone == last + 1,
+                "round {round}: phone {phone}, last reported {last}"
+            );
         }
-        assert!(store.verify_audit().unwrap().is_ok(), "round {round}: audit chain broken");
+        assert!(
+            store.verify_audit().unwrap().is_ok(),
+            "round {round}: audit chain broken"
+        );
         // The next child continues after everything that may have landed, reported or not.
         next = p.encounters.len() as u64 + 1_000_000 * (round + 1);
     }
-    assert!(total_reported > 50, "the children committed too little to test anything: {total_reported}");
+    assert!(
+        total_reported > 50,
+        "the children committed too little to test anything: {total_reported}"
+    );
 }

@@ -11,7 +11,13 @@ use proptest::prelude::*;
 fn a_patient_survives_reopen_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = patient("p-1");
-    p.allergies.insert("al-1".into(), Allergy { substance: "ペニシリン".into(), reaction: "発疹".into() });
+    p.allergies.insert(
+        "al-1".into(),
+        Allergy {
+            substance: "ペニシリン".into(),
+            reaction: "発疹".into(),
+        },
+    );
     {
         let mut store = Store::open_dir(dir.path()).unwrap();
         store.add_patient("dr-a", &p).unwrap();
@@ -29,14 +35,22 @@ fn a_patient_survives_reopen_exactly() {
         };
         store.save_note("dr-a", "p-1", "en-1", &note).unwrap();
         p.encounters.insert("en-1".into(), e);
-        p.encounters.get_mut("en-1").unwrap().notes.insert("nt-1".into(), note);
+        p.encounters
+            .get_mut("en-1")
+            .unwrap()
+            .notes
+            .insert("nt-1".into(), note);
     }
     let mut store = Store::open_dir(dir.path()).unwrap();
     assert_eq!(store.patient("p-1").unwrap(), p);
     let hits = store.search_patients("やまだ", 10).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].patient_id, "p-1");
-    assert_eq!(store.search_patients("ﾀﾛｳ", 10).unwrap().len(), 1, "half-width kana finds the patient");
+    assert_eq!(
+        store.search_patients("ﾀﾛｳ", 10).unwrap().len(),
+        1,
+        "half-width kana finds the patient"
+    );
     assert!(store.search_patients("すずき", 10).unwrap().is_empty());
     assert_eq!(store.verify_audit().unwrap(), Ok(3));
 }
@@ -68,8 +82,10 @@ fn concurrent_edits_of_different_fields_both_survive() {
     let mut b = Store::open_dir(db.path()).unwrap();
     a.add_patient("fd", &patient("p-1")).unwrap();
     exchange(&mut a, &mut b);
-    a.set_patient_field("fd", "p-1", &["demographics", "phone"], &"090-1111-1111").unwrap();
-    b.set_patient_field("ns", "p-1", &["demographics", "address"], &"大阪府").unwrap();
+    a.set_patient_field("fd", "p-1", &["demographics", "phone"], &"090-1111-1111")
+        .unwrap();
+    b.set_patient_field("ns", "p-1", &["demographics", "address"], &"大阪府")
+        .unwrap();
     exchange(&mut a, &mut b);
     let pa = a.patient("p-1").unwrap();
     assert_eq!(pa.demographics.phone, "090-1111-1111");
@@ -84,15 +100,20 @@ fn concurrent_edits_of_the_same_field_converge_on_one_value() {
     let mut b = Store::open_dir(db.path()).unwrap();
     a.add_patient("fd", &patient("p-1")).unwrap();
     exchange(&mut a, &mut b);
-    a.set_patient_field("fd", "p-1", &["demographics", "phone"], &"A").unwrap();
-    b.set_patient_field("fd", "p-1", &["demographics", "phone"], &"B").unwrap();
+    a.set_patient_field("fd", "p-1", &["demographics", "phone"], &"A")
+        .unwrap();
+    b.set_patient_field("fd", "p-1", &["demographics", "phone"], &"B")
+        .unwrap();
     exchange(&mut a, &mut b);
     let phone = a.patient("p-1").unwrap().demographics.phone;
     assert!(phone == "A" || phone == "B");
     assert_eq!(b.patient("p-1").unwrap().demographics.phone, phone);
     assert_eq!(export(&mut a), export(&mut b));
     // The index follows the merged document on both sides.
-    assert_eq!(a.search_patients("山田", 5).unwrap(), b.search_patients("山田", 5).unwrap());
+    assert_eq!(
+        a.search_patients("山田", 5).unwrap(),
+        b.search_patients("山田", 5).unwrap()
+    );
 }
 
 #[test]
@@ -115,8 +136,14 @@ fn a_queue_day_opened_on_two_devices_offline_keeps_both_entries() {
         memo: String::new(),
         history: Default::default(),
     };
-    assert!(a.add_queue_entry("fd1", "c1", day, &entry("q-a", "p-1")).unwrap());
-    assert!(b.add_queue_entry("fd2", "c1", day, &entry("q-b", "p-2")).unwrap());
+    assert!(
+        a.add_queue_entry("fd1", "c1", day, &entry("q-a", "p-1"))
+            .unwrap()
+    );
+    assert!(
+        b.add_queue_entry("fd2", "c1", day, &entry("q-b", "p-2"))
+            .unwrap()
+    );
     exchange(&mut a, &mut b);
     let q = a.queue_day("c1", day).unwrap().unwrap();
     assert_eq!(q.entries.keys().collect::<Vec<_>>(), vec!["q-a", "q-b"]);
@@ -130,11 +157,22 @@ fn another_process_edits_are_seen_by_an_open_store() {
     let mut one = Store::open_dir(dir.path()).unwrap();
     let mut two = Store::open_dir(dir.path()).unwrap();
     one.add_patient("fd", &patient("p-1")).unwrap();
-    assert_eq!(two.patient("p-1").unwrap().demographics.phone, "03-0000-0000");
-    one.set_patient_field("fd", "p-1", &["demographics", "phone"], &"1").unwrap();
-    two.set_patient_field("fd", "p-1", &["demographics", "address"], &"2").unwrap();
+    assert_eq!(
+        two.patient("p-1").unwrap().demographics.phone,
+        "03-0000-0000"
+    );
+    one.set_patient_field("fd", "p-1", &["demographics", "phone"], &"1")
+        .unwrap();
+    two.set_patient_field("fd", "p-1", &["demographics", "address"], &"2")
+        .unwrap();
     let p = one.patient("p-1").unwrap();
-    assert_eq!((p.demographics.phone.as_str(), p.demographics.address.as_str()), ("1", "2"));
+    assert_eq!(
+        (
+            p.demographics.phone.as_str(),
+            p.demographics.address.as_str()
+        ),
+        ("1", "2")
+    );
     assert_eq!(two.verify_audit().unwrap(), Ok(3));
 }
 
@@ -145,7 +183,13 @@ fn many_edits_compact_without_losing_history() {
         let mut store = Store::open_dir(dir.path()).unwrap();
         store.add_patient("fd", &patient("p-1")).unwrap();
         for i in 0..600 {
-            store.save_encounter("dr", "p-1", &Encounter::new(format!("en-{i}"), VisitKind::OnlineFollowup)).unwrap();
+            store
+                .save_encounter(
+                    "dr",
+                    "p-1",
+                    &Encounter::new(format!("en-{i}"), VisitKind::OnlineFollowup),
+                )
+                .unwrap();
         }
     }
     let mut store = Store::open_dir(dir.path()).unwrap();
@@ -170,7 +214,11 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<bool>(), 0u8..4).prop_map(|(on_b, value)| Op::SetPhone { on_b, value }),
         (any::<bool>(), 0u8..4).prop_map(|(on_b, value)| Op::SetAddress { on_b, value }),
         (any::<bool>(), 0u8..6).prop_map(|(on_b, n)| Op::AddEncounter { on_b, n }),
-        (any::<bool>(), 0u8..6, 0u8..4).prop_map(|(on_b, n, value)| Op::SetComplaint { on_b, n, value }),
+        (any::<bool>(), 0u8..6, 0u8..4).prop_map(|(on_b, n, value)| Op::SetComplaint {
+            on_b,
+            n,
+            value
+        }),
         (any::<bool>(), 0u8..6).prop_map(|(on_b, n)| Op::DeleteEncounter { on_b, n }),
         Just(Op::Sync),
     ]

@@ -47,7 +47,10 @@ struct QueueTemplate {
 }
 
 fn fixture<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, DemoError> {
-    serde_json::from_str(text).map_err(|e| DemoError::Fixture { file, reason: e.to_string() })
+    serde_json::from_str(text).map_err(|e| DemoError::Fixture {
+        file,
+        reason: e.to_string(),
+    })
 }
 
 /// The demo clinic as shipped.
@@ -92,7 +95,11 @@ pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
             doctor: t.doctor,
             pre_consult_done: t.pre_consult_done,
             identity_check: None,
-            source: if t.source.is_empty() { "demo".into() } else { t.source },
+            source: if t.source.is_empty() {
+                "demo".into()
+            } else {
+                t.source
+            },
             memo: t.memo,
             history: Default::default(),
         };

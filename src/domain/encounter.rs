@@ -161,7 +161,9 @@ pub enum Outcome {
         referral: Option<Referral>,
     },
     /// Ended without a consultation (connection failure, patient absent ...).
-    Abandoned { reason: String },
+    Abandoned {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -61,7 +61,9 @@ impl Demographics {
     /// Age in whole years on `on`.
     pub fn age_on(&self, on: Date) -> i32 {
         let mut age = on.year() - self.date_of_birth.year();
-        if (on.month() as u8, on.day()) < (self.date_of_birth.month() as u8, self.date_of_birth.day()) {
+        if (on.month() as u8, on.day())
+            < (self.date_of_birth.month() as u8, self.date_of_birth.day())
+        {
             age -= 1;
         }
         age
@@ -321,19 +323,52 @@ impl CarePlan {
     /// The nine items in guideline order, with their labels, for checks and for the chart.
     pub fn items(&self) -> [(&'static str, &'static str, bool); 9] {
         [
-            ("care_content", "診療内容", !self.care_content.trim().is_empty()),
-            ("in_person_schedule", "対面診療・検査との組み合わせ", !self.in_person_schedule.trim().is_empty()),
-            ("consultation_hours", "診療時間", !self.consultation_hours.trim().is_empty()),
-            ("method", "オンライン診療の方法", !self.method.trim().is_empty()),
-            ("stop_conditions", "対面診療に切り替える条件", !self.stop_conditions.trim().is_empty()),
-            ("patient_cooperation", "患者の協力", !self.patient_cooperation.trim().is_empty()),
-            ("emergency_plan", "急病急変時の対応方針", !self.emergency_plan.trim().is_empty()),
+            (
+                "care_content",
+                "診療内容",
+                !self.care_content.trim().is_empty(),
+            ),
+            (
+                "in_person_schedule",
+                "対面診療・検査との組み合わせ",
+                !self.in_person_schedule.trim().is_empty(),
+            ),
+            (
+                "consultation_hours",
+                "診療時間",
+                !self.consultation_hours.trim().is_empty(),
+            ),
+            (
+                "method",
+                "オンライン診療の方法",
+                !self.method.trim().is_empty(),
+            ),
+            (
+                "stop_conditions",
+                "対面診療に切り替える条件",
+                !self.stop_conditions.trim().is_empty(),
+            ),
+            (
+                "patient_cooperation",
+                "患者の協力",
+                !self.patient_cooperation.trim().is_empty(),
+            ),
+            (
+                "emergency_plan",
+                "急病急変時の対応方針",
+                !self.emergency_plan.trim().is_empty(),
+            ),
             (
                 "doctors",
                 "担当医師",
-                !self.doctors.is_empty() && (self.doctors.len() == 1 || !self.doctor_rotation.trim().is_empty()),
+                !self.doctors.is_empty()
+                    && (self.doctors.len() == 1 || !self.doctor_rotation.trim().is_empty()),
             ),
-            ("security_responsibility", "セキュリティの責任範囲", !self.security_responsibility.trim().is_empty()),
+            (
+                "security_responsibility",
+                "セキュリティの責任範囲",
+                !self.security_responsibility.trim().is_empty(),
+            ),
         ]
     }
 
@@ -341,9 +376,11 @@ impl CarePlan {
     /// (指針 V.1(3)②ⅰ); `None` while online care continues.
     pub fn retain_until(&self) -> Option<Date> {
         let ended = self.online_care_ended_on?;
-        ended
-            .replace_year(ended.year() + 2)
-            .ok()
-            .or_else(|| ended.replace_day(28).ok().and_then(|d| d.replace_year(ended.year() + 2).ok()))
+        ended.replace_year(ended.year() + 2).ok().or_else(|| {
+            ended
+                .replace_day(28)
+                .ok()
+                .and_then(|d| d.replace_year(ended.year() + 2).ok())
+        })
     }
 }

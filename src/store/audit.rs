@@ -34,12 +34,14 @@ pub struct AuditFailure {
     pub reason: String,
 }
 
-fn entry_hash(prev: &str, seq: i64, at: &str, device: &str, staff: &str, doc: &str, action: &str, change: &str) -> String {
+/// The hash of an entry: its predecessor's hash, its number, and `[at, device, staff, doc,
+/// action, change_hash]`.
+fn entry_hash(prev: &str, seq: i64, fields: [&str; 6]) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(seq.to_be_bytes());
     // Length-prefixed fields: no two different entries serialise to the same bytes.
-    for field in [at, device, staff, doc, action, change] {
+    for field in fields {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
@@ -57,9 +59,11 @@ pub(super) fn append(
     change_hash: &str,
 ) -> Result<(), StoreError> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()
         .map_err(StoreError::sqlite(path))?;
     let (seq, prev) = match last {
@@ -69,7 +73,7 @@ pub(super) fn append(
     let at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let hash = entry_hash(&prev, seq, &at, device, staff, doc, action, change_hash);
+    let hash = entry_hash(&prev, seq, [&at, device, staff, doc, action, change_hash]);
     conn.execute(
         "INSERT INTO audit (seq, at, device, staff_id, doc_id, action, change_hash, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -87,7 +91,12 @@ pub(super) fn append(
 
 impl Store {
     /// Records an action that changes no document (a sign-in, an export) in the audit log.
-    pub fn audit_event(&mut self, staff: &str, subject: &str, action: &str) -> Result<(), StoreError> {
+    pub fn audit_event(
+        &mut self,
+        staff: &str,
+        subject: &str,
+        action: &str,
+    ) -> Result<(), StoreError> {
         let device = self.device_id();
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(StoreError::sqlite(&path))?;
@@ -128,7 +137,9 @@ impl Store {
         let entries = self.audit_entries(None)?;
         let head: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(self.sql_err())?;
         let mut prev = GENESIS.to_string();
@@ -144,7 +155,18 @@ impl Store {
             if e.prev_hash != prev {
                 return fail("its link to the previous entry is broken".into());
             }
-            let recomputed = entry_hash(&e.prev_hash, e.seq, &e.at, &e.device, &e.staff_id, &e.doc_id, &e.action, &e.change_hash);
+            let recomputed = entry_hash(
+                &e.prev_hash,
+                e.seq,
+                [
+                    &e.at,
+                    &e.device,
+                    &e.staff_id,
+                    &e.doc_id,
+                    &e.action,
+                    &e.change_hash,
+                ],
+            );
             if recomputed != e.hash {
                 return fail("its contents do not match its hash (the row was altered)".into());
             }

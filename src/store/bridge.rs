@@ -39,9 +39,15 @@ pub fn read_json<D: ReadDoc>(doc: &D, path: &[&str]) -> Result<Json, StoreError>
 
 /// Writes `value` at `path`, creating nothing above the parent: the parent map must exist.
 /// Unchanged scalars are not rewritten, so concurrent edits of different fields merge.
-pub fn write_json<T: Transactable>(tx: &mut T, path: &[&str], value: &Json) -> Result<(), StoreError> {
+pub fn write_json<T: Transactable>(
+    tx: &mut T,
+    path: &[&str],
+    value: &Json,
+) -> Result<(), StoreError> {
     let Some((last, parent_path)) = path.split_last() else {
-        return Err(StoreError::InvalidPath("the document root cannot be replaced".into()));
+        return Err(StoreError::InvalidPath(
+            "the document root cannot be replaced".into(),
+        ));
     };
     let parent = object_at(tx, parent_path)
         .ok_or_else(|| StoreError::InvalidPath(format!("no map at {}", parent_path.join("/"))))?;
@@ -51,7 +57,9 @@ pub fn write_json<T: Transactable>(tx: &mut T, path: &[&str], value: &Json) -> R
 /// Deletes the key at `path`; deleting what is absent is not an error.
 pub fn delete_at<T: Transactable>(tx: &mut T, path: &[&str]) -> Result<(), StoreError> {
     let Some((last, parent_path)) = path.split_last() else {
-        return Err(StoreError::InvalidPath("the document root cannot be deleted".into()));
+        return Err(StoreError::InvalidPath(
+            "the document root cannot be deleted".into(),
+        ));
     };
     if let Some(parent) = object_at(tx, parent_path)
         && tx.get(&parent, *last)?.is_some()
@@ -61,22 +69,29 @@ pub fn delete_at<T: Transactable>(tx: &mut T, path: &[&str]) -> Result<(), Store
     Ok(())
 }
 
-fn put<T: Transactable>(tx: &mut T, obj: &ObjId, key: &str, value: &Json) -> Result<(), StoreError> {
+fn put<T: Transactable>(
+    tx: &mut T,
+    obj: &ObjId,
+    key: &str,
+    value: &Json,
+) -> Result<(), StoreError> {
     let existing = tx.get(obj, key)?;
     match value {
         Json::Object(fields) => {
             let map = match existing {
                 Some((AmRef::Object(ObjType::Map), id)) => {
-                    let stale: Vec<String> = tx
-                        .keys(&id)
-                        .filter(|k| !fields.contains_key(k))
-                        .collect();
+                    let stale: Vec<String> =
+                        tx.keys(&id).filter(|k| !fields.contains_key(k)).collect();
                     for k in stale {
                         tx.delete(&id, k.as_str())?;
                     }
                     id
                 }
-                _ => tx.put_object(obj, key, ObjType::Map)?,
+                _ => {
+                    // A new object is created in one splice, not one operation per field.
+                    tx.batch_create_object(obj, key, &json_to_hydrate(value), false)?;
+                    return Ok(());
+                }
             };
             for (k, v) in fields {
                 put(tx, &map, k, v)?;
@@ -90,10 +105,8 @@ fn put<T: Transactable>(tx: &mut T, obj: &ObjId, key: &str, value: &Json) -> Res
             {
                 return Ok(());
             }
-            let list = tx.put_object(obj, key, ObjType::List)?;
-            for (i, item) in items.iter().enumerate() {
-                insert(tx, &list, i, item)?;
-            }
+            let _ = items;
+            tx.batch_create_object(obj, key, &json_to_hydrate(value), false)?;
         }
         scalar => {
             let new = json_to_scalar(scalar);
@@ -108,23 +121,19 @@ fn put<T: Transactable>(tx: &mut T, obj: &ObjId, key: &str, value: &Json) -> Res
     Ok(())
 }
 
-fn insert<T: Transactable>(tx: &mut T, list: &ObjId, index: usize, value: &Json) -> Result<(), StoreError> {
+/// JSON as an Automerge value tree, strings kept as scalars (not collaborative text).
+fn json_to_hydrate(value: &Json) -> AmValue {
     match value {
         Json::Object(fields) => {
-            let map = tx.insert_object(list, index, ObjType::Map)?;
-            for (k, v) in fields {
-                put(tx, &map, k, v)?;
-            }
+            let map: std::collections::HashMap<String, AmValue> = fields
+                .iter()
+                .map(|(k, v)| (k.clone(), json_to_hydrate(v)))
+                .collect();
+            AmValue::Map(map.into())
         }
-        Json::Array(items) => {
-            let inner = tx.insert_object(list, index, ObjType::List)?;
-            for (i, item) in items.iter().enumerate() {
-                insert(tx, &inner, i, item)?;
-            }
-        }
-        scalar => tx.insert(list, index, json_to_scalar(scalar))?,
+        Json::Array(items) => items.iter().map(json_to_hydrate).collect::<Vec<_>>().into(),
+        scalar => AmValue::Scalar(json_to_scalar(scalar)),
     }
-    Ok(())
 }
 
 fn json_to_scalar(value: &Json) -> ScalarValue {
@@ -171,7 +180,9 @@ pub fn hydrated_to_json(value: &AmValue) -> Json {
             }
             Json::Object(out)
         }
-        AmValue::List(list) => Json::Array(list.iter().map(|v| hydrated_to_json(&v.value)).collect()),
+        AmValue::List(list) => {
+            Json::Array(list.iter().map(|v| hydrated_to_json(&v.value)).collect())
+        }
         AmValue::Text(text) => Json::String(text.to_string()),
     }
 }

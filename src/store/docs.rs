@@ -139,7 +139,11 @@ pub struct Editor<'a, 'b> {
 
 impl Editor<'_, '_> {
     /// Writes `value` at `path`, touching only what differs from what is there.
-    pub fn put<T: Serialize + ?Sized>(&mut self, path: &[&str], value: &T) -> Result<(), StoreError> {
+    pub fn put<T: Serialize + ?Sized>(
+        &mut self,
+        path: &[&str],
+        value: &T,
+    ) -> Result<(), StoreError> {
         let json = serde_json::to_value(value)
             .map_err(|e| StoreError::InvalidPath(format!("{}: {e}", path.join("/"))))?;
         read_model::touch(&mut self.touched, self.id, path);
@@ -153,7 +157,8 @@ impl Editor<'_, '_> {
 
     /// Writes each top-level field of `value` at the document root.
     pub fn put_root<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), StoreError> {
-        let json = serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
+        let json =
+            serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
         let Json::Object(fields) = json else {
             return Err(StoreError::InvalidPath("a document must be a map".into()));
         };
@@ -170,10 +175,12 @@ impl Editor<'_, '_> {
         if json.is_null() {
             return Ok(None);
         }
-        serde_json::from_value(json).map(Some).map_err(|e| StoreError::BadDocument {
-            doc: path.join("/"),
-            reason: e.to_string(),
-        })
+        serde_json::from_value(json)
+            .map(Some)
+            .map_err(|e| StoreError::BadDocument {
+                doc: path.join("/"),
+                reason: e.to_string(),
+            })
     }
 }
 
@@ -187,7 +194,11 @@ impl Store {
     /// Whether a document exists in this store.
     pub fn exists(&self, id: &DocId) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM docs WHERE doc_id = ?1",
+                [id.as_str()],
+                |_| Ok(()),
+            )
             .optional()
             .map(|r| r.is_some())
             .map_err(self.sql_err())
@@ -222,9 +233,18 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(&path))?;
-        let doc = create_in(&tx, &path, &self.actor, id, staff, action, None, fill)?;
+        let doc = create_in(&tx, &path, &self.actor, id, (staff, action), None, fill)?;
         tx.commit().map_err(StoreError::sqlite(&path))?;
-        remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
+        remember(
+            &mut self.cache,
+            id,
+            Cached {
+                doc,
+                generation: 1,
+                last_change: 0,
+                pending: 0,
+            },
+        );
         Ok(())
     }
 
@@ -242,11 +262,22 @@ impl Store {
             .map_err(StoreError::sqlite(&path))?;
         let mut n = 0;
         for (id, value) in docs {
-            let json = serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
+            let json =
+                serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
             let Json::Object(root) = json else {
-                return Err(StoreError::InvalidPath(format!("{id}: a document must be a map")));
+                return Err(StoreError::InvalidPath(format!(
+                    "{id}: a document must be a map"
+                )));
             };
-            create_in(&tx, &path, &self.actor, &id, staff, action, Some(&root), |e| e.put_root(&root))?;
+            create_in(
+                &tx,
+                &path,
+                &self.actor,
+                &id,
+                (staff, action),
+                Some(&root),
+                |e| e.put_root(&root),
+            )?;
             n += 1;
         }
         tx.commit().map_err(StoreError::sqlite(&path))?;
@@ -277,7 +308,11 @@ impl Store {
         refresh(&tx, &path, id, &mut cached, &self.actor)?;
         let heads = cached.doc.get_heads();
         let mut am = cached.doc.transaction();
-        let mut editor = Editor { tx: &mut am, id, touched: Touched::new() };
+        let mut editor = Editor {
+            tx: &mut am,
+            id,
+            touched: Touched::new(),
+        };
         let outcome = change(&mut editor);
         let touched = editor.touched;
         let out = match outcome {
@@ -288,7 +323,11 @@ impl Store {
                 return Err(e);
             }
         };
-        let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
+        let (hash, _) = am.commit_with(
+            CommitOptions::default()
+                .with_time(unix_now())
+                .with_message(action),
+        );
         let Some(hash) = hash else {
             // Nothing differed: nothing to store or audit.
             remember(&mut self.cache, id, cached);
@@ -306,7 +345,15 @@ impl Store {
         cached.pending += 1;
         index::reindex(&tx, &path, id, &cached.doc)?;
         read_model::refresh(&tx, &path, id, &cached.doc, Some(&touched))?;
-        audit::append(&tx, &path, &device, staff, id.as_str(), action, &hash.to_string())?;
+        audit::append(
+            &tx,
+            &path,
+            &device,
+            staff,
+            id.as_str(),
+            action,
+            &hash.to_string(),
+        )?;
         if cached.pending >= COMPACT_AFTER {
             compact(&tx, &path, id, &mut cached)?;
         }
@@ -316,15 +363,21 @@ impl Store {
     }
 
     /// Reads the value at `path` of a document as a domain value (`None` when absent).
-    pub fn read<T: DeserializeOwned>(&mut self, id: &DocId, path: &[&str]) -> Result<Option<T>, StoreError> {
+    pub fn read<T: DeserializeOwned>(
+        &mut self,
+        id: &DocId,
+        path: &[&str],
+    ) -> Result<Option<T>, StoreError> {
         let json = self.read_json(id, path)?;
         if json.is_null() {
             return Ok(None);
         }
-        serde_json::from_value(json).map(Some).map_err(|e| StoreError::BadDocument {
-            doc: id.to_string(),
-            reason: e.to_string(),
-        })
+        serde_json::from_value(json)
+            .map(Some)
+            .map_err(|e| StoreError::BadDocument {
+                doc: id.to_string(),
+                reason: e.to_string(),
+            })
     }
 
     /// Reads the value at `path` of a document as JSON (the whole document for an empty path).
@@ -339,10 +392,12 @@ impl Store {
         let Some(json) = read_model::read(&self.conn, &self.path, id)? else {
             return Ok(None);
         };
-        serde_json::from_value(json).map(Some).map_err(|e| StoreError::BadDocument {
-            doc: id.to_string(),
-            reason: e.to_string(),
-        })
+        serde_json::from_value(json)
+            .map(Some)
+            .map_err(|e| StoreError::BadDocument {
+                doc: id.to_string(),
+                reason: e.to_string(),
+            })
     }
 
     /// The whole document, compacted, as Automerge bytes.
@@ -351,7 +406,11 @@ impl Store {
     }
 
     /// The changes of a document that `heads` does not have, as concatenated change bytes.
-    pub fn changes_since(&mut self, id: &DocId, heads: &[automerge::ChangeHash]) -> Result<Vec<u8>, StoreError> {
+    pub fn changes_since(
+        &mut self,
+        id: &DocId,
+        heads: &[automerge::ChangeHash],
+    ) -> Result<Vec<u8>, StoreError> {
         Ok(self.doc(id)?.save_after(heads))
     }
 
@@ -369,16 +428,22 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(&path))?;
         let existing = tx
-            .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM docs WHERE doc_id = ?1",
+                [id.as_str()],
+                |_| Ok(()),
+            )
             .optional()
             .map_err(StoreError::sqlite(&path))?
             .is_some();
         if !existing {
             let mut doc = Automerge::new().with_actor(self.actor.clone());
-            let added = doc.load_incremental(bytes).map_err(|e| StoreError::BadDocument {
-                doc: id.to_string(),
-                reason: e.to_string(),
-            })?;
+            let added = doc
+                .load_incremental(bytes)
+                .map_err(|e| StoreError::BadDocument {
+                    doc: id.to_string(),
+                    reason: e.to_string(),
+                })?;
             if doc.get_heads().is_empty() {
                 return Ok(0);
             }
@@ -390,7 +455,16 @@ impl Store {
             index::reindex(&tx, &path, id, &doc)?;
             read_model::refresh(&tx, &path, id, &doc, None)?;
             tx.commit().map_err(StoreError::sqlite(&path))?;
-            remember(&mut self.cache, id, Cached { doc, generation: 1, last_change: 0, pending: 0 });
+            remember(
+                &mut self.cache,
+                id,
+                Cached {
+                    doc,
+                    generation: 1,
+                    last_change: 0,
+                    pending: 0,
+                },
+            );
             return Ok(added);
         }
         let mut cached = match self.cache.remove(id.as_str()) {
@@ -399,10 +473,13 @@ impl Store {
         };
         refresh(&tx, &path, id, &mut cached, &self.actor)?;
         let heads = cached.doc.get_heads();
-        let added = cached.doc.load_incremental(bytes).map_err(|e| StoreError::BadDocument {
-            doc: id.to_string(),
-            reason: e.to_string(),
-        })?;
+        let added = cached
+            .doc
+            .load_incremental(bytes)
+            .map_err(|e| StoreError::BadDocument {
+                doc: id.to_string(),
+                reason: e.to_string(),
+            })?;
         let new = cached.doc.save_after(&heads);
         if !new.is_empty() {
             tx.execute(
@@ -437,7 +514,6 @@ impl Store {
             .map(|c| &c.doc)
             .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
     }
-
 }
 
 fn remember(cache: &mut std::collections::HashMap<String, Cached>, id: &DocId, cached: Cached) {
@@ -455,13 +531,16 @@ fn create_in(
     path: &std::path::Path,
     actor: &ActorId,
     id: &DocId,
-    staff: &str,
-    action: &str,
+    (staff, action): (&str, &str),
     rows: Option<&serde_json::Map<String, Json>>,
     fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
 ) -> Result<Automerge, StoreError> {
     let exists = tx
-        .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [id.as_str()], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM docs WHERE doc_id = ?1",
+            [id.as_str()],
+            |_| Ok(()),
+        )
         .optional()
         .map_err(StoreError::sqlite(path))?
         .is_some();
@@ -470,8 +549,16 @@ fn create_in(
     }
     let mut doc = genesis(id.kind(), actor)?;
     let mut am = doc.transaction();
-    fill(&mut Editor { tx: &mut am, id, touched: Touched::new() })?;
-    let (hash, _) = am.commit_with(CommitOptions::default().with_time(unix_now()).with_message(action));
+    fill(&mut Editor {
+        tx: &mut am,
+        id,
+        touched: Touched::new(),
+    })?;
+    let (hash, _) = am.commit_with(
+        CommitOptions::default()
+            .with_time(unix_now())
+            .with_message(action),
+    );
     let change_hash = hash.map(|h| h.to_string()).unwrap_or_default();
     tx.execute(
         "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
@@ -483,7 +570,15 @@ fn create_in(
         Some(root) => read_model::write_new(tx, path, id, root)?,
         None => read_model::refresh(tx, path, id, &doc, None)?,
     }
-    audit::append(tx, path, &actor.to_hex_string(), staff, id.as_str(), action, &change_hash)?;
+    audit::append(
+        tx,
+        path,
+        &actor.to_hex_string(),
+        staff,
+        id.as_str(),
+        action,
+        &change_hash,
+    )?;
     Ok(doc)
 }
 
@@ -498,7 +593,12 @@ fn bad_doc(id: &DocId) -> impl FnOnce(automerge::AutomergeError) -> StoreError +
     }
 }
 
-fn load(conn: &rusqlite::Connection, path: &std::path::Path, id: &DocId, actor: &ActorId) -> Result<Cached, StoreError> {
+fn load(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    id: &DocId,
+    actor: &ActorId,
+) -> Result<Cached, StoreError> {
     let row: Option<(Vec<u8>, i64)> = conn
         .query_row(
             "SELECT snapshot, generation FROM docs WHERE doc_id = ?1",
@@ -512,7 +612,12 @@ fn load(conn: &rusqlite::Connection, path: &std::path::Path, id: &DocId, actor: 
     };
     let mut doc = Automerge::load(&snapshot).map_err(bad_doc(id))?;
     doc.set_actor(actor.clone());
-    let mut cached = Cached { doc, generation, last_change: 0, pending: 0 };
+    let mut cached = Cached {
+        doc,
+        generation,
+        last_change: 0,
+        pending: 0,
+    };
     apply_stored_changes(conn, path, id, &mut cached)?;
     Ok(cached)
 }
@@ -527,7 +632,11 @@ fn refresh(
     actor: &ActorId,
 ) -> Result<(), StoreError> {
     let generation: Option<i64> = conn
-        .query_row("SELECT generation FROM docs WHERE doc_id = ?1", [id.as_str()], |r| r.get(0))
+        .query_row(
+            "SELECT generation FROM docs WHERE doc_id = ?1",
+            [id.as_str()],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(StoreError::sqlite(path))?;
     match generation {

@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::{DocId, DocKind, Store, StoreError, bridge};
-use crate::domain::{Date, Demographics, HistoryKnowledge, QueueEntry, Staff, fold_for_search, format_date};
+use crate::domain::{
+    Date, Demographics, HistoryKnowledge, QueueEntry, Staff, fold_for_search, format_date,
+};
 
 /// A patient as lists show them, read from the index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,7 +40,11 @@ pub struct QueueRow {
     pub doctor: Option<String>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(id: &DocId, what: &str, json: Json) -> Result<T, StoreError> {
+fn parse<T: serde::de::DeserializeOwned>(
+    id: &DocId,
+    what: &str,
+    json: Json,
+) -> Result<T, StoreError> {
     serde_json::from_value(json).map_err(|e| StoreError::BadDocument {
         doc: id.to_string(),
         reason: format!("{what}: {e}"),
@@ -46,7 +52,12 @@ fn parse<T: serde::de::DeserializeOwned>(id: &DocId, what: &str, json: Json) -> 
 }
 
 /// Rewrites the index rows derived from document `id`.
-pub(super) fn reindex(conn: &Connection, path: &Path, id: &DocId, doc: &Automerge) -> Result<(), StoreError> {
+pub(super) fn reindex(
+    conn: &Connection,
+    path: &Path,
+    id: &DocId,
+    doc: &Automerge,
+) -> Result<(), StoreError> {
     let sql = StoreError::sqlite;
     match id.kind() {
         DocKind::Patient => {
@@ -95,7 +106,12 @@ pub(super) fn reindex(conn: &Connection, path: &Path, id: &DocId, doc: &Automerg
             .map_err(sql(path))?;
         }
         DocKind::Queue => {
-            let day = id.as_str().rsplit('/').next().unwrap_or_default().to_string();
+            let day = id
+                .as_str()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
             conn.execute("DELETE FROM queue_index WHERE doc_id = ?1", [id.as_str()])
                 .map_err(sql(path))?;
             let Some(entries) = bridge::object_at(doc, &["entries"]) else {
@@ -125,12 +141,17 @@ pub(super) fn reindex(conn: &Connection, path: &Path, id: &DocId, doc: &Automerg
             }
         }
         DocKind::Clinic => {
-            conn.execute("DELETE FROM staff_index", []).map_err(sql(path))?;
+            conn.execute("DELETE FROM staff_index", [])
+                .map_err(sql(path))?;
             let Some(staff) = bridge::object_at(doc, &["staff"]) else {
                 return Ok(());
             };
             for key in doc.keys(&staff) {
-                let s: Staff = parse(id, &format!("staff {key}"), bridge::read_json(doc, &["staff", &key])?)?;
+                let s: Staff = parse(
+                    id,
+                    &format!("staff {key}"),
+                    bridge::read_json(doc, &["staff", &key])?,
+                )?;
                 conn.execute(
                     "INSERT INTO staff_index (staff_id, name, role, active) VALUES (?1, ?2, ?3, ?4)",
                     params![key, s.name, s.role.as_str(), s.active],
@@ -145,19 +166,21 @@ pub(super) fn reindex(conn: &Connection, path: &Path, id: &DocId, doc: &Automerg
 impl Store {
     /// Patients whose kanji name, kana name or id contains `query` (after folding width, kana and
     /// case), ordered by kana; at most `limit`.
-    pub fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientSummary>, StoreError> {
+    pub fn search_patients(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<PatientSummary>, StoreError> {
         let folded = fold_for_search(query);
-        let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
-                 FROM patient_index WHERE search_key LIKE ?1 ESCAPE '\\' ORDER BY name_kana, patient_id LIMIT ?2",
+                 FROM patient_index WHERE instr(search_key, ?1) > 0 ORDER BY name_kana, patient_id LIMIT ?2",
             )
             .map_err(self.sql_err())?;
         let rows = stmt
-            .query_map(params![pattern, limit as i64], summary_row)
+            .query_map(params![folded, limit as i64], summary_row)
             .map_err(self.sql_err())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
     }
@@ -178,7 +201,11 @@ impl Store {
 
     /// Patients with this kana name (folded) and date of birth: how a reservation without a
     /// patient id is matched.
-    pub fn find_patient_by_name_dob(&self, name: &str, dob: Date) -> Result<Vec<PatientSummary>, StoreError> {
+    pub fn find_patient_by_name_dob(
+        &self,
+        name: &str,
+        dob: Date,
+    ) -> Result<Vec<PatientSummary>, StoreError> {
         let folded = fold_for_search(name);
         let mut stmt = self
             .conn
@@ -190,10 +217,14 @@ impl Store {
         let rows = stmt
             .query_map([format_date(dob)], summary_row)
             .map_err(self.sql_err())?;
-        let all = rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())?;
+        let all = rows
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql_err())?;
         Ok(all
             .into_iter()
-            .filter(|p| fold_for_search(&p.name_kana) == folded || fold_for_search(&p.name_kanji) == folded)
+            .filter(|p| {
+                fold_for_search(&p.name_kana) == folded || fold_for_search(&p.name_kanji) == folded
+            })
             .collect())
     }
 

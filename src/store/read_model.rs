@@ -17,24 +17,40 @@ pub type Touched = BTreeSet<(String, Option<String>)>;
 /// Records the part of a document a path lies in.
 pub fn touch(touched: &mut Touched, id: &DocId, path: &[&str]) {
     let Some(key) = path.first() else { return };
-    let item = if id.kind().collections().contains(key) { path.get(1).map(|s| s.to_string()) } else { None };
+    let item = if id.kind().collections().contains(key) {
+        path.get(1).map(|s| s.to_string())
+    } else {
+        None
+    };
     touched.insert((key.to_string(), item));
 }
 
 /// Rewrites the rows for what `touched` names; `None` rewrites the whole document.
-pub fn refresh(conn: &Connection, path: &Path, id: &DocId, doc: &Automerge, touched: Option<&Touched>) -> Result<(), StoreError> {
+pub fn refresh(
+    conn: &Connection,
+    path: &Path,
+    id: &DocId,
+    doc: &Automerge,
+    touched: Option<&Touched>,
+) -> Result<(), StoreError> {
     let sql = StoreError::sqlite;
     let mut upsert = conn
-        .prepare_cached("INSERT OR REPLACE INTO doc_rows (doc_id, key, item, json) VALUES (?1, ?2, ?3, ?4)")
+        .prepare_cached(
+            "INSERT OR REPLACE INTO doc_rows (doc_id, key, item, json) VALUES (?1, ?2, ?3, ?4)",
+        )
         .map_err(sql(path))?;
     let mut remove = conn
         .prepare_cached("DELETE FROM doc_rows WHERE doc_id = ?1 AND key = ?2 AND item = ?3")
         .map_err(sql(path))?;
     let mut write = |key: &str, item: &str, json: Json| -> Result<(), StoreError> {
         if json.is_null() {
-            remove.execute(params![id.as_str(), key, item]).map_err(sql(path))?;
+            remove
+                .execute(params![id.as_str(), key, item])
+                .map_err(sql(path))?;
         } else {
-            upsert.execute(params![id.as_str(), key, item, json.to_string()]).map_err(sql(path))?;
+            upsert
+                .execute(params![id.as_str(), key, item, json.to_string()])
+                .map_err(sql(path))?;
         }
         Ok(())
     };
@@ -46,8 +62,11 @@ pub fn refresh(conn: &Connection, path: &Path, id: &DocId, doc: &Automerge, touc
                     Some(item) => write(key, item, bridge::read_json(doc, &[key, item])?)?,
                     None if collections.contains(&key.as_str()) => {
                         // A whole collection was rewritten: rebuild its items.
-                        conn.execute("DELETE FROM doc_rows WHERE doc_id = ?1 AND key = ?2", params![id.as_str(), key])
-                            .map_err(sql(path))?;
+                        conn.execute(
+                            "DELETE FROM doc_rows WHERE doc_id = ?1 AND key = ?2",
+                            params![id.as_str(), key],
+                        )
+                        .map_err(sql(path))?;
                         if let Json::Object(items) = bridge::read_json(doc, &[key])? {
                             for (item, json) in items {
                                 write(key, &item, json)?;
@@ -59,7 +78,8 @@ pub fn refresh(conn: &Connection, path: &Path, id: &DocId, doc: &Automerge, touc
             }
         }
         None => {
-            conn.execute("DELETE FROM doc_rows WHERE doc_id = ?1", [id.as_str()]).map_err(sql(path))?;
+            conn.execute("DELETE FROM doc_rows WHERE doc_id = ?1", [id.as_str()])
+                .map_err(sql(path))?;
             for key in doc.keys(automerge::ROOT) {
                 let json = bridge::read_json(doc, &[&key])?;
                 match json {
@@ -77,23 +97,41 @@ pub fn refresh(conn: &Connection, path: &Path, id: &DocId, doc: &Automerge, touc
 }
 
 /// Writes the rows of a document being created from the JSON it is created from.
-pub fn write_new(conn: &Connection, path: &Path, id: &DocId, root: &Map<String, Json>) -> Result<(), StoreError> {
+pub fn write_new(
+    conn: &Connection,
+    path: &Path,
+    id: &DocId,
+    root: &Map<String, Json>,
+) -> Result<(), StoreError> {
     let sql = StoreError::sqlite;
     let mut upsert = conn
-        .prepare_cached("INSERT OR REPLACE INTO doc_rows (doc_id, key, item, json) VALUES (?1, ?2, ?3, ?4)")
+        .prepare_cached(
+            "INSERT OR REPLACE INTO doc_rows (doc_id, key, item, json) VALUES (?1, ?2, ?3, ?4)",
+        )
         .map_err(sql(path))?;
     let collections = id.kind().collections();
-    upsert.execute(params![id.as_str(), "kind", "", Json::String(id.kind().as_str().into()).to_string()]).map_err(sql(path))?;
+    upsert
+        .execute(params![
+            id.as_str(),
+            "kind",
+            "",
+            Json::String(id.kind().as_str().into()).to_string()
+        ])
+        .map_err(sql(path))?;
     for (key, value) in root {
         match value {
             Json::Object(items) if collections.contains(&key.as_str()) => {
                 for (item, json) in items {
-                    upsert.execute(params![id.as_str(), key, item, json.to_string()]).map_err(sql(path))?;
+                    upsert
+                        .execute(params![id.as_str(), key, item, json.to_string()])
+                        .map_err(sql(path))?;
                 }
             }
             Json::Null => {}
             json => {
-                upsert.execute(params![id.as_str(), key, "", json.to_string()]).map_err(sql(path))?;
+                upsert
+                    .execute(params![id.as_str(), key, "", json.to_string()])
+                    .map_err(sql(path))?;
             }
         }
     }

@@ -62,27 +62,61 @@ impl Store {
         self.edit(&id, staff, &action, |e| e.put(path, value))
     }
 
-    pub fn record_identity_check(&mut self, staff: &str, patient_id: &str, check: &IdentityCheck) -> Result<(), StoreError> {
+    pub fn record_identity_check(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        check: &IdentityCheck,
+    ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.edit(&id, staff, "identity.check", |e| e.put(&["identity_checks", &check.id], check))
+        self.edit(&id, staff, "identity.check", |e| {
+            e.put(&["identity_checks", &check.id], check)
+        })
     }
 
-    pub fn record_consent(&mut self, staff: &str, patient_id: &str, consent: &Consent) -> Result<(), StoreError> {
+    pub fn record_consent(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        consent: &Consent,
+    ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.edit(&id, staff, "consent.record", |e| e.put(&["consents", &consent.id], consent))
+        self.edit(&id, staff, "consent.record", |e| {
+            e.put(&["consents", &consent.id], consent)
+        })
     }
 
-    pub fn save_care_plan(&mut self, staff: &str, patient_id: &str, plan: &CarePlan) -> Result<(), StoreError> {
+    pub fn save_care_plan(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        plan: &CarePlan,
+    ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.edit(&id, staff, "care_plan.save", |e| e.put(&["care_plans", &plan.id], plan))
+        self.edit(&id, staff, "care_plan.save", |e| {
+            e.put(&["care_plans", &plan.id], plan)
+        })
     }
 
-    pub fn save_encounter(&mut self, staff: &str, patient_id: &str, encounter: &Encounter) -> Result<(), StoreError> {
+    pub fn save_encounter(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter: &Encounter,
+    ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.edit(&id, staff, "encounter.save", |e| e.put(&["encounters", &encounter.id], encounter))
+        self.edit(&id, staff, "encounter.save", |e| {
+            e.put(&["encounters", &encounter.id], encounter)
+        })
     }
 
-    pub fn save_note(&mut self, staff: &str, patient_id: &str, encounter_id: &str, note: &ChartNote) -> Result<(), StoreError> {
+    pub fn save_note(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter_id: &str,
+        note: &ChartNote,
+    ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
         self.edit(&id, staff, "note.save", |e| {
             require(e, &["encounters", encounter_id], "encounter")?;
@@ -111,10 +145,20 @@ impl Store {
 
     /// Puts a reservation on a day's queue. Returns `false`, changing nothing, when an entry with
     /// the same id is already there: importing the same reservation twice adds it once.
-    pub fn add_queue_entry(&mut self, staff: &str, clinic: &str, day: Date, entry: &QueueEntry) -> Result<bool, StoreError> {
+    pub fn add_queue_entry(
+        &mut self,
+        staff: &str,
+        clinic: &str,
+        day: Date,
+        entry: &QueueEntry,
+    ) -> Result<bool, StoreError> {
         let id = DocId::queue(clinic, day)?;
         if !self.exists(&id)? {
-            let header = QueueDay { clinic: clinic.to_string(), date: day, entries: Default::default() };
+            let header = QueueDay {
+                clinic: clinic.to_string(),
+                date: day,
+                entries: Default::default(),
+            };
             match self.create(&id, staff, "queue.open_day", |e| {
                 e.put(&["clinic"], &header.clinic)?;
                 e.put(&["date"], &header.date)
@@ -146,8 +190,16 @@ impl Store {
         let action = format!("queue.status.{}", status.as_str());
         self.edit(&id, staff, &action, |e| {
             require(e, &["entries", entry_id], "queue entry")?;
-            let change = StatusChange { to: status, by: staff.to_string(), at };
-            let key = format!("{}-{}", at.unix_timestamp_nanos(), crate::domain::new_id("s"));
+            let change = StatusChange {
+                to: status,
+                by: staff.to_string(),
+                at,
+            };
+            let key = format!(
+                "{}-{}",
+                at.unix_timestamp_nanos(),
+                crate::domain::new_id("s")
+            );
             e.put(&["entries", entry_id, "status"], &status)?;
             e.put(&["entries", entry_id, "history", &key], &change)
         })
@@ -174,7 +226,10 @@ impl Store {
 
 fn require(e: &Editor, path: &[&str], what: &str) -> Result<(), StoreError> {
     if e.get::<Json>(path)?.is_none() {
-        return Err(StoreError::Rejected(format!("no {what} {}", path.last().copied().unwrap_or_default())));
+        return Err(StoreError::Rejected(format!(
+            "no {what} {}",
+            path.last().copied().unwrap_or_default()
+        )));
     }
     Ok(())
 }

@@ -30,9 +30,9 @@ CREATE TABLE doc_rows (
     doc_id TEXT NOT NULL,
     key TEXT NOT NULL,
     item TEXT NOT NULL,
-    json TEXT NOT NULL,
-    PRIMARY KEY (doc_id, key, item)
-) WITHOUT ROWID;
+    json TEXT NOT NULL
+);
+CREATE UNIQUE INDEX doc_rows_by_item ON doc_rows(doc_id, key, item);
 CREATE TABLE patient_index (
     patient_id TEXT PRIMARY KEY,
     name_kanji TEXT NOT NULL,
@@ -106,7 +106,9 @@ pub fn check_file(path: &Path) -> Result<(), StoreError> {
     };
     let change_counter = &header[24..28];
     let valid_for = &header[92..96];
-    let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+    let pages = u64::from(u32::from_be_bytes([
+        header[28], header[29], header[30], header[31],
+    ]));
     if change_counter == valid_for && pages * page_size > len {
         return Err(StoreError::Damaged {
             path: path.to_path_buf(),
@@ -136,7 +138,9 @@ pub fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .map_err(StoreError::sqlite(path))?;
     match version {
         0 => {
-            let tx = conn.unchecked_transaction().map_err(StoreError::sqlite(path))?;
+            let tx = conn
+                .unchecked_transaction()
+                .map_err(StoreError::sqlite(path))?;
             tx.execute_batch(SCHEMA).map_err(StoreError::sqlite(path))?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(StoreError::sqlite(path))?;
@@ -156,7 +160,9 @@ pub fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 /// The device's actor id, created on first open.
 pub fn device_actor(conn: &Connection, path: &Path) -> Result<ActorId, StoreError> {
     let existing: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })
         .optional()
         .map_err(StoreError::sqlite(path))?;
     if let Some(hex) = existing {

@@ -20,7 +20,11 @@ pub fn patient(id: &str) -> Patient {
         },
         insurance: None,
         kakaritsuke: true,
-        history: HistoryKnowledge { known: true, sources: vec![], summary: String::new() },
+        history: HistoryKnowledge {
+            known: true,
+            sources: vec![],
+            summary: String::new(),
+        },
         care_team: None,
         proxy: None,
         allergies: BTreeMap::new(),
