@@ -1,6 +1,7 @@
 //! Drug master benchmark: prints the full import of the MHLW price list (when
 //! `../shared/data/` is present, otherwise the demo list), opening the master, and the time to
-//! look up and cross-check a 10-line prescription through `DrugLookup`.
+//! look up and cross-check a 10-line prescription through `DrugLookup`, and the time to check a
+//! 10-line prescription through the guideline rules engine (`rules::evaluate`).
 //! Targets (issue 3): import <= 2 s, 10-line prescription <= 1 ms.
 
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use enkaku::domain::{DrugInfo, DrugLookup};
 use enkaku::drugs::{DrugError, DrugMaster};
+use enkaku::rules::{Consultation, PrescriptionLine, Severity, evaluate, parse_case};
 
 const FULL_LIST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -32,6 +34,30 @@ const PRESCRIPTION: [&str; 10] = [
 
 const RUNS: usize = 1000;
 
+/// The scenario whose case (a first online visit) the rules-engine check starts from.
+const CASE_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/scenarios/zolpidem_14_days_first_online_visit.json"
+);
+
+/// The 10 lines checked through the rules engine, found in the master by ingredient:
+/// (成分名 to search for, 区分, 投与日数).
+const RULES_PRESCRIPTION: [(&str, &str, u32); 10] = [
+    ("ゾルピデム", "内用薬", 14),
+    ("エチゾラム", "内用薬", 14),
+    ("フェキソフェナジン", "内用薬", 14),
+    ("アムロジピン", "内用薬", 30),
+    ("メトホルミン", "内用薬", 30),
+    ("ワルファリン", "内用薬", 30),
+    ("シルデナフィル", "内用薬", 4),
+    ("タクロリムス", "内用薬", 30),
+    ("ロキソプロフェン", "内用薬", 7),
+    ("ヘパリン類似物質", "外用薬", 30),
+];
+
+/// What the patient already takes (nitrate-like, against the PDE5 inhibitor above).
+const CURRENT_MEDICATIONS: [(&str, &str); 1] = [("ニコランジル", "内用薬")];
+
 fn or_exit<T>(what: &str, result: Result<T, DrugError>) -> T {
     match result {
         Ok(v) => v,
@@ -40,6 +66,60 @@ fn or_exit<T>(what: &str, result: Result<T, DrugError>) -> T {
             std::process::exit(1);
         }
     }
+}
+
+fn exit_with(message: String) -> ! {
+    eprintln!("{message}");
+    std::process::exit(1);
+}
+
+/// The first drug of `route` whose 成分名 starts with `ingredient` and names no other ingredient
+/// (not a 配合剤), else the first of `route` that mentions it, as `master.search` orders them.
+fn find_drug(master: &DrugMaster, ingredient: &str, route: &str) -> DrugInfo {
+    let hits = or_exit("search", master.search(ingredient, 500));
+    hits.iter()
+        .find(|d| {
+            d.route == route && d.ingredient.starts_with(ingredient) && !d.ingredient.contains('・')
+        })
+        .or_else(|| hits.iter().find(|d| d.route == route))
+        .cloned()
+        .unwrap_or_else(|| exit_with(format!("no {route} drug found for {ingredient}")))
+}
+
+/// The scenario's case with its prescription replaced by `RULES_PRESCRIPTION` and its current
+/// medications by `CURRENT_MEDICATIONS`, all as codes from `master`.
+fn rules_consultation(master: &DrugMaster) -> (Consultation, Vec<DrugInfo>) {
+    let text = std::fs::read_to_string(CASE_FILE)
+        .unwrap_or_else(|e| exit_with(format!("{CASE_FILE}: {e}")));
+    let scenario: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| exit_with(format!("{CASE_FILE}: {e}")));
+    let case = scenario
+        .get("case")
+        .unwrap_or_else(|| exit_with(format!("{CASE_FILE}: no \"case\" object")));
+    let mut consultation = parse_case(&case.to_string())
+        .unwrap_or_else(|e| exit_with(format!("{CASE_FILE}: case invalid: {e}")));
+
+    let lines: Vec<DrugInfo> = RULES_PRESCRIPTION
+        .iter()
+        .map(|(ingredient, route, _)| find_drug(master, ingredient, route))
+        .collect();
+    consultation.prescriptions = lines
+        .iter()
+        .zip(RULES_PRESCRIPTION)
+        .map(|(drug, (_, _, days))| PrescriptionLine {
+            drug: Some(drug.code.clone()),
+            name: Some(drug.name.clone()),
+            days: Some(days),
+            ..PrescriptionLine::default()
+        })
+        .collect();
+    consultation.patient.current_medications = Some(
+        CURRENT_MEDICATIONS
+            .iter()
+            .map(|(ingredient, route)| find_drug(master, ingredient, route).code)
+            .collect(),
+    );
+    (consultation, lines)
 }
 
 fn median(samples: &mut [Duration]) -> Duration {
@@ -149,7 +229,7 @@ fn main() {
     drop(master);
 
     let opened = Instant::now();
-    let master = or_exit("reopen", DrugMaster::open_dir(&sub));
+    let mut master = or_exit("reopen", DrugMaster::open_dir(&sub));
     println!(
         "open the master: {:.2} ms",
         opened.elapsed().as_secs_f64() * 1e3
@@ -190,5 +270,54 @@ fn main() {
     println!(
         "search by ingredient (hiragana, full scan): median {}",
         us(median(&mut searches))
+    );
+
+    // The same kind of prescription through the real rules engine, as `enkaku check` runs it.
+    if !full.is_file() {
+        or_exit("demo list", master.ensure_demo());
+    }
+    let (consultation, lines) = rules_consultation(&master);
+    println!(
+        "rules-engine prescription ({} lines, current medication {}): {}",
+        lines.len(),
+        consultation
+            .patient
+            .current_medications
+            .as_deref()
+            .unwrap_or_default()
+            .join(", "),
+        lines
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let now = time::macros::datetime!(2025-07-20 12:00 +09:00);
+    // Warm up, as above.
+    let findings = evaluate(&consultation, &master, now);
+    let mut evaluations = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let n = evaluate(&consultation, &master, now).len();
+        evaluations.push(t.elapsed());
+        assert_eq!(n, findings.len());
+    }
+    println!(
+        "check a 10-line prescription (rules::evaluate): median {}  p99 {}  (target <= 1 ms)",
+        us(median(&mut evaluations)),
+        us(p99(&mut evaluations))
+    );
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    println!(
+        "  {} findings ({} block, {} warn, {} info): {}",
+        findings.len(),
+        count(Severity::Block),
+        count(Severity::Warn),
+        count(Severity::Info),
+        findings
+            .iter()
+            .map(|f| f.rule)
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }

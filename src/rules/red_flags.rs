@@ -36,6 +36,16 @@ pub struct RedFlag {
     #[serde(default)]
     pub synonyms_en: Vec<String>,
     pub urgency: Urgency,
+    /// Every name and synonym, prepared once for matching: English terms lower-cased and matched
+    /// as whole words, Japanese terms folded and matched as substrings.
+    #[serde(skip)]
+    terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Term {
+    Words(String),
+    Folded(String),
 }
 
 #[derive(Deserialize)]
@@ -53,9 +63,24 @@ pub fn table() -> Result<&'static [RedFlag], TableError> {
     static PARSED: OnceLock<Result<Vec<RedFlag>, TableError>> = OnceLock::new();
     PARSED
         .get_or_init(|| {
-            let table: Table = toml::from_str(TABLE).map_err(|e| TableError(e.to_string()))?;
+            let mut table: Table = toml::from_str(TABLE).map_err(|e| TableError(e.to_string()))?;
             if table.symptom.is_empty() {
                 return Err(TableError("no [[symptom]] entries".into()));
+            }
+            for flag in &mut table.symptom {
+                let names = std::iter::once(&flag.ja)
+                    .chain(&flag.synonyms_ja)
+                    .chain(std::iter::once(&flag.en))
+                    .chain(&flag.synonyms_en);
+                flag.terms = names
+                    .map(|term| {
+                        if term.is_ascii() {
+                            Term::Words(term.to_lowercase())
+                        } else {
+                            Term::Folded(fold_for_search(term))
+                        }
+                    })
+                    .collect();
             }
             Ok(table.symptom)
         })
@@ -66,23 +91,30 @@ pub fn table() -> Result<&'static [RedFlag], TableError> {
 
 /// The symptoms of the table that `complaint` mentions, each once, in table order.
 pub fn screen<'t>(table: &'t [RedFlag], complaints: &[String]) -> Vec<&'t RedFlag> {
+    // Each complaint is normalised once, not once per symptom of the table.
+    let prepared: Vec<(String, String)> = complaints
+        .iter()
+        .map(|text| {
+            (
+                fold_for_search(text),
+                text.nfkc().collect::<String>().to_lowercase(),
+            )
+        })
+        .collect();
     table
         .iter()
-        .filter(|flag| complaints.iter().any(|text| mentions(flag, text)))
+        .filter(|flag| {
+            prepared
+                .iter()
+                .any(|(folded, words)| mentions(flag, folded, words))
+        })
         .collect()
 }
 
-fn mentions(flag: &RedFlag, text: &str) -> bool {
-    let folded = fold_for_search(text);
-    let words: String = text.nfkc().collect::<String>().to_lowercase();
-    let ja_terms = std::iter::once(&flag.ja).chain(&flag.synonyms_ja);
-    let en_terms = std::iter::once(&flag.en).chain(&flag.synonyms_en);
-    ja_terms.chain(en_terms).any(|term| {
-        if term.is_ascii() {
-            mentions_words(&words, &term.to_lowercase())
-        } else {
-            mentions_folded(&folded, &fold_for_search(term))
-        }
+fn mentions(flag: &RedFlag, folded: &str, words: &str) -> bool {
+    flag.terms.iter().any(|term| match term {
+        Term::Words(term) => mentions_words(words, term),
+        Term::Folded(term) => mentions_folded(folded, term),
     })
 }
 
