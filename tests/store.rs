@@ -276,3 +276,37 @@ proptest! {
         prop_assert_eq!(a.search_patients("p-1", 5).unwrap(), b.search_patients("p-1", 5).unwrap());
     }
 }
+
+#[test]
+fn search_sees_patients_another_process_added_or_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut one = Store::open_dir(dir.path()).unwrap();
+    let mut two = Store::open_dir(dir.path()).unwrap();
+    one.add_patient("fd", &patient("p-1")).unwrap();
+    assert_eq!(two.search_patients("やまだ", 10).unwrap().len(), 1);
+    let mut other = patient("p-2");
+    other.demographics.name_kana = "スズキ ハナコ".into();
+    other.demographics.name_kanji = "鈴木 花子".into();
+    one.add_patient("fd", &other).unwrap();
+    assert_eq!(
+        two.search_patients("すずき", 10).unwrap()[0].patient_id,
+        "p-2"
+    );
+    one.set_patient_field(
+        "fd",
+        "p-1",
+        &["demographics", "name_kana"],
+        &"サトウ タロウ",
+    )
+    .unwrap();
+    // The kanji is still 山田, but no name reads やまだ any more.
+    assert!(two.search_patients("やまだ", 10).unwrap().is_empty());
+    assert_eq!(
+        two.search_patients("さとう", 10).unwrap()[0].patient_id,
+        "p-1"
+    );
+    // Ordered by kana, limited.
+    let all = two.search_patients("p-", 1).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].patient_id, "p-1", "サトウ sorts before スズキ");
+}

@@ -389,10 +389,10 @@ impl Store {
     /// A document as JSON from the read model: what charts and lists display. The same value
     /// as `read_json(id, &[])`, without loading the document's history.
     pub fn read_view<T: DeserializeOwned>(&self, id: &DocId) -> Result<Option<T>, StoreError> {
-        let Some(json) = read_model::read(&self.conn, &self.path, id)? else {
+        let Some(text) = read_model::read_text(&self.conn, &self.path, id)? else {
             return Ok(None);
         };
-        serde_json::from_value(json)
+        serde_json::from_str(&text)
             .map(Some)
             .map_err(|e| StoreError::BadDocument {
                 doc: id.to_string(),

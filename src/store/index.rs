@@ -26,6 +26,12 @@ pub struct PatientSummary {
     pub care_team: Option<String>,
 }
 
+/// The folded search keys of every patient, in kana order, as of an index version.
+pub(super) struct SearchKeys {
+    version: i64,
+    rows: Vec<(String, String)>,
+}
+
 /// A queue entry as the board shows it, read from the index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueueRow {
@@ -104,6 +110,12 @@ pub(super) fn reindex(
                 ],
             )
             .map_err(sql(path))?;
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('patient_index_version', '1')
+                 ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                [],
+            )
+            .map_err(sql(path))?;
         }
         DocKind::Queue => {
             let day = id
@@ -165,36 +177,65 @@ pub(super) fn reindex(
 
 impl Store {
     /// Patients whose kanji name, kana name or id contains `query` (after folding width, kana and
-    /// case), ordered by kana; at most `limit`.
+    /// case), ordered by kana; at most `limit`. The folded keys are held in memory and reloaded
+    /// only when any process has changed the patient index since.
     pub fn search_patients(
-        &self,
+        &mut self,
         query: &str,
         limit: usize,
     ) -> Result<Vec<PatientSummary>, StoreError> {
         let folded = fold_for_search(query);
-        let mut stmt = self
+        let version: i64 = self
             .conn
-            .prepare_cached(
-                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
-                 FROM patient_index WHERE instr(search_key, ?1) > 0 ORDER BY name_kana, patient_id LIMIT ?2",
+            .query_row(
+                "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'patient_index_version'), 0)",
+                [],
+                |r| r.get(0),
             )
             .map_err(self.sql_err())?;
-        let rows = stmt
-            .query_map(params![folded, limit as i64], summary_row)
-            .map_err(self.sql_err())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+        if self.search_keys.as_ref().map(|k| k.version) != Some(version) {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT search_key, patient_id FROM patient_index ORDER BY name_kana, patient_id")
+                .map_err(self.sql_err())?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(self.sql_err())?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(self.sql_err())?;
+            self.search_keys = Some(SearchKeys { version, rows });
+        }
+        let ids: Vec<String> = self
+            .search_keys
+            .as_ref()
+            .map(|k| {
+                k.rows
+                    .iter()
+                    .filter(|(key, _)| key.contains(&folded))
+                    .take(limit)
+                    .map(|(_, id)| id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(summary) = self.patient_summary(&id)? {
+                out.push(summary);
+            }
+        }
+        Ok(out)
     }
 
     /// One patient's index row.
     pub fn patient_summary(&self, patient_id: &str) -> Result<Option<PatientSummary>, StoreError> {
         use rusqlite::OptionalExtension;
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
                  FROM patient_index WHERE patient_id = ?1",
-                [patient_id],
-                summary_row,
             )
+            .map_err(self.sql_err())?
+            .query_row([patient_id], summary_row)
             .optional()
             .map_err(self.sql_err())
     }

@@ -82,6 +82,7 @@ pub struct Store {
     path: PathBuf,
     actor: ActorId,
     cache: HashMap<String, Cached>,
+    search_keys: Option<index::SearchKeys>,
 }
 
 /// The file name of the store inside a data directory.
@@ -111,6 +112,7 @@ impl Store {
             path: path.to_path_buf(),
             actor,
             cache: HashMap::new(),
+            search_keys: None,
         })
     }
 

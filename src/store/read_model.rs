@@ -138,32 +138,65 @@ pub fn write_new(
     Ok(())
 }
 
-/// Assembles a document's JSON from its rows; `None` if it has none.
-pub fn read(conn: &Connection, path: &Path, id: &DocId) -> Result<Option<Json>, StoreError> {
+/// Assembles a document's JSON text from its rows, without building a JSON tree: the rows
+/// are already JSON, so the text is spliced and parsed once by whoever reads it. `None` if the
+/// document has no rows.
+pub fn read_text(conn: &Connection, path: &Path, id: &DocId) -> Result<Option<String>, StoreError> {
     let sql = StoreError::sqlite;
     let mut stmt = conn
-        .prepare_cached("SELECT key, item, json FROM doc_rows WHERE doc_id = ?1")
+        .prepare_cached("SELECT key, item, json FROM doc_rows WHERE doc_id = ?1 ORDER BY key, item")
         .map_err(sql(path))?;
     let mut rows = stmt.query([id.as_str()]).map_err(sql(path))?;
-    let mut root = Map::new();
-    for key in id.kind().collections() {
-        root.insert(key.to_string(), Json::Object(Map::new()));
-    }
-    let mut any = false;
+    let collections = id.kind().collections();
+    let mut out = String::from("{");
+    let mut seen_collections: Vec<&str> = Vec::new();
+    // (key of the collection being written, whether it has had an item yet)
+    let mut open: Option<String> = None;
+    let mut first_field = true;
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     while let Some(row) = rows.next().map_err(sql(path))? {
-        any = true;
         let key: String = row.get(0).map_err(sql(path))?;
         let item: String = row.get(1).map_err(sql(path))?;
-        let text: String = row.get(2).map_err(sql(path))?;
-        let json: Json = serde_json::from_str(&text).map_err(|e| StoreError::BadDocument {
-            doc: id.to_string(),
-            reason: format!("read model row {key}/{item}: {e}"),
-        })?;
-        if item.is_empty() {
-            root.insert(key, json);
-        } else if let Some(Json::Object(items)) = root.get_mut(&key) {
-            items.insert(item, json);
+        let json: String = row.get(2).map_err(sql(path))?;
+        if open.as_deref() != Some(key.as_str()) {
+            if open.take().is_some() {
+                out.push('}');
+            }
+            if !first_field {
+                out.push(',');
+            }
+            first_field = false;
+            out.push_str(&quote(&key));
+            out.push(':');
+            if item.is_empty() {
+                out.push_str(&json);
+                continue;
+            }
+            out.push('{');
+            open = Some(key.clone());
+            if let Some(c) = collections.iter().find(|c| **c == key) {
+                seen_collections.push(c);
+            }
+        } else {
+            out.push(',');
+        }
+        out.push_str(&quote(&item));
+        out.push(':');
+        out.push_str(&json);
+    }
+    if open.is_some() {
+        out.push('}');
+    }
+    if first_field {
+        return Ok(None);
+    }
+    for c in collections {
+        if !seen_collections.contains(c) {
+            out.push(',');
+            out.push_str(&quote(c));
+            out.push_str(":{}");
         }
     }
-    Ok(any.then_some(Json::Object(root)))
+    out.push('}');
+    Ok(Some(out))
 }

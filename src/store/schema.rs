@@ -133,6 +133,12 @@ pub fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .map_err(StoreError::sqlite(path))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(StoreError::sqlite(path))?;
+    // A workstation keeps its working set in memory: 64 MiB of page cache and reads through
+    // mmap, instead of SQLite's 2 MiB default that makes a 10,000-patient scan go to the disk.
+    conn.pragma_update(None, "cache_size", -65536)
+        .map_err(StoreError::sqlite(path))?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)
+        .map_err(StoreError::sqlite(path))?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(StoreError::sqlite(path))?;
