@@ -24,6 +24,9 @@ pub struct Cli {
     /// Config file [default: config.toml in the platform config directory]
     #[arg(long, env = "ENKAKU_CONFIG", global = true)]
     pub config: Option<PathBuf>,
+    /// Interface language [default: the config file, else the locale]
+    #[arg(long, global = true, value_parser = ["ja", "en"])]
+    pub lang: Option<String>,
     /// Staff id recorded in the audit log for changes made from the command line
     #[arg(
         long,
@@ -300,7 +303,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     report.queue_entries_added
                 );
             }
-            println!("The workstation screen is not built yet; this is today's queue.");
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+                return run_workstation(cli, &config, store, &dir);
+            }
+            // Not on a terminal (a script, a pipe): print today's queue instead of drawing.
             print_queue(&mut store, today_jst(), false)?;
         }
         Some(Command::Demo { patients }) => {
@@ -396,6 +403,38 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(feature = "tui")]
+fn run_workstation(
+    cli: &Cli,
+    config: &Config,
+    store: Store,
+    dir: &Path,
+) -> Result<ExitCode, String> {
+    use crate::tui::i18n::Lang;
+    let lang = match (cli.lang.as_deref(), config.language) {
+        (Some("en"), _) => Lang::En,
+        (Some(_), _) => Lang::Ja,
+        (None, Some(crate::config::Language::En)) => Lang::En,
+        (None, Some(crate::config::Language::Ja)) => Lang::Ja,
+        (None, None) => Lang::from_locale(),
+    };
+    let drugs = open_drugs(dir)?;
+    let worker = crate::tui::worker::Worker {
+        store,
+        drugs,
+        clinic_id: String::new(),
+        video_command: config.video_command.clone(),
+    };
+    crate::tui::run::run(worker, lang, today_jst()).map_err(|e| format!("terminal: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "tui"))]
+fn run_workstation(_: &Cli, _: &Config, mut store: Store, _: &Path) -> Result<ExitCode, String> {
+    print_queue(&mut store, today_jst(), false)?;
     Ok(ExitCode::SUCCESS)
 }
 

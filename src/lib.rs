@@ -9,3 +9,5 @@ pub mod drugs;
 pub mod reservations;
 pub mod rules;
 pub mod store;
+#[cfg(feature = "tui")]
+pub mod tui;

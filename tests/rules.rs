@@ -321,6 +321,8 @@ fn catalogue_is_complete_and_consistent() {
         "rx.current_medications",
         "rx.pde5.unverified",
         "rx.pde5.contraindicated",
+        // 指針 V.1(2)②ⅸ 注 sits among the 最低限遵守する事項.
+        "ec.safeguarding",
     ] {
         assert_eq!(
             rule_info(id).map(|r| r.severity),

@@ -17,6 +17,9 @@ const QUEUE_JSON: &str = include_str!("../../fixtures/demo/queue.json");
 /// The demo drug list: rows of the MHLW list chosen by the team for the demo clinic.
 pub const DRUGS_CSV: &str = include_str!("../../fixtures/demo/drugs.csv");
 
+/// The sign-in PIN every demo staff member starts with.
+pub const DEMO_PIN: &str = "0000";
+
 /// The staff id under which seeding is audited.
 pub const SEED_STAFF: &str = "system:demo";
 
@@ -74,8 +77,14 @@ pub struct SeedReport {
 /// Seeds the demo clinic with `day`'s queue. Idempotent: what is already there is left alone.
 pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
     let mut report = SeedReport::default();
-    let clinic = clinic()?;
+    let mut clinic = clinic()?;
     if store.clinic()?.is_none() {
+        for staff in clinic.staff.values_mut() {
+            if staff.pin_hash.is_none() {
+                let salt = uuid::Uuid::new_v4().simple().to_string();
+                staff.pin_hash = Some(crate::domain::Staff::hash_pin(&salt, DEMO_PIN));
+            }
+        }
         store.save_clinic(SEED_STAFF, &clinic)?;
         report.clinic_created = true;
     }

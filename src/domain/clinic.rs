@@ -125,3 +125,30 @@ pub struct ClinicSettings {
     #[serde(default)]
     pub chat_allowed: bool,
 }
+
+impl Staff {
+    /// The stored form of a PIN: `salt$hex(sha256(salt:pin))`.
+    pub fn hash_pin(salt: &str, pin: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{salt}:{pin}").as_bytes());
+        format!("{salt}${}", hex::encode(digest))
+    }
+
+    /// Whether `pin` is this staff member's PIN. No PIN set means no sign-in.
+    pub fn verify_pin(&self, pin: &str) -> bool {
+        let Some(stored) = &self.pin_hash else {
+            return false;
+        };
+        let Some((salt, _)) = stored.split_once('$') else {
+            return false;
+        };
+        // Compare every byte so that the time taken does not tell how much matched.
+        let candidate = Staff::hash_pin(salt, pin);
+        candidate.len() == stored.len()
+            && candidate
+                .bytes()
+                .zip(stored.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}

@@ -4,7 +4,7 @@
 
 use time::{Date, Month};
 
-use crate::domain::{VisitKind, format_date};
+use crate::domain::format_date;
 
 use super::catalogue::{
     CARE_PLAN_AGREEMENT, CARE_PLAN_EMERGENCY_HANDOVER, CARE_PLAN_ITEMS, CARE_PLAN_MISSING,
@@ -12,15 +12,10 @@ use super::catalogue::{
 };
 use super::{Facts, Finding, confirmed, reported, when};
 
-/// Visits that run under a care plan. An online first visit precedes the plan (its next steps
-/// are explained instead, [`next_steps`]); at D to P with D the plan is the 主治医's.
-fn under_care_plan(f: &Facts) -> bool {
-    matches!(f.kind, VisitKind::OnlineFollowup | VisitKind::DToPWithN)
-}
-
-/// 指針 V.1(3)②ⅰ: online care follows a care plan drawn up by the doctor.
+/// 指針 V.1(3)②ⅰ: online care follows a care plan drawn up by the doctor; at an online first
+/// visit too, since the agreement to consult online includes the plan's rules (指針 V.1(1)②).
 pub(super) fn missing(f: &Facts) -> Vec<Finding> {
-    when(under_care_plan(f) && !f.c.care_plan.exists(), || {
+    when(f.plan_agreed_before() && !f.c.care_plan.exists(), || {
         CARE_PLAN_MISSING.says(
             "診療計画が記録されていません。",
             "No care plan is recorded.",
@@ -43,7 +38,7 @@ fn in_person_schedule_waived(f: &Facts) -> bool {
 /// cooperation; the emergency plan with the hospital that takes over; the doctors and when each
 /// consults; the responsibilities for security risks.
 pub(super) fn items(f: &Facts) -> Vec<Finding> {
-    if !under_care_plan(f) || !f.c.care_plan.exists() {
+    if !f.plan_agreed_before() || !f.c.care_plan.exists() {
         return Vec::new();
     }
     let waived = in_person_schedule_waived(f);
@@ -77,7 +72,7 @@ pub(super) fn items(f: &Facts) -> Vec<Finding> {
 pub(super) fn agreement(f: &Facts) -> Vec<Finding> {
     let plan = &f.c.care_plan;
     when(
-        under_care_plan(f) && plan.exists() && !confirmed(plan.agreed),
+        f.plan_agreed_before() && plan.exists() && !confirmed(plan.agreed),
         || {
             CARE_PLAN_AGREEMENT.says(
                 "診療計画について患者 (または代理人) の合意が記録されていません。",
@@ -201,7 +196,7 @@ pub(super) fn emergency_handover(f: &Facts) -> Vec<Finding> {
 pub(super) fn patient_access(f: &Facts) -> Vec<Finding> {
     let plan = &f.c.care_plan;
     when(
-        under_care_plan(f) && plan.exists() && !confirmed(plan.patient_can_view),
+        f.under_care_plan() && plan.exists() && !confirmed(plan.patient_can_view),
         || {
             CARE_PLAN_PATIENT_ACCESS.says(
                 "患者が診療計画を参照できることが記録されていません。",

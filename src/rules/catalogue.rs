@@ -179,7 +179,7 @@ pub const EC_COUNSELLING: RuleInfo = rule(
 pub const EC_SAFEGUARDING: RuleInfo = rule(
     "ec.safeguarding",
     "指針 V.1(2)②ⅸ 注",
-    Warn,
+    Block,
     "性被害の可能性がある場合に、警察・ワンストップ支援センター等への支援につないでいない",
     "a possible sexual assault has not been linked to police or a one-stop support centre",
 );

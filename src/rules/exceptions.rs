@@ -47,7 +47,7 @@ fn ec_fact(f: &Facts, field: impl Fn(&EmergencyContraception) -> Option<bool>) -
 /// 指針 V.1(2)②ⅸ: only an obstetrician-gynaecologist or a doctor who completed the
 /// MHLW-designated training gives emergency contraception at a first online visit.
 pub(super) fn ec_doctor_qualified(f: &Facts) -> Vec<Finding> {
-    let today = f.now.date();
+    let today = f.today();
     let d = &f.c.doctor;
     let qualified = confirmed(d.obgyn)
         || d.emergency_contraception_trained_on

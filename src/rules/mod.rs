@@ -37,7 +37,7 @@ pub use consultation::{
 };
 pub use finding::{Finding, RuleInfo, Severity};
 
-use crate::domain::{DrugInfo, DrugLookup, Instant, VisitKind, nfkc};
+use crate::domain::{Date, DrugInfo, DrugLookup, Instant, VisitKind, nfkc};
 
 /// Every finding of every rule for `ctx`, blocks first, then warnings, then information; within
 /// a severity in guideline order.
@@ -229,6 +229,25 @@ impl<'a> Facts<'a> {
     /// An online first visit.
     pub fn initial(&self) -> bool {
         self.kind == VisitKind::OnlineInitial
+    }
+
+    /// Visits that run under a care plan naming its doctors. An online first visit precedes
+    /// the plan (its next steps are explained instead); at D to P with D the plan is the
+    /// 主治医's.
+    pub fn under_care_plan(&self) -> bool {
+        matches!(self.kind, VisitKind::OnlineFollowup | VisitKind::DToPWithN)
+    }
+
+    /// Visits whose agreement must include the care plan's rules: those under a care plan, and
+    /// an online first visit too — 指針 V.1(1)② makes the plan's concrete rules part of what
+    /// doctor and patient agree before consulting online at all.
+    pub fn plan_agreed_before(&self) -> bool {
+        self.under_care_plan() || self.initial()
+    }
+
+    /// Today in Japan: training dates are clinic (JST) days, whatever offset `now` carries.
+    pub fn today(&self) -> Date {
+        self.now.to_offset(time::macros::offset!(+9)).date()
     }
 }
 

@@ -2,9 +2,9 @@
 //! current medications, PDE5 inhibitors and their contraindications, drugs open to misuse,
 //! duplicate ingredients, and codes the drug master does not know.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::domain::{VisitKind, nfkc};
+use crate::domain::{DrugInfo, VisitKind, nfkc};
 
 use super::catalogue::{
     RX_CURRENT_MEDICATIONS, RX_DUPLICATE_INGREDIENT, RX_INITIAL_HIGH_RISK, RX_INITIAL_LONG_COURSE,
@@ -229,6 +229,22 @@ pub(super) fn current_medications(f: &Facts) -> Vec<Finding> {
     )]
 }
 
+fn where_ja(l: &Line) -> &'static str {
+    if l.line.is_some() {
+        "処方"
+    } else {
+        "服薬中"
+    }
+}
+
+fn where_en(l: &Line) -> &'static str {
+    if l.line.is_some() {
+        "prescribed"
+    } else {
+        "currently taken"
+    }
+}
+
 fn pde5_lines<'f>(f: &'f Facts) -> impl Iterator<Item = &'f Line<'f>> {
     f.prescriptions
         .iter()
@@ -237,24 +253,27 @@ fn pde5_lines<'f>(f: &'f Facts) -> impl Iterator<Item = &'f Line<'f>> {
 
 /// 指針 V.1(5)④ⅱ: a PDE5 inhibitor (erectile dysfunction and others) is not prescribed online
 /// without the information needed to rule out its contraindications: the current medications,
-/// confirmed, and each known to the drug master.
+/// confirmed, recorded (an empty list: none), and each known to the drug master.
 pub(super) fn pde5_unverified(f: &Facts) -> Vec<Finding> {
     if !f.online_care() {
         return Vec::new();
     }
-    let unconfirmed = !confirmed(f.c.patient.current_medications_confirmed);
-    let unknown: Vec<&str> = f
+    let p = &f.c.patient;
+    // Confirmed without a list says nothing about nitrates: no better than unconfirmed.
+    let unconfirmed =
+        !confirmed(p.current_medications_confirmed) || p.current_medications.is_none();
+    let unknown: Vec<String> = f
         .current
         .iter()
         .filter(|m| m.info.is_none())
-        .filter_map(|m| m.code.as_deref())
+        .map(Line::label)
         .collect();
     pde5_lines(f)
         .filter(|_| unconfirmed || !unknown.is_empty())
         .map(|l| {
             let name = l.label();
             let (why_ja, why_en) = if unconfirmed {
-                ("服薬中の医薬品が確認されていません".to_string(), "current medications are not confirmed".to_string())
+                ("服薬中の医薬品が確認・記録されていません".to_string(), "current medications are not confirmed and recorded".to_string())
             } else {
                 (
                     format!("服薬中の医薬品のうち薬剤マスタにないもの: {}", unknown.join("、")),
@@ -275,48 +294,57 @@ pub(super) fn pde5_unverified(f: &Facts) -> Vec<Finding> {
         .collect()
 }
 
-/// 指針 V.1(5)④ⅱ: a PDE5 inhibitor never meets a drug it is contraindicated with — among the
-/// current medications or on the same prescription — matched by ingredient by the drug master.
+/// 指針 V.1(5)④ⅱ: a PDE5 inhibitor never meets a drug it is contraindicated with, matched by
+/// ingredient by the drug master — whichever of the two is being prescribed: the inhibitor
+/// with a current medication or another line, or a new line with an inhibitor already taken.
 pub(super) fn pde5_contraindicated(f: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (i, inhibitor_line) in f.prescriptions.iter().enumerate() {
+    let all = f.prescriptions.iter().chain(&f.current);
+    for (i, inhibitor_line) in all.clone().enumerate() {
         let Some(inhibitor) = inhibitor_line.info.as_ref().filter(|i| i.pde5_inhibitor) else {
             continue;
         };
-        let others = f.current.iter().chain(
-            f.prescriptions
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, l)| l),
-        );
-        for other_line in others {
+        for (j, other_line) in all.clone().enumerate() {
+            // Two current medications are not this prescription's doing.
+            let both_current = inhibitor_line.line.is_none() && other_line.line.is_none();
+            if j == i || both_current {
+                continue;
+            }
             let Some(other) = &other_line.info else {
                 continue;
             };
             let Some((why_ja, why_en)) = f.drugs.pde5_conflict(inhibitor, other) else {
                 continue;
             };
-            let (where_ja, where_en) = if other_line.line.is_none() {
-                ("服薬中", "currently taken")
+            let (resolve_ja, resolve_en) = if inhibitor_line.line.is_some() {
+                (
+                    "PDE5 阻害薬の処方を中止してください。".to_string(),
+                    "Do not prescribe the PDE5 inhibitor.".to_string(),
+                )
             } else {
-                ("同時に処方", "on the same prescription")
+                (
+                    format!("{} の処方を中止してください。", other.name),
+                    format!("Do not prescribe {}.", other.name),
+                )
             };
             out.push(RX_PDE5_CONTRAINDICATED.finding(
                 (
                     format!(
-                        "{} は {} ({where_ja}) と併用できません: {why_ja}",
-                        inhibitor.name, other.name
+                        "{} ({}) は {} ({}) と併用できません: {why_ja}",
+                        inhibitor.name,
+                        where_ja(inhibitor_line),
+                        other.name,
+                        where_ja(other_line)
                     ),
                     format!(
-                        "{} must not be combined with {} ({where_en}): {why_en}",
-                        inhibitor.name, other.name
+                        "{} ({}) must not be combined with {} ({}): {why_en}",
+                        inhibitor.name,
+                        where_en(inhibitor_line),
+                        other.name,
+                        where_en(other_line)
                     ),
                 ),
-                (
-                    "PDE5 阻害薬の処方を中止してください。".into(),
-                    "Do not prescribe the PDE5 inhibitor.".into(),
-                ),
+                (resolve_ja, resolve_en),
             ));
         }
     }
@@ -387,15 +415,28 @@ pub(super) fn misuse_watch(f: &Facts) -> Vec<Finding> {
         .collect()
 }
 
+/// The ingredients of a product, each once: a combination's 成分名 joins them with 「・」
+/// (トラマドール塩酸塩・アセトアミノフェン).
+fn ingredients(info: &DrugInfo) -> BTreeSet<String> {
+    info.ingredient
+        .split('・')
+        .map(nfkc)
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
 /// 指針 V.1(5)①: mind combinations and avoid over-prescribing — the same ingredient twice on
-/// the prescription, or prescribed under another product while already taken (renewing a
-/// current medication under its own code is not a duplicate).
+/// the prescription, or prescribed under another product while already taken, combination
+/// products included (renewing a current medication under its own code is not a duplicate).
 pub(super) fn duplicate_ingredient(f: &Facts) -> Vec<Finding> {
     let mut by_ingredient: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-    for l in &f.prescriptions {
-        if let Some(info) = &l.info {
-            let entry = by_ingredient.entry(nfkc(&info.ingredient)).or_default();
-            entry.0.push(info.name.clone());
+    for info in f.prescriptions.iter().filter_map(|l| l.info.as_ref()) {
+        for ingredient in ingredients(info) {
+            by_ingredient
+                .entry(ingredient)
+                .or_default()
+                .0
+                .push(info.name.clone());
         }
     }
     // A current medication renewed under its own code is a continuation, not a duplicate.
@@ -411,16 +452,24 @@ pub(super) fn duplicate_ingredient(f: &Facts) -> Vec<Finding> {
         {
             continue;
         }
-        if let Some(info) = &m.info
-            && let Some(entry) = by_ingredient.get_mut(&nfkc(&info.ingredient))
-        {
-            entry.1.push(info.name.clone());
+        let Some(info) = &m.info else { continue };
+        for ingredient in ingredients(info) {
+            if let Some(entry) = by_ingredient.get_mut(&ingredient) {
+                entry.1.push(info.name.clone());
+            }
         }
     }
-    by_ingredient
+    // Two combinations that share several ingredients make one finding, not one per ingredient.
+    let mut by_products: BTreeMap<(Vec<String>, Vec<String>), Vec<String>> = BTreeMap::new();
+    for (ingredient, products) in by_ingredient {
+        if products.0.len() + products.1.len() > 1 {
+            by_products.entry(products).or_default().push(ingredient);
+        }
+    }
+    by_products
         .into_iter()
-        .filter(|(ingredient, (rx, current))| !ingredient.is_empty() && rx.len() + current.len() > 1)
-        .map(|(ingredient, (rx, current))| {
+        .map(|((rx, current), ingredients)| {
+            let ingredient = ingredients.join("・");
             let (ja, en) = if current.is_empty() {
                 (
                     format!("同一成分 {ingredient} が処方内で重複しています: {}。", rx.join("、")),
@@ -467,4 +516,110 @@ pub(super) fn unknown_drug(f: &Facts) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DrugLookup;
+    use crate::rules::{Consultation, PatientFacts, PrescriptionLine};
+
+    /// A drug master of combination products: code → (品名, 成分名).
+    struct Combinations;
+
+    const DRUGS: [(&str, &str, &str); 5] = [
+        ("1141007F1063", "カロナール錠200", "アセトアミノフェン"),
+        (
+            "1149117F1020",
+            "トラムセット配合錠",
+            "トラマドール塩酸塩・アセトアミノフェン",
+        ),
+        (
+            "2171022F1029",
+            "ノルバスク錠2.5mg",
+            "アムロジピンベシル酸塩",
+        ),
+        (
+            "2149114F1020",
+            "ユニシア配合錠LD",
+            "カンデサルタンシレキセチル・アムロジピンベシル酸塩",
+        ),
+        (
+            "2149114F2026",
+            "ユニシア配合錠HD",
+            "カンデサルタンシレキセチル・アムロジピンベシル酸塩",
+        ),
+    ];
+
+    impl DrugLookup for Combinations {
+        fn drug(&self, code: &str) -> Option<DrugInfo> {
+            let (code, name, ingredient) = DRUGS.into_iter().find(|d| d.0 == code)?;
+            Some(DrugInfo {
+                code: code.into(),
+                name: name.into(),
+                ingredient: ingredient.into(),
+                route: "内用薬".into(),
+                narcotic: false,
+                psychotropic_class: None,
+                high_risk_category: None,
+                misuse_watch: None,
+                pde5_inhibitor: false,
+                pde5_contraindicated: false,
+            })
+        }
+        fn pde5_conflict(&self, _: &DrugInfo, _: &DrugInfo) -> Option<(String, String)> {
+            None
+        }
+    }
+
+    fn duplicates(prescribed: &[&str], current: &[&str]) -> Vec<String> {
+        let c = Consultation {
+            prescriptions: prescribed
+                .iter()
+                .map(|code| PrescriptionLine {
+                    drug: Some(code.to_string()),
+                    days: Some(7),
+                    ..Default::default()
+                })
+                .collect(),
+            patient: PatientFacts {
+                current_medications: Some(current.iter().map(|c| c.to_string()).collect()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let f = Facts::new(&c, &Combinations, time::OffsetDateTime::UNIX_EPOCH);
+        duplicate_ingredient(&f)
+            .into_iter()
+            .map(|x| x.message_en)
+            .collect()
+    }
+
+    #[test]
+    fn an_ingredient_inside_a_combination_is_a_duplicate() {
+        let found = duplicates(&["1149117F1020", "1141007F1063"], &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("アセトアミノフェン"), "{found:?}");
+        assert!(!found[0].contains("トラマドール塩酸塩 "), "{found:?}");
+
+        let found = duplicates(&["2171022F1029"], &["2149114F1020"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("already taken"), "{found:?}");
+    }
+
+    #[test]
+    fn combinations_sharing_ingredients_make_one_finding() {
+        let found = duplicates(&["2149114F1020", "2149114F2026"], &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("アムロジピンベシル酸塩・カンデサルタンシレキセチル"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn different_ingredients_and_renewals_are_not_duplicates() {
+        assert!(duplicates(&["1141007F1063", "2171022F1029"], &[]).is_empty());
+        assert!(duplicates(&["2149114F1020"], &["2149114F1020"]).is_empty());
+    }
 }

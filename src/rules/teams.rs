@@ -9,11 +9,6 @@ use super::catalogue::{
 };
 use super::{Facts, Finding, confirmed, when};
 
-/// Visits that run under a care plan naming its doctors.
-fn under_care_plan(f: &Facts) -> bool {
-    matches!(f.kind, VisitKind::OnlineFollowup | VisitKind::DToPWithN)
-}
-
 /// 指針 V.1(2)②ⅷ: several doctors may take turns online only when the care plan names them; a
 /// doctor it does not name consults only as a substitute (see [`substitute`]).
 pub(super) fn named_doctors(f: &Facts) -> Vec<Finding> {
@@ -23,7 +18,7 @@ pub(super) fn named_doctors(f: &Facts) -> Vec<Finding> {
     };
     let unnamed = !named.is_empty() && !named.iter().any(|n| n.trim() == doctor.trim());
     when(
-        under_care_plan(f) && unnamed && f.c.doctor.substitute.is_none(),
+        f.under_care_plan() && unnamed && f.c.doctor.substitute.is_none(),
         || {
             TEAM_NAMED_DOCTORS.finding(
                 (

@@ -6,7 +6,7 @@ use super::{Facts, Finding, when};
 /// 指針 V.3(1)②: since April 2020 a doctor who consults online has completed the training the
 /// MHLW designates. A completion date after today is treated as not yet completed.
 pub(super) fn doctor(f: &Facts) -> Vec<Finding> {
-    let today = f.now.date();
+    let today = f.today();
     let trained = f.c.doctor.trained_on.is_some_and(|d| d <= today);
     when(f.online() && !trained, || {
         let (ja, en) = match f.c.doctor.trained_on {
@@ -34,4 +34,25 @@ pub(super) fn doctor(f: &Facts) -> Vec<Finding> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Consultation;
+    use crate::rules::tests::NoDrugs;
+
+    #[test]
+    fn training_dates_are_japanese_days() {
+        let mut c = Consultation {
+            visit: Some(crate::domain::VisitKind::OnlineFollowup),
+            ..Default::default()
+        };
+        c.doctor.trained_on = Some(time::macros::date!(2025 - 07 - 20));
+        // 00:30 on 20 July in Japan is still 19 July in UTC.
+        let now = time::macros::datetime!(2025-07-19 15:30 UTC);
+        let fired = |now| doctor(&Facts::new(&c, &NoDrugs, now)).len();
+        assert_eq!(fired(now), 0);
+        assert_eq!(fired(now - time::Duration::hours(1)), 1);
+    }
 }

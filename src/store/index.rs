@@ -44,6 +44,8 @@ pub struct QueueRow {
     pub visit: String,
     pub status: String,
     pub doctor: Option<String>,
+    /// A pre-consult (診療前相談) was held before this visit.
+    pub pre_consult_done: bool,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(
@@ -131,8 +133,8 @@ pub(super) fn reindex(
             };
             let mut insert = conn
                 .prepare_cached(
-                    "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor, pre_consult)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(sql(path))?;
             for key in doc.keys(&entries) {
@@ -147,7 +149,8 @@ pub(super) fn reindex(
                         e.patient_id,
                         e.visit.as_str(),
                         e.status.as_str(),
-                        e.doctor
+                        e.doctor,
+                        e.pre_consult_done
                     ])
                     .map_err(sql(path))?;
             }
@@ -297,7 +300,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT q.entry_id, q.day, q.time, q.patient_id, coalesce(p.name_kanji, ''), coalesce(p.name_kana, ''),
-                        q.visit, q.status, q.doctor
+                        q.visit, q.status, q.doctor, q.pre_consult
                  FROM queue_index q LEFT JOIN patient_index p ON p.patient_id = q.patient_id
                  WHERE q.day = ?1 ORDER BY q.time, q.entry_id",
             )
@@ -314,6 +317,7 @@ impl Store {
                     visit: r.get(6)?,
                     status: r.get(7)?,
                     doctor: r.get(8)?,
+                    pre_consult_done: r.get(9)?,
                 })
             })
             .map_err(self.sql_err())?;

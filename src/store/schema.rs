@@ -55,6 +55,7 @@ CREATE TABLE queue_index (
     visit TEXT NOT NULL,
     status TEXT NOT NULL,
     doctor TEXT,
+    pre_consult INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (doc_id, entry_id)
 );
 CREATE INDEX queue_by_day ON queue_index(day, time);

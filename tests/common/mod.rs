@@ -59,3 +59,4 @@ pub fn export(store: &mut Store) -> BTreeMap<String, serde_json::Value> {
     }
     out
 }
+pub mod app;

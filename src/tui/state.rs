@@ -1,0 +1,553 @@
+//! The whole state of the workstation (one `AppState`), the intents and results that change it
+//! (`Action`) and the work it asks the outside world to do (`Effect`).
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::editor::TextEditor;
+use super::i18n::Lang;
+use crate::domain::{
+    CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient,
+    QueueStatus, Staff, VisitKind,
+};
+use crate::rules::Finding;
+use crate::store::{AuditEntry, PatientSummary, QueueRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    SignIn,
+    Queue,
+    Chart,
+    Consult,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartTab {
+    Overview,
+    Identity,
+    Consents,
+    CarePlans,
+    Encounters,
+    History,
+}
+
+impl ChartTab {
+    pub const ALL: [ChartTab; 6] = [
+        ChartTab::Overview,
+        ChartTab::Identity,
+        ChartTab::Consents,
+        ChartTab::CarePlans,
+        ChartTab::Encounters,
+        ChartTab::History,
+    ];
+}
+
+/// The sync state the status line reports honestly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncState {
+    /// No sync server is configured: changes stay on this machine.
+    LocalOnly,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignInState {
+    pub selected: usize,
+    pub pin: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueState {
+    pub day: Date,
+    pub rows: Vec<QueueRow>,
+    pub selected: usize,
+    pub filter: Option<QueueStatus>,
+}
+
+impl QueueState {
+    /// The rows the filter lets through, in order.
+    pub fn visible(&self) -> Vec<&QueueRow> {
+        self.rows
+            .iter()
+            .filter(|r| self.filter.is_none_or(|f| r.status == f.as_str()))
+            .collect()
+    }
+
+    pub fn current(&self) -> Option<&QueueRow> {
+        self.visible().get(self.selected).copied()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartState {
+    pub patient: Patient,
+    pub tab: ChartTab,
+    pub selected: usize,
+    pub history: Vec<AuditEntry>,
+}
+
+/// The per-consultation confirmations of the pre-flight checklist (指針 V.1(4), V.1(6), V.2(1), V.2(5)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionChecks {
+    pub doctor_id_shown: bool,
+    pub patient_identity_confirmed: bool,
+    pub video_and_audio: bool,
+    pub doctor_place_private: bool,
+    pub patient_privacy: bool,
+    pub no_third_party: bool,
+    pub no_unagreed_recording: bool,
+    pub patient_logged_in: bool,
+    pub information_sufficient: bool,
+    pub medications_confirmed: bool,
+    pub next_steps_explained: bool,
+    pub guideline_followed: bool,
+}
+
+impl SessionChecks {
+    pub const COUNT: usize = 12;
+
+    pub fn get(&self, i: usize) -> bool {
+        self.as_array()[i]
+    }
+
+    fn as_array(&self) -> [bool; Self::COUNT] {
+        [
+            self.doctor_id_shown,
+            self.patient_identity_confirmed,
+            self.video_and_audio,
+            self.doctor_place_private,
+            self.patient_privacy,
+            self.no_third_party,
+            self.no_unagreed_recording,
+            self.patient_logged_in,
+            self.information_sufficient,
+            self.medications_confirmed,
+            self.next_steps_explained,
+            self.guideline_followed,
+        ]
+    }
+
+    pub fn toggle(&mut self, i: usize) {
+        let field = match i {
+            0 => &mut self.doctor_id_shown,
+            1 => &mut self.patient_identity_confirmed,
+            2 => &mut self.video_and_audio,
+            3 => &mut self.doctor_place_private,
+            4 => &mut self.patient_privacy,
+            5 => &mut self.no_third_party,
+            6 => &mut self.no_unagreed_recording,
+            7 => &mut self.patient_logged_in,
+            8 => &mut self.information_sufficient,
+            9 => &mut self.medications_confirmed,
+            10 => &mut self.next_steps_explained,
+            _ => &mut self.guideline_followed,
+        };
+        *field = !*field;
+    }
+
+    /// Labels in checklist order.
+    pub fn label(lang: Lang, i: usize) -> &'static str {
+        const LABELS: [(&str, &str); SessionChecks::COUNT] = [
+            (
+                "医師の身分証・医籍登録年を提示した",
+                "doctor showed photo ID and registration year",
+            ),
+            ("患者の本人確認をした", "patient identity confirmed"),
+            (
+                "映像と音声でリアルタイムに診察する",
+                "real-time video and audio",
+            ),
+            (
+                "医師は第三者に見聞きされない場所にいる",
+                "doctor in a private place",
+            ),
+            (
+                "患者側のプライバシーを確認した",
+                "patient's privacy confirmed",
+            ),
+            ("第三者がいないことを確認した", "no third party present"),
+            (
+                "合意のない録音・録画がない",
+                "no recording without agreement",
+            ),
+            (
+                "患者が先にログインして待機している",
+                "patient logged in before connecting",
+            ),
+            (
+                "オンラインで十分な情報が得られる",
+                "enough information online",
+            ),
+            (
+                "服用中の薬を患者と確認した",
+                "current medications confirmed",
+            ),
+            (
+                "今後の方針を説明した (次回・増悪時の受診先)",
+                "next steps explained",
+            ),
+            (
+                "指針に沿って診療・処方した",
+                "care and prescription followed the guideline",
+            ),
+        ];
+        let (ja, en) = LABELS[i.min(Self::COUNT - 1)];
+        lang.tr(ja, en)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsultFocus {
+    Checklist,
+    Note,
+    Prescriptions,
+}
+
+/// The consultation being held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultState {
+    pub patient: Patient,
+    pub day: Date,
+    pub entry_id: Option<String>,
+    pub encounter: Encounter,
+    pub checks: SessionChecks,
+    pub findings: Vec<Finding>,
+    pub focus: ConsultFocus,
+    pub selected: usize,
+    /// S, O, A, P.
+    pub note: [TextEditor; 4],
+    pub note_field: usize,
+    pub editing_note: bool,
+    pub rx_selected: usize,
+    /// Drug details of the lines prescribed, for display.
+    pub drugs: Vec<DrugInfo>,
+    pub pre_consult_done: bool,
+    /// The doctor has another patient in session right now (指針 V.1(6)).
+    pub doctor_busy: bool,
+    /// Generation of the last rule evaluation asked for; older results are dropped.
+    pub eval_generation: u64,
+}
+
+/// What a form does when submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormPurpose {
+    CheckIn {
+        entry_id: String,
+        patient_id: String,
+    },
+    AssignDoctor {
+        entry_id: String,
+        doctors: Vec<String>,
+    },
+    Consent {
+        patient_id: String,
+    },
+    CarePlan {
+        patient_id: String,
+        plan_id: String,
+    },
+    Override {
+        rule: String,
+    },
+    EndSession,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Toggle(bool),
+    Text(TextEditor),
+    Choice {
+        options: Vec<(String, String)>,
+        selected: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: FieldValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub purpose: FormPurpose,
+    pub title: &'static str,
+    pub fields: Vec<Field>,
+    pub selected: usize,
+    pub error: Option<String>,
+}
+
+/// Clinical-risk actions that pass through a confirm step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    Sign,
+    Override { rule: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientSearch {
+    pub query: TextEditor,
+    pub results: Vec<PatientSummary>,
+    pub selected: usize,
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrugSearch {
+    pub query: TextEditor,
+    pub days: TextEditor,
+    pub dose: TextEditor,
+    pub results: Vec<DrugInfo>,
+    pub selected: usize,
+    /// 0: query, 1: dose, 2: days.
+    pub field: usize,
+    pub generation: u64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Search(PatientSearch),
+    Drugs(DrugSearch),
+    Form(Form),
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub lang: Lang,
+    pub screen: Screen,
+    pub clinic: Option<Clinic>,
+    pub user: Option<Staff>,
+    pub sign_in: SignInState,
+    pub queue: QueueState,
+    pub chart: Option<ChartState>,
+    pub consult: Option<ConsultState>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<StatusMessage>,
+    pub sync: SyncState,
+    pub now: Instant,
+    pub today: Date,
+    pub generation: u64,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(lang: Lang, now: Instant, today: Date) -> AppState {
+        AppState {
+            lang,
+            screen: Screen::SignIn,
+            clinic: None,
+            user: None,
+            sign_in: SignInState {
+                selected: 0,
+                pin: String::new(),
+                error: None,
+            },
+            queue: QueueState {
+                day: today,
+                rows: Vec::new(),
+                selected: 0,
+                filter: None,
+            },
+            chart: None,
+            consult: None,
+            overlay: None,
+            status: None,
+            sync: SyncState::LocalOnly,
+            now,
+            today,
+            generation: 0,
+            quit: false,
+        }
+    }
+
+    /// Staff who may sign in, in the order the sign-in list shows them.
+    pub fn staff(&self) -> Vec<&Staff> {
+        self.clinic
+            .as_ref()
+            .map(|c| c.staff.values().filter(|s| s.active).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn next_generation(&mut self) -> u64 {
+        self.generation += 1;
+        self.generation
+    }
+}
+
+/// Everything that can happen to the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Tick(Instant),
+    ClinicLoaded(Box<Clinic>),
+    QueueLoaded {
+        day: Date,
+        rows: Vec<QueueRow>,
+    },
+    ChartLoaded {
+        patient: Box<Patient>,
+        history: Vec<AuditEntry>,
+    },
+    PatientsFound {
+        generation: u64,
+        results: Vec<PatientSummary>,
+    },
+    DrugsFound {
+        generation: u64,
+        results: Vec<DrugInfo>,
+    },
+    Evaluated {
+        generation: u64,
+        findings: Vec<Finding>,
+        drugs: Vec<DrugInfo>,
+    },
+    Saved {
+        what: Saved,
+    },
+    Failed {
+        message: String,
+    },
+    /// Another process or a sync changed the store.
+    StoreChanged,
+}
+
+/// What a store write saved, for the status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    SignedIn,
+    CheckedIn,
+    DoctorAssigned,
+    PreConsult,
+    Status(QueueStatus),
+    Consent,
+    CarePlan,
+    Encounter,
+}
+
+impl Saved {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Saved::SignedIn => lang.tr("サインインしました", "Signed in"),
+            Saved::CheckedIn => lang.tr(
+                "受付しました (本人確認を記録)",
+                "Checked in; identity documents recorded",
+            ),
+            Saved::DoctorAssigned => lang.tr("担当医を割り当てました", "Doctor assigned"),
+            Saved::PreConsult => lang.tr("診療前相談を記録しました", "Pre-consult recorded"),
+            Saved::Status(s) => match s {
+                QueueStatus::InSession => lang.tr("診察中にしました", "Now in session"),
+                QueueStatus::Done => lang.tr("完了にしました", "Marked done"),
+                QueueStatus::Cancelled => lang.tr("取り消しました", "Cancelled"),
+                _ => lang.tr("状態を更新しました", "Status updated"),
+            },
+            Saved::Consent => lang.tr("同意を記録しました", "Consent recorded"),
+            Saved::CarePlan => lang.tr("診療計画を保存しました", "Care plan saved"),
+            Saved::Encounter => lang.tr("保存しました", "Saved"),
+        }
+    }
+}
+
+/// Store writes, each made as the signed-in staff member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    SignedIn,
+    CheckIn {
+        day: Date,
+        entry_id: String,
+        patient_id: String,
+        check: IdentityCheck,
+    },
+    AssignDoctor {
+        day: Date,
+        entry_id: String,
+        doctor: String,
+    },
+    PreConsultDone {
+        day: Date,
+        entry_id: String,
+    },
+    QueueStatus {
+        day: Date,
+        entry_id: String,
+        status: QueueStatus,
+    },
+    Consent {
+        patient_id: String,
+        consent: Box<Consent>,
+    },
+    CarePlan {
+        patient_id: String,
+        plan: Box<CarePlan>,
+    },
+    Encounter {
+        patient_id: String,
+        encounter: Box<Encounter>,
+    },
+}
+
+/// Work the event loop does on the state's behalf.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadClinic,
+    LoadQueue {
+        day: Date,
+    },
+    LoadChart {
+        patient_id: String,
+    },
+    SearchPatients {
+        generation: u64,
+        query: String,
+    },
+    SearchDrugs {
+        generation: u64,
+        query: String,
+    },
+    Evaluate {
+        generation: u64,
+        consultation: Box<crate::rules::Consultation>,
+        codes: Vec<String>,
+    },
+    Write {
+        staff: String,
+        write: Write,
+    },
+    LaunchVideo {
+        room: String,
+    },
+}
+
+/// The visit kinds as the queue board shows them.
+pub fn visit_label(lang: Lang, kind: &str) -> &'static str {
+    match VisitKind::parse(kind) {
+        Some(VisitKind::PreConsult) => lang.tr("診療前相談", "pre-consult"),
+        Some(VisitKind::OnlineInitial) => lang.tr("オンライン初診", "online first"),
+        Some(VisitKind::OnlineFollowup) => lang.tr("オンライン再診", "online follow-up"),
+        Some(VisitKind::InPerson) => lang.tr("対面", "in person"),
+        Some(VisitKind::DToPWithN) => lang.tr("D to P with N", "D to P with N"),
+        Some(VisitKind::DToPWithD) => lang.tr("D to P with D", "D to P with D"),
+        None => lang.tr("不明", "unknown"),
+    }
+}
+
+pub fn status_label(lang: Lang, status: &str) -> &'static str {
+    match QueueStatus::parse(status) {
+        Some(QueueStatus::Reserved) => lang.tr("予約", "reserved"),
+        Some(QueueStatus::CheckedIn) => lang.tr("受付済", "checked in"),
+        Some(QueueStatus::Waiting) => lang.tr("待機中", "waiting"),
+        Some(QueueStatus::InSession) => lang.tr("診察中", "in session"),
+        Some(QueueStatus::Done) => lang.tr("完了", "done"),
+        Some(QueueStatus::SwitchedToInPerson) => lang.tr("対面へ切替", "to in-person"),
+        Some(QueueStatus::Cancelled) => lang.tr("取消", "cancelled"),
+        None => lang.tr("不明", "unknown"),
+    }
+}

@@ -1,0 +1,365 @@
+//! The patient chart: overview, identity checks, consents, care plans, encounters with notes and
+//! prescriptions, and the history of who changed what (from the audit log).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+
+use super::hhmm;
+use crate::domain::{Agreement, Outcome, Patient, Sex, format_date};
+use crate::tui::i18n::Lang;
+use crate::tui::state::{AppState, ChartTab, visit_label};
+use crate::tui::theme::{Role, style};
+
+pub fn tab_label(l: Lang, tab: ChartTab) -> &'static str {
+    match tab {
+        ChartTab::Overview => l.tr("概要", "Overview"),
+        ChartTab::Identity => l.tr("本人確認", "Identity"),
+        ChartTab::Consents => l.tr("同意", "Consents"),
+        ChartTab::CarePlans => l.tr("診療計画", "Care plans"),
+        ChartTab::Encounters => l.tr("診察記録", "Encounters"),
+        ChartTab::History => l.tr("変更履歴", "History"),
+    }
+}
+
+pub fn patient_header(state: &AppState, p: &Patient) -> Line<'static> {
+    let l = state.lang;
+    let sex = match p.demographics.sex {
+        Sex::Female => l.tr("女", "F"),
+        Sex::Male => l.tr("男", "M"),
+        Sex::Other => l.tr("他", "X"),
+    };
+    let age = p.demographics.age_on(state.today);
+    let mut text = format!(
+        " {} ({}) {}{} {} · {} {}",
+        p.demographics.name_kanji,
+        p.demographics.name_kana,
+        age,
+        l.tr("歳", "y"),
+        sex,
+        l.tr("生年月日", "born"),
+        format_date(p.demographics.date_of_birth)
+    );
+    if p.kakaritsuke {
+        text.push_str(l.tr(" · かかりつけ", " · regular patient"));
+    }
+    text.push_str(if p.history.known {
+        l.tr(" · 既往把握", " · history known")
+    } else {
+        l.tr(" · 既往不明", " · history unknown")
+    });
+    Line::styled(text, style(Role::Title))
+}
+
+fn yes(l: Lang, v: bool) -> &'static str {
+    if v {
+        l.tr("✓", "✓")
+    } else {
+        l.tr("✗", "✗")
+    }
+}
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(chart) = &state.chart else { return };
+    let l = state.lang;
+    let p = &chart.patient;
+    let [header, tabs, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(patient_header(state, p)), header);
+    let titles: Vec<&str> = ChartTab::ALL.iter().map(|t| tab_label(l, *t)).collect();
+    let selected = ChartTab::ALL
+        .iter()
+        .position(|t| *t == chart.tab)
+        .unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .highlight_style(style(Role::Selected)),
+        tabs,
+    );
+    let lines = match chart.tab {
+        ChartTab::Overview => overview(l, p),
+        ChartTab::Identity => p
+            .identity_checks
+            .values()
+            .map(|c| {
+                let docs: Vec<String> = c
+                    .documents
+                    .iter()
+                    .map(|d| {
+                        serde_json::to_value(d)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                Line::raw(format!(
+                    " {} {}  {}  {} {}  ({} {})",
+                    format_date(c.checked_at.to_offset(time::macros::offset!(+9)).date()),
+                    hhmm(c.checked_at),
+                    docs.join(", "),
+                    l.tr("写真付", "photo"),
+                    c.photo_documents(),
+                    l.tr("確認者", "by"),
+                    c.checked_by
+                ))
+            })
+            .collect(),
+        ChartTab::Consents => p
+            .consents
+            .values()
+            .map(|c| {
+                let who = match &c.agreed_by {
+                    Agreement::Patient => l.tr("本人", "patient").to_string(),
+                    Agreement::Proxy { name, relationship } => {
+                        format!("{} {name} ({relationship})", l.tr("代理", "proxy"))
+                    }
+                };
+                let role = if c.withdrawn_at.is_some() {
+                    Role::Muted
+                } else {
+                    Role::Normal
+                };
+                Line::styled(
+                    format!(
+                        " {}  {}  {} {}  {} {}  {} {}{}",
+                        format_date(c.agreed_at.to_offset(time::macros::offset!(+9)).date()),
+                        who,
+                        l.tr("希望", "requested"),
+                        yes(l, c.patient_requested),
+                        l.tr("説明", "explained"),
+                        c.explained.len(),
+                        l.tr("録画合意", "recording"),
+                        yes(l, c.recording_agreed),
+                        if c.withdrawn_at.is_some() {
+                            l.tr(" (撤回)", " (withdrawn)")
+                        } else {
+                            ""
+                        }
+                    ),
+                    style(role),
+                )
+            })
+            .collect(),
+        ChartTab::CarePlans => care_plans(state, p),
+        ChartTab::Encounters => encounters(state, p, chart.selected),
+        ChartTab::History => chart
+            .history
+            .iter()
+            .rev()
+            .map(|e| {
+                Line::raw(format!(
+                    " {}  {:<16} {}",
+                    e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
+                    e.staff_id,
+                    e.action
+                ))
+            })
+            .collect(),
+    };
+    let lines = if lines.is_empty() {
+        vec![Line::styled(
+            l.tr(" 記録なし", " nothing recorded"),
+            style(Role::Muted),
+        )]
+    } else {
+        lines
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::TOP)),
+        body,
+    );
+}
+
+fn overview(l: Lang, p: &Patient) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        l.tr(" アレルギー", " Allergies"),
+        style(Role::Title),
+    )];
+    if p.allergies.is_empty() {
+        lines.push(Line::styled(
+            l.tr("  なし (記録上)", "  none recorded"),
+            style(Role::Muted),
+        ));
+    }
+    for a in p.allergies.values() {
+        lines.push(Line::styled(
+            format!("  {} {}", a.substance, a.reaction),
+            style(Role::Danger),
+        ));
+    }
+    lines.push(Line::styled(
+        l.tr(" 服用中の薬", " Current medications"),
+        style(Role::Title),
+    ));
+    for m in p.medications.values() {
+        lines.push(Line::raw(format!("  {} {}", m.name, m.dose)));
+    }
+    let confirmed = p
+        .medications_confirmed_at
+        .map(|at| format_date(at.date()))
+        .unwrap_or_else(|| l.tr("未確認", "never").to_string());
+    lines.push(Line::styled(
+        format!("  {} {confirmed}", l.tr("最終確認", "last confirmed")),
+        style(Role::Muted),
+    ));
+    lines.push(Line::styled(
+        l.tr(" 基礎疾患の情報", " Underlying conditions"),
+        style(Role::Title),
+    ));
+    let sources: Vec<String> = p
+        .history
+        .sources
+        .iter()
+        .map(|s| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        })
+        .collect();
+    lines.push(Line::raw(format!(
+        "  {}  {}: {}  {}",
+        if p.history.known {
+            l.tr("把握", "known")
+        } else {
+            l.tr("不明", "unknown")
+        },
+        l.tr("情報源", "sources"),
+        if sources.is_empty() {
+            "-".to_string()
+        } else {
+            sources.join(", ")
+        },
+        p.history.summary
+    )));
+    if let Some(proxy) = &p.proxy {
+        lines.push(Line::styled(
+            format!(
+                " {}: {} ({}) {}",
+                l.tr("代理人", "Proxy"),
+                proxy.name,
+                proxy.relationship,
+                proxy.reason
+            ),
+            style(Role::Warning),
+        ));
+    }
+    lines
+}
+
+fn care_plans(state: &AppState, p: &Patient) -> Vec<Line<'static>> {
+    let l = state.lang;
+    let mut lines = Vec::new();
+    for plan in p.care_plans.values() {
+        let agreed = plan
+            .agreed_on
+            .map(format_date)
+            .unwrap_or_else(|| l.tr("未合意", "not agreed").to_string());
+        let keep = plan
+            .retain_until()
+            .map(|d| format!(" · {} {}", l.tr("保存期限", "keep until"), format_date(d)))
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            format!(" {} {agreed}{keep}", l.tr("合意日", "agreed"),),
+            style(Role::Title),
+        ));
+        for (_, label, present) in plan.items() {
+            let role = if present { Role::Ok } else { Role::Danger };
+            lines.push(Line::styled(
+                format!("  {} {label}", yes(l, present)),
+                style(role),
+            ));
+        }
+    }
+    lines
+}
+
+fn encounters(state: &AppState, p: &Patient, selected: usize) -> Vec<Line<'static>> {
+    let l = state.lang;
+    let mut list: Vec<_> = p.encounters.values().collect();
+    list.sort_by_key(|e| std::cmp::Reverse(e.started_at));
+    let mut lines = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let when = e
+            .started_at
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    format_date(t.to_offset(time::macros::offset!(+9)).date()),
+                    hhmm(t)
+                )
+            })
+            .unwrap_or_else(|| l.tr("未開始", "not started").into());
+        let outcome = match &e.outcome {
+            Some(Outcome::Completed) => l.tr("完了", "completed"),
+            Some(Outcome::SwitchedToInPerson { .. }) => l.tr("対面へ切替", "switched to in person"),
+            Some(Outcome::Abandoned { .. }) => l.tr("中止", "abandoned"),
+            None => "",
+        };
+        let signed = if e.signed_at.is_some() {
+            l.tr("署名済", "signed")
+        } else {
+            l.tr("未署名", "unsigned")
+        };
+        let text = format!(
+            " {when}  {}  {}  {outcome}  {signed}",
+            visit_label(l, e.kind.as_str()),
+            e.doctor.clone().unwrap_or_default()
+        );
+        lines.push(if i == selected {
+            Line::styled(text, style(Role::Selected))
+        } else {
+            Line::raw(text)
+        });
+        if i == selected {
+            for n in e.notes.values() {
+                for (tag, text) in [
+                    ("S", &n.subjective),
+                    ("O", &n.objective),
+                    ("A", &n.assessment),
+                    ("P", &n.plan),
+                ] {
+                    if !text.is_empty() {
+                        lines.push(Line::raw(format!(
+                            "    {tag}: {}",
+                            text.replace('\n', " / ")
+                        )));
+                    }
+                }
+            }
+            for rx in e.prescriptions.values() {
+                lines.push(Line::styled(
+                    format!(
+                        "    Rx {} {} {}{}",
+                        rx.drug_name,
+                        rx.dose,
+                        rx.days,
+                        l.tr("日分", " days")
+                    ),
+                    style(Role::Guidance),
+                ));
+            }
+            for o in e.overrides.values() {
+                lines.push(Line::styled(
+                    format!(
+                        "    {} {} — {} ({})",
+                        l.tr("解除", "override"),
+                        o.rule,
+                        o.reason,
+                        o.by
+                    ),
+                    style(Role::Warning),
+                ));
+            }
+        }
+    }
+    lines
+}

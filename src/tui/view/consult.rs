@@ -1,0 +1,254 @@
+//! The consultation screen: the pre-flight checklist and the rules' findings by clause, the
+//! running timer, the SOAP note, and the prescription with its live findings.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::chart::patient_header;
+use super::hhmm;
+use crate::rules::Severity;
+use crate::tui::i18n::Lang;
+use crate::tui::state::{AppState, ConsultFocus, ConsultState, SessionChecks, visit_label};
+use crate::tui::theme::{Role, style};
+
+fn pane(title: String, focused: bool) -> Block<'static> {
+    let b = Block::default().borders(Borders::ALL).title(title);
+    if focused {
+        b.border_style(style(Role::Guidance))
+    } else {
+        b
+    }
+}
+
+fn timer(state: &AppState, c: &ConsultState) -> String {
+    let l = state.lang;
+    match (c.encounter.started_at, c.encounter.ended_at) {
+        (None, _) => l.tr("未開始", "not started").to_string(),
+        (Some(start), end) => {
+            let secs = (end.unwrap_or(state.now) - start).whole_seconds().max(0);
+            let state_label = if end.is_some() {
+                l.tr("終了", "ended")
+            } else {
+                l.tr("診察中", "in session")
+            };
+            format!(
+                "{} {} {:02}:{:02}",
+                hhmm(start),
+                state_label,
+                secs / 60,
+                secs % 60
+            )
+        }
+    }
+}
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(c) = &state.consult else { return };
+    let l = state.lang;
+    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let mut head = patient_header(state, &c.patient);
+    head.spans.push(Span::styled(
+        format!(
+            "  {} · {}",
+            visit_label(l, c.encounter.kind.as_str()),
+            timer(state, c)
+        ),
+        style(Role::Guidance),
+    ));
+    frame.render_widget(Paragraph::new(head), header);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    checklist(state, c, frame, left);
+    let [note, rx] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    soap(l, c, frame, note);
+    prescriptions(l, c, frame, rx);
+}
+
+fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) {
+    let l = state.lang;
+    let focused = c.focus == ConsultFocus::Checklist;
+    let mut lines = Vec::new();
+    for i in 0..SessionChecks::COUNT {
+        let text = format!(
+            " [{}] {}",
+            if c.checks.get(i) { "x" } else { " " },
+            SessionChecks::label(l, i)
+        );
+        let role = if focused && c.selected == i {
+            Role::Selected
+        } else if c.checks.get(i) {
+            Role::Ok
+        } else {
+            Role::Normal
+        };
+        lines.push(Line::styled(text, style(role)));
+    }
+    let blocks = c
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Block)
+        .count();
+    lines.push(Line::styled(
+        format!(
+            " {} {} · {} {}",
+            l.tr("ブロック", "blocks"),
+            blocks,
+            l.tr("指摘", "findings"),
+            c.findings.len()
+        ),
+        style(Role::Title),
+    ));
+    for (i, f) in c.findings.iter().enumerate() {
+        let overridden = c.encounter.overrides.values().any(|o| o.rule == f.rule);
+        let (mark, role) = match f.severity {
+            _ if overridden => (l.tr("解除", "OVR"), Role::Muted),
+            Severity::Block => (l.tr("禁止", "BLK"), Role::Danger),
+            Severity::Warn => (l.tr("注意", "WRN"), Role::Warning),
+            Severity::Info => (l.tr("情報", "INF"), Role::Muted),
+        };
+        let message = match l {
+            Lang::Ja => &f.message_ja,
+            Lang::En => &f.message_en,
+        };
+        let role = if focused && c.selected == SessionChecks::COUNT + i {
+            Role::Selected
+        } else {
+            role
+        };
+        lines.push(Line::styled(
+            format!(" {mark} {} {}", f.clause, message),
+            style(role),
+        ));
+    }
+    let title = format!(
+        " {} ",
+        l.tr(
+            "事前確認と指針チェック",
+            "Pre-flight checklist and guideline findings"
+        )
+    );
+    // Keep the selected line in view.
+    let inner = area.height.saturating_sub(2) as usize;
+    let scroll = c.selected.saturating_sub(inner.saturating_sub(2)) as u16;
+    let scroll = if focused { scroll } else { 0 };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(pane(title, focused)),
+        area,
+    );
+}
+
+fn soap(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
+    let focused = c.focus == ConsultFocus::Note;
+    let mut lines = Vec::new();
+    for (i, tag) in ["S", "O", "A", "P"].iter().enumerate() {
+        let active = focused && c.note_field == i;
+        let editor = &c.note[i];
+        for (row, text) in editor.lines().iter().enumerate() {
+            let prefix = if row == 0 {
+                format!("{tag}: ")
+            } else {
+                "   ".into()
+            };
+            let mut spans = vec![Span::styled(
+                prefix,
+                style(if active { Role::Key } else { Role::Title }),
+            )];
+            if active && c.editing_note && editor.cursor().0 == row {
+                let col = editor.cursor().1;
+                let before: String = text.chars().take(col).collect();
+                let after: String = text.chars().skip(col).collect();
+                spans.push(Span::raw(before));
+                spans.push(Span::styled("▏", style(Role::Guidance)));
+                spans.push(Span::raw(after));
+            } else {
+                spans.push(Span::raw(text.clone()));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    let title = if c.editing_note {
+        format!(
+            " {} ",
+            l.tr(
+                "SOAP 記載中 (Tab: 次の欄 Esc: 保存)",
+                "SOAP note — editing (Tab: next field, Esc: save)"
+            )
+        )
+    } else {
+        format!(" {} ", l.tr("SOAP", "SOAP note"))
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane(title, focused)),
+        area,
+    );
+}
+
+fn prescriptions(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
+    let focused = c.focus == ConsultFocus::Prescriptions;
+    let mut lines = Vec::new();
+    for (i, rx) in c.encounter.prescriptions.values().enumerate() {
+        let info = c.drugs.iter().find(|d| d.code == rx.drug_code);
+        let mut marks = Vec::new();
+        if let Some(d) = info {
+            if d.narcotic {
+                marks.push(l.tr("麻薬", "narcotic"));
+            }
+            if d.psychotropic_class.is_some() {
+                marks.push(l.tr("向精神薬", "psychotropic"));
+            }
+            if d.high_risk_category.is_some() {
+                marks.push(l.tr("ハイリスク", "high-risk"));
+            }
+        }
+        let text = format!(
+            " {} {} {}{} {}",
+            rx.drug_name,
+            rx.dose,
+            rx.days,
+            l.tr("日分", " days"),
+            marks.join(" ")
+        );
+        let role = if focused && c.rx_selected == i {
+            Role::Selected
+        } else {
+            Role::Normal
+        };
+        lines.push(Line::styled(text, style(role)));
+        for f in c.findings.iter().filter(|f| {
+            f.rule.starts_with("rx.")
+                && (f.message_ja.contains(&rx.drug_name)
+                    || f.message_en.contains(&rx.drug_code)
+                    || f.message_ja.contains(&rx.drug_code))
+        }) {
+            let role = if f.severity == Severity::Block {
+                Role::Danger
+            } else {
+                Role::Warning
+            };
+            lines.push(Line::styled(
+                format!("   {} {}", f.rule, f.clause),
+                style(role),
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled(
+            l.tr(" 処方なし (r で追加)", " no prescription (r to add)"),
+            style(Role::Muted),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane(format!(" {} ", l.tr("処方", "Prescription")), focused)),
+        area,
+    );
+}

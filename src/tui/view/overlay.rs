@@ -1,0 +1,242 @@
+//! Overlays drawn over the screen: the help generated from the keymap, patient search, drug
+//! search for prescribing, forms, and the confirm step of clinical-risk actions.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::tui::keymap::bindings;
+use crate::tui::state::{AppState, Confirm, FieldValue, Overlay};
+use crate::tui::theme::{Role, style};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [_, v, _] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(height.min(area.height)),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let [_, h, _] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(width.min(area.width)),
+        Constraint::Min(0),
+    ])
+    .areas(v);
+    h
+}
+
+fn boxed(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>) {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style(Role::Guidance))
+        .title(title);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+fn input(text: &str, active: bool) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::raw(text.to_string())];
+    if active {
+        spans.push(Span::styled("▏", style(Role::Guidance)));
+    }
+    spans
+}
+
+pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect) {
+    let l = state.lang;
+    match overlay {
+        Overlay::Help => {
+            let lines: Vec<Line> = bindings(state.screen)
+                .map(|b| {
+                    Line::from(vec![
+                        Span::styled(format!(" {:<6}", b.label), style(Role::Key)),
+                        Span::raw(l.tr(b.ja, b.en)),
+                    ])
+                })
+                .collect();
+            let height = lines.len() as u16 + 2;
+            boxed(
+                frame,
+                centered(area, 44, height),
+                format!(
+                    " {} ",
+                    l.tr("キー操作 (何かキーで閉じる)", "Keys (any key closes)")
+                ),
+                lines,
+            );
+        }
+        Overlay::Search(s) => {
+            let mut lines = vec![Line::from(
+                [
+                    vec![Span::styled(
+                        format!(" {}: ", l.tr("氏名・カナ・ID", "name, kana or id")),
+                        style(Role::Title),
+                    )],
+                    input(&s.query.text(), true),
+                ]
+                .concat(),
+            )];
+            for (i, p) in s.results.iter().enumerate() {
+                let text = format!(
+                    " {}  {} ({})  {}",
+                    p.patient_id, p.name_kanji, p.name_kana, p.date_of_birth
+                );
+                lines.push(if i == s.selected {
+                    Line::styled(text, style(Role::Selected))
+                } else {
+                    Line::raw(text)
+                });
+            }
+            boxed(
+                frame,
+                centered(area, 70, 16),
+                format!(
+                    " {} ",
+                    l.tr(
+                        "患者検索 (Enter: 開く Esc: 閉じる)",
+                        "Find patient (Enter: open, Esc: close)"
+                    )
+                ),
+                lines,
+            );
+        }
+        Overlay::Drugs(s) => {
+            let label = |i: usize, ja, en| {
+                Span::styled(
+                    format!(" {}: ", l.tr(ja, en)),
+                    style(if s.field == i { Role::Key } else { Role::Title }),
+                )
+            };
+            let mut lines = vec![Line::from(
+                [
+                    vec![label(0, "薬剤名・成分・コード", "drug, ingredient or code")],
+                    input(&s.query.text(), s.field == 0),
+                ]
+                .concat(),
+            )];
+            for (i, d) in s.results.iter().take(8).enumerate() {
+                let mut marks = Vec::new();
+                if d.narcotic {
+                    marks.push(l.tr("麻薬", "narcotic"));
+                }
+                if d.psychotropic_class.is_some() {
+                    marks.push(l.tr("向精神薬", "psychotropic"));
+                }
+                if d.high_risk_category.is_some() {
+                    marks.push(l.tr("ハイリスク", "high-risk"));
+                }
+                let text = format!(" {} [{}] {}", d.name, d.ingredient, marks.join(" "));
+                lines.push(if i == s.selected {
+                    Line::styled(text, style(Role::Selected))
+                } else {
+                    Line::raw(text)
+                });
+            }
+            lines.push(Line::from(
+                [
+                    vec![label(1, "用法・用量", "dose")],
+                    input(&s.dose.text(), s.field == 1),
+                ]
+                .concat(),
+            ));
+            lines.push(Line::from(
+                [
+                    vec![label(2, "日数", "days")],
+                    input(&s.days.text(), s.field == 2),
+                ]
+                .concat(),
+            ));
+            if let Some(e) = &s.error {
+                lines.push(Line::styled(format!(" {e}"), style(Role::Danger)));
+            }
+            boxed(
+                frame,
+                centered(area, 76, 16),
+                format!(
+                    " {} ",
+                    l.tr(
+                        "処方 (Tab: 欄 Enter: 追加 Esc: 取消)",
+                        "Prescribe (Tab: field, Enter: add, Esc: cancel)"
+                    )
+                ),
+                lines,
+            );
+        }
+        Overlay::Form(f) => {
+            let mut lines = Vec::new();
+            for (i, field) in f.fields.iter().enumerate() {
+                let active = i == f.selected;
+                let label = Span::styled(
+                    format!(" {} ", field.label),
+                    style(if active { Role::Key } else { Role::Normal }),
+                );
+                let value: Vec<Span> = match &field.value {
+                    FieldValue::Toggle(v) => vec![Span::raw(if *v { "[x]" } else { "[ ]" })],
+                    FieldValue::Choice { options, selected } => {
+                        vec![Span::raw(format!(
+                            "‹ {} ›",
+                            options.get(*selected).map(|o| o.1.as_str()).unwrap_or("-")
+                        ))]
+                    }
+                    FieldValue::Text(e) => {
+                        let mut spans = vec![Span::raw(": ")];
+                        spans.extend(input(&e.text(), active));
+                        spans
+                    }
+                };
+                let mut spans = vec![label];
+                spans.extend(value);
+                lines.push(Line::from(spans));
+            }
+            if let Some(e) = &f.error {
+                lines.push(Line::styled(format!(" {e}"), style(Role::Danger)));
+            }
+            lines.push(Line::styled(
+                l.tr(
+                    " ↑↓ 項目  Space 切替  Enter 保存  Esc 取消",
+                    " ↑↓ field  Space toggle  Enter save  Esc cancel",
+                ),
+                style(Role::Muted),
+            ));
+            let height = lines.len() as u16 + 2;
+            boxed(
+                frame,
+                centered(area, 84, height),
+                format!(" {} ", f.title),
+                lines,
+            );
+        }
+        Overlay::Confirm(confirm) => {
+            let text = match confirm {
+                Confirm::Sign => l
+                    .tr(
+                        "この診察記録に署名します。署名後は変更できません。",
+                        "Sign this record of the consultation. It cannot be changed afterwards.",
+                    )
+                    .to_string(),
+                Confirm::Override { rule, reason } => format!(
+                    "{} {rule}\n{}: {reason}",
+                    l.tr("ブロックを解除します:", "Override the block"),
+                    l.tr("理由", "reason")
+                ),
+            };
+            let mut lines: Vec<Line> = text.lines().map(|t| Line::raw(format!(" {t}"))).collect();
+            lines.push(Line::styled(
+                l.tr(" y: 確定   n: 取消", " y: confirm   n: cancel"),
+                style(Role::Key),
+            ));
+            boxed(
+                frame,
+                centered(area, 64, 6),
+                format!(" {} ", l.tr("確認", "Confirm")),
+                lines,
+            );
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The effects: store reads and writes, patient and drug search, rule evaluation and launching
+//! the video program, run away from the UI thread and answered with actions.
+
+use std::sync::mpsc::{Receiver, Sender};
+
+use super::state::{Action, Effect, Saved, Write};
+use crate::domain::{DrugInfo, DrugLookup, QueueStatus};
+use crate::drugs::DrugMaster;
+use crate::store::{DocId, Store, StoreError};
+
+/// Owns the store and the drug master for the workstation.
+pub struct Worker {
+    pub store: Store,
+    pub drugs: DrugMaster,
+    pub clinic_id: String,
+    /// Command template for the video program; `{room}` is replaced by the room name.
+    pub video_command: String,
+}
+
+impl Worker {
+    /// Runs one effect and returns what it produced.
+    pub fn run(&mut self, effect: Effect) -> Vec<Action> {
+        match effect {
+            Effect::LoadClinic => match self.store.clinic() {
+                Ok(Some(clinic)) => {
+                    self.clinic_id = clinic.id.clone();
+                    vec![Action::ClinicLoaded(Box::new(clinic))]
+                }
+                Ok(None) => vec![Action::Failed {
+                    message: "the store has no clinic".into(),
+                }],
+                Err(e) => vec![failed(e)],
+            },
+            Effect::LoadQueue { day } => match self.store.queue_rows(day) {
+                Ok(rows) => vec![Action::QueueLoaded { day, rows }],
+                Err(e) => vec![failed(e)],
+            },
+            Effect::LoadChart { patient_id } => {
+                let patient = self.store.patient(&patient_id);
+                let doc = DocId::patient(&patient_id)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                let history = self.store.audit_entries(Some(&doc));
+                match (patient, history) {
+                    (Ok(patient), Ok(history)) => vec![Action::ChartLoaded {
+                        patient: Box::new(patient),
+                        history,
+                    }],
+                    (Err(e), _) | (_, Err(e)) => vec![failed(e)],
+                }
+            }
+            Effect::SearchPatients { generation, query } => {
+                match self.store.search_patients(&query, 30) {
+                    Ok(results) => vec![Action::PatientsFound {
+                        generation,
+                        results,
+                    }],
+                    Err(e) => vec![failed(e)],
+                }
+            }
+            Effect::SearchDrugs { generation, query } => {
+                let results = if query.trim().is_empty() {
+                    Ok(Vec::new())
+                } else {
+                    self.drugs.search(&query, 30)
+                };
+                match results {
+                    Ok(results) => vec![Action::DrugsFound {
+                        generation,
+                        results,
+                    }],
+                    Err(e) => vec![Action::Failed {
+                        message: e.to_string(),
+                    }],
+                }
+            }
+            Effect::Evaluate {
+                generation,
+                consultation,
+                codes,
+            } => {
+                let findings = crate::rules::evaluate(
+                    &consultation,
+                    &self.drugs,
+                    time::OffsetDateTime::now_utc(),
+                );
+                let drugs: Vec<DrugInfo> =
+                    codes.iter().filter_map(|c| self.drugs.drug(c)).collect();
+                vec![Action::Evaluated {
+                    generation,
+                    findings,
+                    drugs,
+                }]
+            }
+            Effect::Write { staff, write } => match self.write(&staff, write) {
+                Ok(what) => vec![Action::Saved { what }],
+                Err(e) => vec![failed(e)],
+            },
+            Effect::LaunchVideo { room } => match self.launch_video(&room) {
+                Ok(()) => Vec::new(),
+                Err(message) => vec![Action::Failed { message }],
+            },
+        }
+    }
+
+    fn write(&mut self, staff: &str, write: Write) -> Result<Saved, StoreError> {
+        let clinic = self.clinic_id.clone();
+        let now = time::OffsetDateTime::now_utc();
+        match write {
+            Write::SignedIn => {
+                self.store.audit_event(staff, "session", "staff.sign_in")?;
+                Ok(Saved::SignedIn)
+            }
+            Write::CheckIn {
+                day,
+                entry_id,
+                patient_id,
+                check,
+            } => {
+                self.store
+                    .record_identity_check(staff, &patient_id, &check)?;
+                self.store.set_queue_field(
+                    staff,
+                    &clinic,
+                    day,
+                    &entry_id,
+                    "identity_check",
+                    &check.id,
+                )?;
+                self.store.set_queue_status(
+                    staff,
+                    &clinic,
+                    day,
+                    &entry_id,
+                    QueueStatus::CheckedIn,
+                    now,
+                )?;
+                Ok(Saved::CheckedIn)
+            }
+            Write::AssignDoctor {
+                day,
+                entry_id,
+                doctor,
+            } => {
+                self.store
+                    .set_queue_field(staff, &clinic, day, &entry_id, "doctor", &doctor)?;
+                Ok(Saved::DoctorAssigned)
+            }
+            Write::PreConsultDone { day, entry_id } => {
+                self.store.set_queue_field(
+                    staff,
+                    &clinic,
+                    day,
+                    &entry_id,
+                    "pre_consult_done",
+                    &true,
+                )?;
+                Ok(Saved::PreConsult)
+            }
+            Write::QueueStatus {
+                day,
+                entry_id,
+                status,
+            } => {
+                self.store
+                    .set_queue_status(staff, &clinic, day, &entry_id, status, now)?;
+                Ok(Saved::Status(status))
+            }
+            Write::Consent {
+                patient_id,
+                consent,
+            } => {
+                self.store.record_consent(staff, &patient_id, &consent)?;
+                Ok(Saved::Consent)
+            }
+            Write::CarePlan { patient_id, plan } => {
+                self.store.save_care_plan(staff, &patient_id, &plan)?;
+                Ok(Saved::CarePlan)
+            }
+            Write::Encounter {
+                patient_id,
+                encounter,
+            } => {
+                self.store.save_encounter(staff, &patient_id, &encounter)?;
+                Ok(Saved::Encounter)
+            }
+        }
+    }
+
+    /// Runs the configured video command with the room name filled in, without a shell, detached
+    /// from the terminal the workstation draws on.
+    fn launch_video(&self, room: &str) -> Result<(), String> {
+        let words: Vec<String> = self
+            .video_command
+            .split_whitespace()
+            .map(|w| w.replace("{room}", room))
+            .collect();
+        let Some((program, args)) = words.split_first() else {
+            return Err("video.command is empty".into());
+        };
+        std::process::Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| format!("video command {program:?}: {e}"))
+    }
+}
+
+fn failed(e: StoreError) -> Action {
+    tracing::warn!("{e}");
+    Action::Failed {
+        message: e.to_string(),
+    }
+}
+
+/// Runs effects on a thread of its own until the channel closes.
+pub fn spawn(
+    mut worker: Worker,
+    effects: Receiver<Effect>,
+    actions: Sender<Action>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        for effect in effects {
+            for action in worker.run(effect) {
+                if actions.send(action).is_err() {
+                    return;
+                }
+            }
+        }
+    })
+}
