@@ -74,6 +74,16 @@ pub enum Command {
     /// The drug master (薬価基準収載品目リスト)
     #[command(subcommand)]
     Drugs(DrugsCommand),
+    /// Staff administration
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Set a staff member's sign-in PIN, read from standard input (digits only; at least
+    /// `pin.min_length` of the config file)
+    SetPin { staff_id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -376,6 +386,26 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if !report.rejected.is_empty() {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Some(Command::Staff(StaffCommand::SetPin { staff_id })) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("reading the PIN: {e}"))?;
+            let pin = line.trim();
+            let digits = pin.chars().all(|c| c.is_ascii_digit());
+            if !digits || pin.len() < config.pin_min_length || pin.len() > 12 {
+                return Err(format!(
+                    "the PIN must be {} to 12 digits (pin.min_length in the config file)",
+                    config.pin_min_length
+                ));
+            }
+            let salt = uuid::Uuid::new_v4().simple().to_string();
+            let hash = crate::domain::Staff::hash_pin(&salt, pin);
+            store
+                .set_staff_pin_hash(&cli.staff, staff_id, &hash)
+                .map_err(|e| err(&e))?;
+            println!("PIN set for {staff_id}");
         }
         Some(Command::Audit(AuditCommand::Verify)) => {
             match store.verify_audit().map_err(|e| err(&e))? {

@@ -380,3 +380,51 @@ fn check_blocks_zolpidem_by_clause_and_rejects_invalid_cases() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("patient.age"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_pin_is_set_from_stdin_under_the_configured_policy_and_stored_hashed() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(enkaku(dir.path(), &["demo"]).status.success());
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[pin]\nmin_length = 6\n").unwrap();
+    let set = |pin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_enkaku"))
+            .args([
+                "--data-dir",
+                dir.path().to_str().unwrap(),
+                "--config",
+                config.to_str().unwrap(),
+                "--staff",
+                "admin-watanabe",
+            ])
+            .args(["staff", "set-pin", "dr-sato"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{pin}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_clean_failure(&set("1234"), &["6 to 12 digits"]);
+    let ok = set("246810");
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let export = stdout(&enkaku(dir.path(), &["export", "--json"]));
+    assert!(!export.contains("246810"), "the PIN itself is never stored");
+    let v: serde_json::Value = serde_json::from_str(&export).unwrap();
+    let staff: enkaku::domain::Staff =
+        serde_json::from_value(v["documents"]["clinic"]["staff"]["dr-sato"].clone()).unwrap();
+    assert!(staff.verify_pin("246810") && !staff.verify_pin("0000"));
+    let log = stdout(&enkaku(dir.path(), &["audit", "log"]));
+    assert!(
+        log.lines()
+            .any(|l| l.contains("admin-watanabe") && l.contains("staff.set_pin")),
+        "{log}"
+    );
+}

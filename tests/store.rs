@@ -305,6 +305,12 @@ fn search_sees_patients_another_process_added_or_renamed() {
         two.search_patients("さとう", 10).unwrap()[0].patient_id,
         "p-1"
     );
+    // Fuzzy: the query's characters in order, after the names that contain it.
+    assert_eq!(
+        two.search_patients("すずはな", 10).unwrap()[0].patient_id,
+        "p-2"
+    );
+    assert!(two.search_patients("はなすず", 10).unwrap().is_empty());
     // Ordered by kana, limited.
     let all = two.search_patients("p-", 1).unwrap();
     assert_eq!(all.len(), 1);

@@ -208,18 +208,29 @@ impl Store {
                 .map_err(self.sql_err())?;
             self.search_keys = Some(SearchKeys { version, rows });
         }
-        let ids: Vec<String> = self
+        let rows = self
             .search_keys
             .as_ref()
-            .map(|k| {
-                k.rows
-                    .iter()
-                    .filter(|(key, _)| key.contains(&folded))
-                    .take(limit)
-                    .map(|(_, id)| id.clone())
-                    .collect()
-            })
+            .map(|k| k.rows.as_slice())
             .unwrap_or_default();
+        // Names containing the query come first; then, fuzzily, names holding its characters in
+        // order (「やまたろ」 finds 山田 太郎), each in kana order.
+        let mut ids: Vec<String> = rows
+            .iter()
+            .filter(|(key, _)| key.contains(&folded))
+            .take(limit)
+            .map(|(_, id)| id.clone())
+            .collect();
+        if ids.len() < limit && folded.chars().count() >= 2 {
+            let fuzzy = rows
+                .iter()
+                .filter(|(key, _)| {
+                    !key.contains(&folded) && key.split('|').any(|part| in_order(part, &folded))
+                })
+                .take(limit - ids.len())
+                .map(|(_, id)| id.clone());
+            ids.extend(fuzzy.collect::<Vec<_>>());
+        }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(summary) = self.patient_summary(&id)? {
@@ -323,6 +334,12 @@ impl Store {
             .map_err(self.sql_err())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
     }
+}
+
+/// Whether every character of `needle` appears in `haystack`, in order.
+fn in_order(haystack: &str, needle: &str) -> bool {
+    let mut rest = haystack.chars();
+    needle.chars().all(|c| rest.any(|h| h == c))
 }
 
 fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<PatientSummary> {

@@ -27,6 +27,19 @@ impl Store {
         self.read_view(&DocId::clinic())
     }
 
+    /// Stores a staff member's PIN hash (never the PIN).
+    pub fn set_staff_pin_hash(
+        &mut self,
+        by: &str,
+        staff_id: &str,
+        pin_hash: &str,
+    ) -> Result<(), StoreError> {
+        self.edit(&DocId::clinic(), by, "staff.set_pin", |e| {
+            require(e, &["staff", staff_id], "staff member")?;
+            e.put(&["staff", staff_id, "pin_hash"], pin_hash)
+        })
+    }
+
     /// Registers a new patient (one new document).
     pub fn add_patient(&mut self, staff: &str, patient: &Patient) -> Result<(), StoreError> {
         let id = DocId::patient(&patient.id)?;
@@ -104,8 +117,20 @@ impl Store {
         patient_id: &str,
         encounter: &Encounter,
     ) -> Result<(), StoreError> {
+        self.save_encounter_as(staff, patient_id, encounter, "encounter.save")
+    }
+
+    /// Saves an encounter, naming the step in the audit log (`encounter.start`, `encounter.sign`,
+    /// `block.override` ...). Only what differs from the stored encounter is written.
+    pub fn save_encounter_as(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter: &Encounter,
+        action: &str,
+    ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.edit(&id, staff, "encounter.save", |e| {
+        self.edit(&id, staff, action, |e| {
             e.put(&["encounters", &encounter.id], encounter)
         })
     }

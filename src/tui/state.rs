@@ -491,6 +491,8 @@ pub enum Write {
     Encounter {
         patient_id: String,
         encounter: Box<Encounter>,
+        /// The step, as the audit log names it (`encounter.start`, `block.override` ...).
+        action: &'static str,
     },
 }
 

@@ -862,6 +862,7 @@ fn start_consult(
         Write::Encounter {
             patient_id: patient_id.clone(),
             encounter: Box::new(encounter),
+            action: "encounter.open",
         },
     )];
     effects.extend(evaluate(state));
@@ -875,7 +876,8 @@ pub fn open_blocks(c: &ConsultState) -> impl Iterator<Item = &crate::rules::Find
     })
 }
 
-fn save_encounter(state: &AppState) -> Vec<Effect> {
+/// Saves the encounter being prepared; `action` names the step in the audit log.
+fn save_encounter(state: &AppState, action: &'static str) -> Vec<Effect> {
     let Some(c) = &state.consult else {
         return Vec::new();
     };
@@ -884,6 +886,7 @@ fn save_encounter(state: &AppState) -> Vec<Effect> {
         Write::Encounter {
             patient_id: c.patient.id.clone(),
             encounter: Box::new(c.encounter.clone()),
+            action,
         },
     )]
 }
@@ -911,7 +914,7 @@ fn save_note(state: &mut AppState) -> Vec<Effect> {
         plan: c.note[3].text(),
     };
     c.encounter.notes.insert(id, note);
-    let mut effects = save_encounter(state);
+    let mut effects = save_encounter(state, "note.save");
     effects.extend(evaluate(state));
     effects
 }
@@ -984,7 +987,7 @@ fn consult_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             c.encounter.video_room = Some(room.clone());
             c.encounter.started_at = Some(now);
             let mut effects = vec![Effect::LaunchVideo { room }];
-            effects.extend(save_encounter(state));
+            effects.extend(save_encounter(state, "encounter.start"));
             if let Some(c) = &state.consult
                 && let Some(entry) = &c.entry_id
             {
@@ -1023,7 +1026,7 @@ fn consult_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             if let Some(id) = c.encounter.prescriptions.keys().nth(c.rx_selected).cloned() {
                 c.encounter.prescriptions.remove(&id);
                 c.rx_selected = c.rx_selected.saturating_sub(1);
-                let mut effects = save_encounter(state);
+                let mut effects = save_encounter(state, "prescription.remove");
                 effects.extend(evaluate(state));
                 return effects;
             }
@@ -1316,7 +1319,7 @@ fn add_prescription(state: &mut AppState) -> Vec<Effect> {
             prescribed_by: me,
         },
     );
-    let mut effects = save_encounter(state);
+    let mut effects = save_encounter(state, "prescription.add");
     effects.extend(evaluate(state));
     effects
 }
@@ -1541,7 +1544,7 @@ fn submit_form(state: &mut AppState) -> Vec<Effect> {
             };
             c.encounter.ended_at = Some(now);
             c.encounter.outcome = Some(outcome);
-            let mut effects = save_encounter(state);
+            let mut effects = save_encounter(state, "encounter.end");
             if let Some(c) = &state.consult
                 && let Some(entry) = &c.entry_id
             {
@@ -1581,14 +1584,14 @@ fn confirmed(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
                     at: now,
                 },
             );
-            let mut effects = save_encounter(state);
+            let mut effects = save_encounter(state, "block.override");
             effects.extend(evaluate(state));
             effects
         }
         Confirm::Sign => {
             c.encounter.signed_by = Some(me);
             c.encounter.signed_at = Some(now);
-            let effects = save_encounter(state);
+            let effects = save_encounter(state, "encounter.sign");
             message(state, lang.tr("署名しました", "Signed"), false);
             state.consult = None;
             state.screen = if state.chart.is_some() {

@@ -180,8 +180,10 @@ impl Worker {
             Write::Encounter {
                 patient_id,
                 encounter,
+                action,
             } => {
-                self.store.save_encounter(staff, &patient_id, &encounter)?;
+                self.store
+                    .save_encounter_as(staff, &patient_id, &encounter, action)?;
                 Ok(Saved::Encounter)
             }
         }
