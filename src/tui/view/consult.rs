@@ -48,15 +48,16 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(c) = &state.consult else { return };
     let l = state.lang;
     let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let mut head = patient_header(state, &c.patient);
-    head.spans.push(Span::styled(
+    // Visit kind and timer first: on a narrow terminal the patient's details give way, not the clock.
+    let mut head = Line::from(Span::styled(
         format!(
-            "  {} · {}",
+            " {} · {} │",
             visit_label(l, c.encounter.kind.as_str()),
             timer(state, c)
         ),
         style(Role::Guidance),
     ));
+    head.spans.extend(patient_header(state, &c.patient).spans);
     frame.render_widget(Paragraph::new(head), header);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);

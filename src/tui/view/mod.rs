@@ -109,9 +109,19 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
 fn hint_bar(state: &AppState, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     let mut spans = Vec::new();
+    let mut used = 0;
+    // Only whole hints: one that does not fit is left for the help overlay.
     for b in bindings(state.screen).filter(|b| b.hint) {
-        spans.push(Span::styled(format!(" {}", b.label), style(Role::Key)));
-        spans.push(Span::raw(format!(" {} ", l.tr(b.ja, b.en))));
+        let key = format!(" {}", b.label);
+        let text = format!(" {} ", l.tr(b.ja, b.en));
+        let width = unicode_width::UnicodeWidthStr::width(key.as_str())
+            + unicode_width::UnicodeWidthStr::width(text.as_str());
+        if used + width > area.width as usize {
+            break;
+        }
+        used += width;
+        spans.push(Span::styled(key, style(Role::Key)));
+        spans.push(Span::raw(text));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
