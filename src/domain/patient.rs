@@ -361,8 +361,8 @@ impl CarePlan {
             (
                 "doctors",
                 "担当医師",
-                !self.doctors.is_empty()
-                    && (self.doctors.len() == 1 || !self.doctor_rotation.trim().is_empty()),
+                // Names and who consults when are needed only when several doctors share it.
+                self.doctors.len() <= 1 || !self.doctor_rotation.trim().is_empty(),
             ),
             (
                 "security_responsibility",

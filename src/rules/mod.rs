@@ -239,10 +239,13 @@ impl<'a> Facts<'a> {
     }
 
     /// Visits whose agreement must include the care plan's rules: those under a care plan, and
-    /// an online first visit too — 指針 V.1(1)② makes the plan's concrete rules part of what
-    /// doctor and patient agree before consulting online at all.
+    /// an online first visit too. 指針 V.1(3)②ⅱ spares care that starts online the plan drawn up
+    /// after an in-person assessment, but V.1(1)② makes the plan's concrete rules of online care
+    /// part of what doctor and patient agree before consulting online at all, so Enkaku asks for
+    /// them up front. The one-off emergency-contraception visit of V.1(2)②ⅸ, which carries
+    /// conditions of its own, is the exception.
     pub fn plan_agreed_before(&self) -> bool {
-        self.under_care_plan() || self.initial()
+        self.under_care_plan() || (self.initial() && self.c.emergency_contraception.is_none())
     }
 
     /// Today in Japan: training dates are clinic (JST) days, whatever offset `now` carries.
