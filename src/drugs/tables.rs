@@ -208,7 +208,9 @@ struct Pde5File {
 #[serde(deny_unknown_fields)]
 struct Pde5InhibitorSpec {
     ingredient: String,
+    /// Documents the table for its readers; the rules name drugs by their listed names.
     #[serde(default)]
+    #[allow(dead_code)]
     name_en: Option<String>,
     #[serde(default = "yes")]
     #[allow(dead_code)]
@@ -332,7 +334,6 @@ impl BlockTable {
 #[derive(Debug, Clone)]
 struct Pde5Inhibitor {
     ingredient: String,
-    name_en: String,
 }
 
 #[derive(Debug, Clone)]
@@ -659,11 +660,7 @@ impl ClassificationTables {
         let mut pde5_inhibitors = Vec::with_capacity(pde5.inhibitor.len());
         for i in &pde5.inhibitor {
             let ingredient = normalised_nonempty(PDE5_FILE, "inhibitor", &i.ingredient)?;
-            let name_en = i.name_en.as_deref().map(nfkc).unwrap_or_default();
-            pde5_inhibitors.push(Pde5Inhibitor {
-                ingredient,
-                name_en,
-            });
+            pde5_inhibitors.push(Pde5Inhibitor { ingredient });
         }
         let mut pde5_contraindications = Vec::with_capacity(pde5.contraindication.len());
         for c in pde5.contraindication {
@@ -791,28 +788,6 @@ impl ClassificationTables {
             .collect()
     }
 
-    /// Whether an ingredient name (free text allowed) is a PDE5 inhibitor.
-    pub fn is_pde5_inhibitor(&self, ingredient: &str) -> bool {
-        !self.inhibitors_in(&nfkc(ingredient)).is_empty()
-    }
-
-    /// The English names of the PDE5 inhibitors an ingredient name contains.
-    pub fn pde5_inhibitor_names(&self, ingredient: &str) -> Vec<&str> {
-        self.inhibitors_in(&nfkc(ingredient))
-            .into_iter()
-            .map(|i| i.name_en.as_str())
-            .collect()
-    }
-
-    /// Whether a drug must not be combined with at least one PDE5 inhibitor. `route` is the
-    /// 区分; pass `None` when it is unknown (free text), which does not narrow the match.
-    pub fn is_pde5_contraindicated(&self, ingredient: &str, route: Option<Route>) -> bool {
-        let name = nfkc(ingredient);
-        self.pde5_contraindications
-            .iter()
-            .any(|c| c.matches(&name, route))
-    }
-
     /// Every reason why `co_medication` must not meet the PDE5 inhibitor `inhibitor` (both
     /// ingredient names; free text allowed), contraindications (併用禁忌) first, each group in
     /// file order. Matched by ingredient, never by 薬効分類: 2171 holds both the nitrates and
@@ -882,30 +857,6 @@ impl ClassificationTables {
                 .filter(|(i, _)| name.contains(i.as_str()))
                 .map(|(_, kind)| kind.clone())
                 .collect(),
-        }
-    }
-
-    /// Classifies one row and returns it as the rules see it.
-    pub fn drug_info(
-        &self,
-        code: &str,
-        name: &str,
-        ingredient: &str,
-        route: &str,
-        narcotic_column: &str,
-    ) -> DrugInfo {
-        let c = self.classify(code, ingredient, route, narcotic_column);
-        DrugInfo {
-            code: nfkc(code).to_ascii_uppercase(),
-            name: nfkc(name),
-            ingredient: nfkc(ingredient),
-            route: nfkc(route),
-            narcotic: c.narcotic,
-            psychotropic_class: c.psychotropic_class,
-            high_risk_category: c.high_risk_category().map(str::to_string),
-            misuse_watch: c.misuse_watch().map(str::to_string),
-            pde5_inhibitor: c.pde5_inhibitor,
-            pde5_contraindicated: c.pde5_contraindicated,
         }
     }
 
