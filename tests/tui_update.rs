@@ -1,0 +1,1471 @@
+//! Unit tests of `update(&mut AppState, Action) -> Vec<Effect>`: pure, no store. Each case builds
+//! the state it needs from the demo clinic, feeds actions and checks both the state and the
+//! effects asked for. Role checks, the guideline's gating of video and signing, the typed
+//! confirm step of overrides, stale replies and the keymap are covered, table-driven where the
+//! cases differ only in data.
+
+use enkaku::domain::{
+    Date, DrugInfo, Encounter, Instant, Patient, QueueStatus, Staff, VisitKind, parse_date,
+};
+use enkaku::rules::{Finding, Severity, rule_info};
+use enkaku::store::{PatientSummary, QueueRow};
+use enkaku::tui::editor::TextEditor;
+use enkaku::tui::i18n::Lang;
+use enkaku::tui::keymap::{bindings, command_for};
+use enkaku::tui::state::{
+    Action, AppState, ChartState, ChartTab, Confirm, ConsultFocus, ConsultState, Effect,
+    FieldValue, FormPurpose, Overlay, Screen, SessionChecks, Write,
+};
+use enkaku::tui::update::update;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const PIN: &str = "0000";
+const DOCTOR: &str = "dr-sato";
+const FRONT_DESK: &str = "fd-suzuki";
+
+fn day() -> Date {
+    parse_date("2026-11-21").unwrap()
+}
+
+fn now() -> Instant {
+    time::OffsetDateTime::parse(
+        "2026-11-21T01:00:00Z",
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+}
+
+/// The demo clinic with every PIN set to `PIN`, nobody signed in.
+fn fresh() -> AppState {
+    let mut clinic = enkaku::demo::clinic().unwrap();
+    for s in clinic.staff.values_mut() {
+        s.pin_hash = Some(Staff::hash_pin(&format!("salt-{}", s.id), PIN));
+    }
+    let mut state = AppState::new(Lang::En, now(), day());
+    state.clinic = Some(clinic);
+    state
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(state, key(code))
+}
+
+fn type_text(state: &mut AppState, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| press(state, KeyCode::Char(c)))
+        .collect()
+}
+
+/// Chooses `staff_id` on the sign-in list and enters `pin`.
+fn try_sign_in(state: &mut AppState, staff_id: &str, pin: &str) -> Vec<Effect> {
+    let i = state
+        .staff()
+        .iter()
+        .position(|s| s.id == staff_id)
+        .expect("staff member");
+    state.sign_in.selected = 0;
+    for _ in 0..i {
+        assert!(press(state, KeyCode::Down).is_empty());
+    }
+    assert!(type_text(state, pin).is_empty());
+    press(state, KeyCode::Enter)
+}
+
+fn signed_in(staff_id: &str) -> AppState {
+    let mut state = fresh();
+    let effects = try_sign_in(&mut state, staff_id, PIN);
+    assert_eq!(effects.len(), 2, "{:?}", state.sign_in.error);
+    state
+}
+
+fn row(i: usize, patient: &str, status: QueueStatus) -> QueueRow {
+    QueueRow {
+        entry_id: format!("q-{i:02}"),
+        day: "2026-11-21".into(),
+        time: format!("{:02}:{:02}", 9 + i / 4, (i % 4) * 15),
+        patient_id: patient.into(),
+        name_kanji: format!("患者　{i}"),
+        name_kana: format!("カンジャ　{i}"),
+        visit: "online_followup".into(),
+        status: status.as_str().into(),
+        doctor: Some(DOCTOR.into()),
+        pre_consult_done: false,
+    }
+}
+
+/// Seven visits, one in each status, in status order.
+fn rows() -> Vec<QueueRow> {
+    QueueStatus::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| row(i, &format!("p-{:04}", i + 1), *s))
+        .collect()
+}
+
+fn at_queue(staff_id: &str) -> AppState {
+    let mut state = signed_in(staff_id);
+    update(
+        &mut state,
+        Action::QueueLoaded {
+            day: day(),
+            rows: rows(),
+        },
+    );
+    state
+}
+
+fn patient(id: &str) -> Patient {
+    enkaku::demo::patients()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == id)
+        .expect("demo patient")
+}
+
+fn finding(rule: &str) -> Finding {
+    rule_info(rule)
+        .unwrap_or_else(|| panic!("{rule} is in the catalogue"))
+        .says("日本語", "english", "解決", "resolve")
+}
+
+/// A consultation of 清水 大輔 (p-0013) held by whoever is signed in, with `findings`.
+fn consulting(staff_id: &str, findings: &[&str]) -> AppState {
+    let mut state = at_queue(staff_id);
+    let mut encounter = Encounter::new("en-test", VisitKind::OnlineInitial);
+    encounter.doctor = Some(staff_id.into());
+    encounter.queue_entry = Some("q-01".into());
+    state.consult = Some(ConsultState {
+        patient: patient("p-0013"),
+        day: day(),
+        entry_id: Some("q-01".into()),
+        encounter,
+        checks: SessionChecks::default(),
+        findings: findings.iter().map(|r| finding(r)).collect(),
+        focus: ConsultFocus::Checklist,
+        selected: 0,
+        note: std::array::from_fn(|_| TextEditor::new(true)),
+        note_field: 0,
+        editing_note: false,
+        rx_selected: 0,
+        drugs: Vec::new(),
+        pre_consult_done: false,
+        doctor_busy: false,
+        eval_generation: 0,
+    });
+    state.screen = Screen::Consult;
+    state
+}
+
+fn chart_of(state: &mut AppState, id: &str) {
+    update(
+        state,
+        Action::ChartLoaded {
+            patient: Box::new(patient(id)),
+            history: Vec::new(),
+        },
+    );
+}
+
+fn consult(state: &AppState) -> &ConsultState {
+    state.consult.as_ref().expect("a consultation")
+}
+
+fn error_text(state: &AppState) -> Option<&str> {
+    state
+        .status
+        .as_ref()
+        .filter(|s| s.error)
+        .map(|s| s.text.as_str())
+}
+
+fn launches(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::LaunchVideo { .. }))
+        .count()
+}
+
+fn drug(code: &str) -> DrugInfo {
+    DrugInfo {
+        code: code.into(),
+        name: format!("薬 {code}"),
+        ingredient: "成分".into(),
+        route: "内用薬".into(),
+        narcotic: false,
+        psychotropic_class: None,
+        high_risk_category: None,
+        misuse_watch: None,
+        pde5_inhibitor: false,
+        pde5_contraindicated: false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+#[test]
+fn sign_in_checks_the_pin() {
+    struct Case {
+        name: &'static str,
+        staff: &'static str,
+        pin: &'static str,
+        hash_set: bool,
+        signed_in: bool,
+        error: Option<&'static str>,
+    }
+    let cases = [
+        Case {
+            name: "right PIN",
+            staff: DOCTOR,
+            pin: PIN,
+            hash_set: true,
+            signed_in: true,
+            error: None,
+        },
+        Case {
+            name: "right PIN, front desk",
+            staff: FRONT_DESK,
+            pin: PIN,
+            hash_set: true,
+            signed_in: true,
+            error: None,
+        },
+        Case {
+            name: "wrong PIN",
+            staff: DOCTOR,
+            pin: "1234",
+            hash_set: true,
+            signed_in: false,
+            error: Some("Wrong PIN"),
+        },
+        Case {
+            name: "one digit too many",
+            staff: DOCTOR,
+            pin: "00000",
+            hash_set: true,
+            signed_in: false,
+            error: Some("Wrong PIN"),
+        },
+        Case {
+            name: "empty PIN",
+            staff: DOCTOR,
+            pin: "",
+            hash_set: true,
+            signed_in: false,
+            error: Some("Wrong PIN"),
+        },
+        Case {
+            name: "letters are not typed into the PIN",
+            staff: DOCTOR,
+            pin: "0a0b0c0",
+            hash_set: true,
+            signed_in: true,
+            error: None,
+        },
+        Case {
+            name: "no PIN set",
+            staff: DOCTOR,
+            pin: PIN,
+            hash_set: false,
+            signed_in: false,
+            error: Some("No PIN is set: ask an administrator"),
+        },
+        Case {
+            name: "no PIN set, empty PIN typed",
+            staff: DOCTOR,
+            pin: "",
+            hash_set: false,
+            signed_in: false,
+            error: Some("No PIN is set: ask an administrator"),
+        },
+    ];
+    for c in cases {
+        let mut state = fresh();
+        if !c.hash_set {
+            let clinic = state.clinic.as_mut().unwrap();
+            clinic.staff.get_mut(c.staff).unwrap().pin_hash = None;
+        }
+        let effects = try_sign_in(&mut state, c.staff, c.pin);
+        assert!(
+            state.sign_in.pin.is_empty(),
+            "{}: the PIN is cleared",
+            c.name
+        );
+        assert_eq!(state.sign_in.error.as_deref(), c.error, "{}", c.name);
+        if c.signed_in {
+            assert_eq!(
+                state.user.as_ref().map(|u| u.id.as_str()),
+                Some(c.staff),
+                "{}",
+                c.name
+            );
+            assert_eq!(state.screen, Screen::Queue, "{}", c.name);
+            assert_eq!(
+                effects,
+                vec![
+                    Effect::Write {
+                        staff: c.staff.into(),
+                        write: Write::SignedIn
+                    },
+                    Effect::LoadQueue { day: day() },
+                ],
+                "{}",
+                c.name
+            );
+        } else {
+            assert!(state.user.is_none(), "{}", c.name);
+            assert_eq!(state.screen, Screen::SignIn, "{}", c.name);
+            assert!(effects.is_empty(), "{}: {effects:?}", c.name);
+        }
+    }
+}
+
+#[test]
+fn a_pasted_pin_keeps_only_digits_and_backspace_removes_one() {
+    let mut state = fresh();
+    update(&mut state, Action::Paste("0 0-0x0".into()));
+    assert_eq!(state.sign_in.pin, "0000");
+    press(&mut state, KeyCode::Backspace);
+    assert_eq!(state.sign_in.pin, "000");
+}
+
+#[test]
+fn signing_out_forgets_the_user_and_the_open_records() {
+    let mut state = at_queue(DOCTOR);
+    chart_of(&mut state, "p-0001");
+    press(&mut state, KeyCode::Esc);
+    assert!(update(&mut state, ctrl('o')).is_empty());
+    assert_eq!(state.screen, Screen::SignIn);
+    assert!(state.user.is_none() && state.chart.is_none() && state.consult.is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+#[test]
+fn only_a_doctor_consults_records_consent_or_plans_care() {
+    // (who, screen the key is pressed on, key)
+    let cases: [(&str, Screen, char); 8] = [
+        (FRONT_DESK, Screen::Queue, 'c'),
+        (FRONT_DESK, Screen::Chart, 'c'),
+        (FRONT_DESK, Screen::Chart, 'a'),
+        (FRONT_DESK, Screen::Chart, 'n'),
+        ("ns-ito", Screen::Queue, 'c'),
+        ("ns-ito", Screen::Chart, 'a'),
+        ("admin-watanabe", Screen::Chart, 'c'),
+        ("admin-watanabe", Screen::Chart, 'n'),
+    ];
+    for (who, screen, k) in cases {
+        let mut state = at_queue(who);
+        if screen == Screen::Chart {
+            chart_of(&mut state, "p-0001");
+            assert_eq!(state.screen, Screen::Chart);
+        }
+        let effects = press(&mut state, KeyCode::Char(k));
+        let case = format!("{who} presses {k} on {screen:?}");
+        assert!(effects.is_empty(), "{case}: {effects:?}");
+        assert_eq!(state.screen, screen, "{case}");
+        assert!(state.overlay.is_none(), "{case}: {:?}", state.overlay);
+        assert!(state.consult.is_none(), "{case}");
+        assert_eq!(
+            error_text(&state),
+            Some("Only a doctor can do this"),
+            "{case}"
+        );
+    }
+    // The doctor, for comparison: `c` from the queue opens the chart first.
+    let mut state = at_queue(DOCTOR);
+    let effects = press(&mut state, KeyCode::Char('c'));
+    assert_eq!(
+        effects,
+        vec![Effect::LoadChart {
+            patient_id: "p-0001".into()
+        }]
+    );
+    assert!(error_text(&state).is_none());
+}
+
+#[test]
+fn front_desk_cannot_prescribe_or_sign() {
+    for k in ['r', 's'] {
+        let mut state = consulting(FRONT_DESK, &[]);
+        let c = state.consult.as_mut().unwrap();
+        c.encounter.started_at = Some(now());
+        c.encounter.ended_at = Some(now());
+        let effects = press(&mut state, KeyCode::Char(k));
+        assert!(effects.is_empty(), "{k}: {effects:?}");
+        assert!(state.overlay.is_none(), "{k}: {:?}", state.overlay);
+    }
+}
+
+/// 指針 and the issue: only a doctor overrides a block. `update` opens the override form for
+/// anyone on the consultation screen; today only doctors can reach that screen, so this is
+/// defence in depth.
+#[test]
+#[ignore = "defect: the Override and EditNote commands in update.rs do not check the role"]
+fn front_desk_cannot_override_a_block_or_write_the_note() {
+    let mut state = consulting(FRONT_DESK, &["consent.agreement"]);
+    state.consult.as_mut().unwrap().selected = SessionChecks::COUNT;
+    press(&mut state, KeyCode::Char('o'));
+    assert!(state.overlay.is_none(), "{:?}", state.overlay);
+    press(&mut state, KeyCode::Char('e'));
+    assert!(!consult(&state).editing_note);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queue board
+
+#[test]
+fn queue_selection_stays_within_the_visible_rows() {
+    // (keys, expected selection)
+    let cases: [(&[KeyCode], usize); 5] = [
+        (&[], 0),
+        (&[KeyCode::Down], 1),
+        (&[KeyCode::Up], 0),
+        (&[KeyCode::Down; 20], 6),
+        (&[KeyCode::Down, KeyCode::Down, KeyCode::Up], 1),
+    ];
+    for (keys, expected) in cases {
+        let mut state = at_queue(DOCTOR);
+        for k in keys {
+            assert!(press(&mut state, *k).is_empty());
+        }
+        assert_eq!(state.queue.selected, expected, "{keys:?}");
+        assert_eq!(
+            state.queue.current().map(|r| r.entry_id.clone()),
+            Some(format!("q-{expected:02}"))
+        );
+    }
+}
+
+#[test]
+fn changing_day_loads_that_days_queue() {
+    let d = |s: &str| parse_date(s).unwrap();
+    let cases: [(&[KeyCode], Date); 5] = [
+        (&[KeyCode::Left], d("2026-11-20")),
+        (&[KeyCode::Right], d("2026-11-22")),
+        (&[KeyCode::Right, KeyCode::Right], d("2026-11-23")),
+        (&[KeyCode::Right, KeyCode::Char('t')], d("2026-11-21")),
+        (
+            &[KeyCode::Left, KeyCode::Left, KeyCode::Left],
+            d("2026-11-18"),
+        ),
+    ];
+    for (keys, expected) in cases {
+        let mut state = at_queue(DOCTOR);
+        press(&mut state, KeyCode::Down);
+        let mut last = Vec::new();
+        for k in keys {
+            last = press(&mut state, *k);
+        }
+        assert_eq!(last, vec![Effect::LoadQueue { day: expected }], "{keys:?}");
+        assert_eq!(state.queue.day, expected);
+        assert!(
+            state.queue.rows.is_empty(),
+            "the old day's rows are dropped"
+        );
+        assert_eq!(state.queue.selected, 0);
+    }
+}
+
+#[test]
+fn a_queue_for_another_day_arriving_late_is_ignored() {
+    let mut state = at_queue(DOCTOR);
+    press(&mut state, KeyCode::Right);
+    update(
+        &mut state,
+        Action::QueueLoaded {
+            day: day(),
+            rows: rows(),
+        },
+    );
+    assert!(state.queue.rows.is_empty());
+    let tomorrow = day().next_day().unwrap();
+    update(
+        &mut state,
+        Action::QueueLoaded {
+            day: tomorrow,
+            rows: rows()[..2].to_vec(),
+        },
+    );
+    assert_eq!(state.queue.rows.len(), 2);
+}
+
+#[test]
+fn filter_cycles_through_every_status_and_back_to_all() {
+    let mut state = at_queue(DOCTOR);
+    state
+        .queue
+        .rows
+        .push(row(7, "p-0008", QueueStatus::Reserved));
+    let expected: Vec<(Option<QueueStatus>, usize)> = vec![
+        (Some(QueueStatus::Reserved), 2),
+        (Some(QueueStatus::CheckedIn), 1),
+        (Some(QueueStatus::Waiting), 1),
+        (Some(QueueStatus::InSession), 1),
+        (Some(QueueStatus::Done), 1),
+        (Some(QueueStatus::SwitchedToInPerson), 1),
+        (Some(QueueStatus::Cancelled), 1),
+        (None, 8),
+    ];
+    for (filter, visible) in expected {
+        state.queue.selected = 1;
+        assert!(press(&mut state, KeyCode::Char('f')).is_empty());
+        assert_eq!(state.queue.filter, filter);
+        assert_eq!(state.queue.visible().len(), visible, "{filter:?}");
+        assert_eq!(state.queue.selected, 0, "the selection restarts");
+        if let Some(f) = filter {
+            assert!(state.queue.visible().iter().all(|r| r.status == f.as_str()));
+        }
+    }
+}
+
+#[test]
+fn queue_actions_on_the_selected_visit() {
+    // (key, expected effect on the third visit, q-02)
+    let cases = [
+        (
+            'p',
+            Some(Write::PreConsultDone {
+                day: day(),
+                entry_id: "q-02".into(),
+            }),
+        ),
+        (
+            'x',
+            Some(Write::QueueStatus {
+                day: day(),
+                entry_id: "q-02".into(),
+                status: QueueStatus::Cancelled,
+            }),
+        ),
+        ('i', None),
+        ('d', None),
+    ];
+    for (k, write) in cases {
+        let mut state = at_queue(FRONT_DESK);
+        press(&mut state, KeyCode::Down);
+        press(&mut state, KeyCode::Down);
+        let effects = press(&mut state, KeyCode::Char(k));
+        match write {
+            Some(w) => assert_eq!(
+                effects,
+                vec![Effect::Write {
+                    staff: FRONT_DESK.into(),
+                    write: w
+                }],
+                "{k}"
+            ),
+            None => {
+                assert!(effects.is_empty(), "{k}");
+                let Some(Overlay::Form(form)) = &state.overlay else {
+                    panic!("{k}: a form opens")
+                };
+                match &form.purpose {
+                    FormPurpose::CheckIn {
+                        entry_id,
+                        patient_id,
+                    } => assert_eq!((entry_id.as_str(), patient_id.as_str()), ("q-02", "p-0003")),
+                    FormPurpose::AssignDoctor { entry_id, doctors } => {
+                        assert_eq!(entry_id, "q-02");
+                        assert!(doctors.contains(&DOCTOR.to_string()));
+                    }
+                    other => panic!("{k}: {other:?}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn check_in_needs_a_document_and_records_what_was_seen() {
+    let mut state = at_queue(FRONT_DESK);
+    press(&mut state, KeyCode::Char('i'));
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let Some(Overlay::Form(form)) = &state.overlay else {
+        panic!("the form stays open")
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some("Choose at least one document seen")
+    );
+    // Driving licence.
+    press(&mut state, KeyCode::Down);
+    press(&mut state, KeyCode::Char(' '));
+    let effects = press(&mut state, KeyCode::Enter);
+    assert!(state.overlay.is_none());
+    let [
+        Effect::Write {
+            staff,
+            write:
+                Write::CheckIn {
+                    entry_id,
+                    patient_id,
+                    check,
+                    ..
+                },
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (staff.as_str(), entry_id.as_str(), patient_id.as_str()),
+        (FRONT_DESK, "q-00", "p-0001")
+    );
+    assert_eq!(check.photo_documents(), 1);
+    assert_eq!(check.checked_by, FRONT_DESK);
+    assert_eq!(check.checked_at, now());
+}
+
+#[test]
+fn with_no_visit_selected_queue_actions_say_so() {
+    let mut state = signed_in(DOCTOR);
+    for k in ['i', 'd', 'p', 'c', 'x'] {
+        state.status = None;
+        assert!(press(&mut state, KeyCode::Char(k)).is_empty());
+        assert_eq!(error_text(&state), Some("No visit selected"), "{k}");
+    }
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chart
+
+#[test]
+fn chart_opens_from_the_queue_and_tabs_cycle_both_ways() {
+    let mut state = at_queue(DOCTOR);
+    assert_eq!(
+        press(&mut state, KeyCode::Enter),
+        vec![Effect::LoadChart {
+            patient_id: "p-0001".into()
+        }]
+    );
+    chart_of(&mut state, "p-0001");
+    assert_eq!(state.screen, Screen::Chart);
+    let mut seen = vec![state.chart.as_ref().unwrap().tab];
+    for _ in 0..ChartTab::ALL.len() {
+        press(&mut state, KeyCode::Tab);
+        seen.push(state.chart.as_ref().unwrap().tab);
+    }
+    let mut expected = ChartTab::ALL.to_vec();
+    expected.push(ChartTab::Overview);
+    assert_eq!(seen, expected);
+    press(&mut state, KeyCode::BackTab);
+    assert_eq!(state.chart.as_ref().unwrap().tab, ChartTab::History);
+    // A reload of the same patient keeps the tab.
+    chart_of(&mut state, "p-0001");
+    assert_eq!(state.chart.as_ref().unwrap().tab, ChartTab::History);
+    assert_eq!(
+        press(&mut state, KeyCode::Esc),
+        vec![Effect::LoadQueue { day: day() }]
+    );
+    assert_eq!(state.screen, Screen::Queue);
+    assert!(state.chart.is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stale replies
+
+#[test]
+fn stale_search_drug_and_evaluation_results_are_dropped() {
+    let found = |id: &str| PatientSummary {
+        patient_id: id.into(),
+        name_kanji: "山田　太郎".into(),
+        name_kana: "ヤマダ　タロウ".into(),
+        date_of_birth: "1958-03-14".into(),
+        sex: "male".into(),
+        kakaritsuke: true,
+        history_known: true,
+        care_team: None,
+    };
+
+    // Patient search: each keystroke asks again with a new generation.
+    let mut state = at_queue(DOCTOR);
+    update(&mut state, ctrl('f'));
+    let first = press(&mut state, KeyCode::Char('や'));
+    let second = press(&mut state, KeyCode::Char('ま'));
+    assert_eq!(
+        (first, second),
+        (
+            vec![Effect::SearchPatients {
+                generation: 1,
+                query: "や".into()
+            }],
+            vec![Effect::SearchPatients {
+                generation: 2,
+                query: "やま".into()
+            }]
+        )
+    );
+    update(
+        &mut state,
+        Action::PatientsFound {
+            generation: 2,
+            results: vec![found("p-0001")],
+        },
+    );
+    update(
+        &mut state,
+        Action::PatientsFound {
+            generation: 1,
+            results: vec![found("p-0099"), found("p-0098")],
+        },
+    );
+    let Some(Overlay::Search(s)) = &state.overlay else {
+        panic!()
+    };
+    assert_eq!(s.results, vec![found("p-0001")]);
+
+    // Drug search.
+    let mut state = consulting(DOCTOR, &[]);
+    press(&mut state, KeyCode::Char('r'));
+    let effects = type_text(&mut state, "ゾル");
+    assert_eq!(
+        effects.last(),
+        Some(&Effect::SearchDrugs {
+            generation: 2,
+            query: "ゾル".into()
+        })
+    );
+    update(
+        &mut state,
+        Action::DrugsFound {
+            generation: 2,
+            results: vec![drug("new")],
+        },
+    );
+    update(
+        &mut state,
+        Action::DrugsFound {
+            generation: 1,
+            results: vec![drug("old")],
+        },
+    );
+    let Some(Overlay::Drugs(s)) = &state.overlay else {
+        panic!()
+    };
+    assert_eq!(s.results, vec![drug("new")]);
+
+    // Rule evaluation: toggling a check asks for a new evaluation.
+    let mut state = consulting(DOCTOR, &[]);
+    let effects = press(&mut state, KeyCode::Char(' '));
+    let [Effect::Evaluate { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let current = *generation;
+    assert_eq!(consult(&state).eval_generation, current);
+    update(
+        &mut state,
+        Action::Evaluated {
+            generation: current - 1,
+            findings: vec![finding("consent.agreement")],
+            drugs: Vec::new(),
+        },
+    );
+    assert!(
+        consult(&state).findings.is_empty(),
+        "stale findings dropped"
+    );
+    update(
+        &mut state,
+        Action::Evaluated {
+            generation: current,
+            findings: vec![finding("care_plan.missing")],
+            drugs: vec![drug("x")],
+        },
+    );
+    assert_eq!(consult(&state).findings, vec![finding("care_plan.missing")]);
+    assert_eq!(consult(&state).drugs, vec![drug("x")]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consultation: video, prescribing, ending, signing, overriding
+
+#[test]
+fn start_video_is_gated_by_the_blocks_that_must_clear_first() {
+    // (findings, overridden, starts)
+    let cases: [(&[&str], &[&str], bool); 8] = [
+        (&[], &[], true),
+        (&["consent.agreement"], &[], false),
+        (&["care_plan.missing"], &[], false),
+        (&["consent.agreement", "care_plan.missing"], &[], false),
+        // Blocks settled during or after the consultation do not hold the video back.
+        (&["rx.initial.psychotropic"], &[], true),
+        (&["billing.content", "billing.time"], &[], true),
+        // An overridden block no longer gates.
+        (&["consent.agreement"], &["consent.agreement"], true),
+        (
+            &["consent.agreement", "care_plan.missing"],
+            &["consent.agreement"],
+            false,
+        ),
+    ];
+    for (findings, overridden, starts) in cases {
+        let mut state = consulting(DOCTOR, findings);
+        let c = state.consult.as_mut().unwrap();
+        for (i, rule) in overridden.iter().enumerate() {
+            c.encounter.overrides.insert(
+                format!("ov-{i}"),
+                enkaku::domain::Override {
+                    rule: rule.to_string(),
+                    reason: "理由を記載済み".into(),
+                    by: DOCTOR.into(),
+                    at: now(),
+                },
+            );
+        }
+        let effects = press(&mut state, KeyCode::Char('v'));
+        let case = format!("{findings:?} overridden {overridden:?}");
+        let c = consult(&state);
+        if starts {
+            assert_eq!(launches(&effects), 1, "{case}: {effects:?}");
+            assert_eq!(c.encounter.started_at, Some(now()), "{case}");
+            let room = c.encounter.video_room.clone().expect("room");
+            assert!(
+                effects.contains(&Effect::LaunchVideo { room: room.clone() }),
+                "{case}"
+            );
+            assert!(room.len() > 30, "{case}: the room name is unguessable");
+            assert!(
+                effects.contains(&Effect::Write {
+                    staff: DOCTOR.into(),
+                    write: Write::QueueStatus {
+                        day: day(),
+                        entry_id: "q-01".into(),
+                        status: QueueStatus::InSession
+                    }
+                }),
+                "{case}"
+            );
+            assert!(
+                effects.iter().any(|e| matches!(
+                    e,
+                    Effect::Write { write: Write::Encounter { encounter, action, .. }, .. }
+                        if encounter.started_at == Some(now()) && *action == "encounter.start"
+                )),
+                "{case}"
+            );
+            assert!(error_text(&state).is_none(), "{case}");
+            // Pressing again does not launch a second call.
+            let again = press(&mut state, KeyCode::Char('v'));
+            assert_eq!(launches(&again), 0, "{case}");
+            assert_eq!(
+                error_text(&state),
+                Some("The video has already started"),
+                "{case}"
+            );
+        } else {
+            assert!(effects.is_empty(), "{case}: {effects:?}");
+            assert!(c.encounter.started_at.is_none(), "{case}");
+            let text = error_text(&state).expect("an error");
+            assert!(text.starts_with("Cannot start: "), "{case}: {text}");
+            for rule in findings.iter().filter(|r| !overridden.contains(r)) {
+                assert!(text.contains(rule), "{case}: {text} names {rule}");
+            }
+        }
+    }
+}
+
+#[test]
+fn video_starts_once_the_blocks_are_cleared_by_a_new_evaluation() {
+    let mut state = consulting(DOCTOR, &["consent.agreement", "care_plan.missing"]);
+    assert_eq!(launches(&press(&mut state, KeyCode::Char('v'))), 0);
+    let generation = state.consult.as_ref().unwrap().eval_generation;
+    update(
+        &mut state,
+        Action::Evaluated {
+            generation,
+            findings: vec![finding("billing.content")],
+            drugs: Vec::new(),
+        },
+    );
+    assert_eq!(launches(&press(&mut state, KeyCode::Char('v'))), 1);
+}
+
+#[test]
+fn ending_and_signing_follow_the_session() {
+    struct Case {
+        name: &'static str,
+        started: bool,
+        ended: bool,
+        findings: &'static [&'static str],
+        key: char,
+        error: Option<&'static str>,
+        overlay: bool,
+    }
+    let cases = [
+        Case {
+            name: "end before the video started",
+            started: false,
+            ended: false,
+            findings: &[],
+            key: 'z',
+            error: Some("The video has not started"),
+            overlay: false,
+        },
+        Case {
+            name: "end during the session",
+            started: true,
+            ended: false,
+            findings: &[],
+            key: 'z',
+            error: None,
+            overlay: true,
+        },
+        Case {
+            name: "sign before the video started",
+            started: false,
+            ended: false,
+            findings: &[],
+            key: 's',
+            error: Some("End the session before signing"),
+            overlay: false,
+        },
+        Case {
+            name: "sign during the session",
+            started: true,
+            ended: false,
+            findings: &[],
+            key: 's',
+            error: Some("End the session before signing"),
+            overlay: false,
+        },
+        Case {
+            name: "sign with an open block",
+            started: true,
+            ended: true,
+            findings: &["billing.content"],
+            key: 's',
+            error: Some("Cannot sign: billing.content"),
+            overlay: false,
+        },
+        Case {
+            name: "sign with only warnings",
+            started: true,
+            ended: true,
+            findings: &[],
+            key: 's',
+            error: None,
+            overlay: true,
+        },
+    ];
+    for c in cases {
+        let mut state = consulting(DOCTOR, c.findings);
+        let e = &mut state.consult.as_mut().unwrap().encounter;
+        if c.started {
+            e.started_at = Some(now());
+        }
+        if c.ended {
+            e.ended_at = Some(now());
+        }
+        let effects = press(&mut state, KeyCode::Char(c.key));
+        assert!(effects.is_empty(), "{}: {effects:?}", c.name);
+        match c.error {
+            Some(text) => assert!(
+                error_text(&state).is_some_and(|t| t.starts_with(text)),
+                "{}: {:?}",
+                c.name,
+                state.status
+            ),
+            None => assert!(error_text(&state).is_none(), "{}", c.name),
+        }
+        assert_eq!(state.overlay.is_some(), c.overlay, "{}", c.name);
+        if c.key == 's' && c.overlay {
+            assert_eq!(state.overlay, Some(Overlay::Confirm(Confirm::Sign)));
+        }
+    }
+}
+
+#[test]
+fn signing_passes_through_the_confirm_step() {
+    let ready = || {
+        let mut state = consulting(DOCTOR, &[]);
+        let e = &mut state.consult.as_mut().unwrap().encounter;
+        e.started_at = Some(now());
+        e.ended_at = Some(now());
+        press(&mut state, KeyCode::Char('s'));
+        assert_eq!(state.overlay, Some(Overlay::Confirm(Confirm::Sign)));
+        state
+    };
+    // Cancelled: nothing is written, the consultation stays open.
+    for cancel in [KeyCode::Char('n'), KeyCode::Esc] {
+        let mut state = ready();
+        assert!(press(&mut state, cancel).is_empty());
+        assert!(state.overlay.is_none());
+        assert!(consult(&state).encounter.signed_at.is_none());
+    }
+    // Other keys do nothing while the question is open.
+    let mut state = ready();
+    assert!(press(&mut state, KeyCode::Char('s')).is_empty());
+    assert_eq!(state.overlay, Some(Overlay::Confirm(Confirm::Sign)));
+    // Confirmed: one encounter write, signed by the doctor, and back to the queue.
+    let effects = press(&mut state, KeyCode::Char('y'));
+    let [
+        Effect::Write {
+            staff,
+            write:
+                Write::Encounter {
+                    patient_id,
+                    encounter,
+                    action,
+                },
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((staff.as_str(), patient_id.as_str()), (DOCTOR, "p-0013"));
+    assert_eq!(*action, "encounter.sign");
+    assert_eq!(encounter.signed_by.as_deref(), Some(DOCTOR));
+    assert_eq!(encounter.signed_at, Some(now()));
+    assert!(state.consult.is_none());
+    assert_eq!(state.screen, Screen::Queue);
+}
+
+#[test]
+fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
+    let findings = ["consent.agreement", "care_plan.missing"];
+    let blocks = findings
+        .iter()
+        .filter(|r| rule_info(r).unwrap().severity == Severity::Block)
+        .count();
+    assert_eq!(blocks, 2, "the fixture's findings are blocks");
+
+    // Nothing, or a checklist item, selected.
+    for selected in [0, 5, SessionChecks::COUNT - 1] {
+        let mut state = consulting(DOCTOR, &findings);
+        state.consult.as_mut().unwrap().selected = selected;
+        assert!(press(&mut state, KeyCode::Char('o')).is_empty());
+        assert!(state.overlay.is_none(), "{selected}");
+        assert_eq!(error_text(&state), Some("Select a block to override"));
+    }
+    // A warning is not a block.
+    let warn = enkaku::rules::catalogue()
+        .iter()
+        .find(|r| r.severity == Severity::Warn)
+        .expect("a warning rule");
+    let mut state = consulting(DOCTOR, &[]);
+    let c = state.consult.as_mut().unwrap();
+    c.findings = vec![warn.says("", "", "", "")];
+    c.selected = SessionChecks::COUNT;
+    press(&mut state, KeyCode::Char('o'));
+    assert!(state.overlay.is_none());
+    assert_eq!(error_text(&state), Some("Select a block to override"));
+
+    // Reasons: too short ones keep the form open with an error (characters, not bytes, count).
+    let cases: [(&str, bool); 6] = [
+        ("", false),
+        ("ok", false),
+        ("four", false),
+        ("理由です", false),
+        ("理由は明白", true),
+        ("patient has no camera today", true),
+    ];
+    for (reason, accepted) in cases {
+        let mut state = consulting(DOCTOR, &findings);
+        state.consult.as_mut().unwrap().selected = SessionChecks::COUNT + 1;
+        assert!(press(&mut state, KeyCode::Char('o')).is_empty());
+        let Some(Overlay::Form(form)) = &state.overlay else {
+            panic!("{reason}: the override form opens")
+        };
+        assert_eq!(
+            form.purpose,
+            FormPurpose::Override {
+                rule: "care_plan.missing".into()
+            }
+        );
+        assert!(type_text(&mut state, reason).is_empty());
+        assert!(press(&mut state, KeyCode::Enter).is_empty(), "{reason}");
+        if !accepted {
+            let Some(Overlay::Form(form)) = &state.overlay else {
+                panic!("{reason}: the form stays open")
+            };
+            assert_eq!(
+                form.error.as_deref(),
+                Some("Write a specific reason (5 characters or more)"),
+                "{reason:?}"
+            );
+            continue;
+        }
+        assert_eq!(
+            state.overlay,
+            Some(Overlay::Confirm(Confirm::Override {
+                rule: "care_plan.missing".into(),
+                reason: reason.into()
+            })),
+            "{reason}"
+        );
+        assert!(consult(&state).encounter.overrides.is_empty());
+        let effects = press(&mut state, KeyCode::Char('y'));
+        let write = effects.iter().find_map(|e| match e {
+            Effect::Write {
+                staff,
+                write:
+                    Write::Encounter {
+                        encounter, action, ..
+                    },
+            } => Some((staff, encounter, action)),
+            _ => None,
+        });
+        let (staff, encounter, action) = write.expect("an encounter write");
+        assert_eq!(staff, DOCTOR);
+        assert_eq!(*action, "block.override", "the override is audited as such");
+        let overrides: Vec<_> = encounter.overrides.values().collect();
+        assert_eq!(overrides.len(), 1);
+        assert_eq!(overrides[0].rule, "care_plan.missing");
+        assert_eq!(overrides[0].reason, reason);
+        assert_eq!(overrides[0].by, DOCTOR);
+        assert_eq!(overrides[0].at, now());
+        assert!(
+            effects.iter().any(|e| matches!(e, Effect::Evaluate { .. })),
+            "the findings are evaluated again"
+        );
+    }
+
+    // Declining the confirm records nothing.
+    let mut state = consulting(DOCTOR, &findings);
+    state.consult.as_mut().unwrap().selected = SessionChecks::COUNT;
+    press(&mut state, KeyCode::Char('o'));
+    type_text(&mut state, "patient asked");
+    press(&mut state, KeyCode::Enter);
+    assert!(press(&mut state, KeyCode::Char('n')).is_empty());
+    assert!(state.overlay.is_none());
+    assert!(consult(&state).encounter.overrides.is_empty());
+}
+
+#[test]
+fn prescribing_checks_the_drug_and_the_days() {
+    // (drug chosen, days typed, expected error)
+    let cases: [(bool, &str, Option<&str>); 6] = [
+        (false, "7", Some("Choose a drug")),
+        (true, "", Some("Days must be a whole number from 1 to 365")),
+        (true, "0", Some("Days must be a whole number from 1 to 365")),
+        (
+            true,
+            "366",
+            Some("Days must be a whole number from 1 to 365"),
+        ),
+        (true, "7", None),
+        (true, "365", None),
+    ];
+    for (chosen, days, error) in cases {
+        let mut state = consulting(DOCTOR, &[]);
+        press(&mut state, KeyCode::Char('r'));
+        type_text(&mut state, "フェキソ");
+        if chosen {
+            let generation = match &state.overlay {
+                Some(Overlay::Drugs(s)) => s.generation,
+                _ => panic!(),
+            };
+            update(
+                &mut state,
+                Action::DrugsFound {
+                    generation,
+                    results: vec![drug("4490023F1027")],
+                },
+            );
+        }
+        press(&mut state, KeyCode::Tab);
+        type_text(&mut state, "1回1錠");
+        press(&mut state, KeyCode::Tab);
+        type_text(&mut state, days);
+        let effects = press(&mut state, KeyCode::Enter);
+        let case = format!("chosen {chosen} days {days:?}");
+        match error {
+            Some(text) => {
+                assert!(effects.is_empty(), "{case}");
+                let Some(Overlay::Drugs(s)) = &state.overlay else {
+                    panic!("{case}: the overlay stays")
+                };
+                assert_eq!(s.error.as_deref(), Some(text), "{case}");
+            }
+            None => {
+                assert!(state.overlay.is_none(), "{case}");
+                let rx: Vec<_> = consult(&state).encounter.prescriptions.values().collect();
+                assert_eq!(rx.len(), 1, "{case}");
+                assert_eq!(rx[0].drug_code, "4490023F1027");
+                assert_eq!(rx[0].dose, "1回1錠");
+                assert_eq!(rx[0].days, days.parse::<u32>().unwrap());
+                assert_eq!(rx[0].prescribed_by, DOCTOR);
+                assert!(matches!(
+                    effects.as_slice(),
+                    [
+                        Effect::Write {
+                            write: Write::Encounter { action: "prescription.add", .. },
+                            ..
+                        },
+                        Effect::Evaluate { codes, .. }
+                    ] if codes == &vec!["4490023F1027".to_string()]
+                ));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_note_is_edited_in_place_and_saved_on_escape() {
+    let mut state = consulting(DOCTOR, &[]);
+    press(&mut state, KeyCode::Char('e'));
+    assert!(consult(&state).editing_note);
+    // Keys that are commands elsewhere are text while editing.
+    assert!(type_text(&mut state, "咳が続く vs").is_empty());
+    press(&mut state, KeyCode::Tab);
+    update(&mut state, Action::Paste("映像上\n異常なし".into()));
+    let effects = press(&mut state, KeyCode::Esc);
+    assert!(!consult(&state).editing_note);
+    let note = effects.iter().find_map(|e| match e {
+        Effect::Write {
+            write:
+                Write::Encounter {
+                    encounter,
+                    action: "note.save",
+                    ..
+                },
+            ..
+        } => encounter.notes.values().next().cloned(),
+        _ => None,
+    });
+    let note = note.expect("the note is saved");
+    assert_eq!(note.subjective, "咳が続く vs");
+    assert_eq!(note.objective, "映像上\n異常なし");
+    assert_eq!(note.author, DOCTOR);
+    assert_eq!(consult(&state).encounter.started_at, None, "v was typed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help, keymap and hint bar
+
+#[test]
+fn help_opens_on_f1_or_question_mark_and_any_key_closes_it() {
+    for open in [KeyCode::F(1), KeyCode::Char('?')] {
+        for close in [
+            KeyCode::Esc,
+            KeyCode::Enter,
+            KeyCode::Down,
+            KeyCode::Char('x'),
+            KeyCode::Char('c'),
+            KeyCode::F(1),
+        ] {
+            let mut state = at_queue(DOCTOR);
+            assert!(press(&mut state, open).is_empty());
+            assert_eq!(state.overlay, Some(Overlay::Help), "{open:?}");
+            let effects = press(&mut state, close);
+            assert!(effects.is_empty(), "{close:?} only closes: {effects:?}");
+            assert!(state.overlay.is_none(), "{close:?}");
+            assert_eq!(state.queue.selected, 0, "{close:?} did nothing else");
+            assert_eq!(state.screen, Screen::Queue);
+        }
+    }
+    // On the sign-in screen too.
+    let mut state = fresh();
+    press(&mut state, KeyCode::F(1));
+    assert_eq!(state.overlay, Some(Overlay::Help));
+}
+
+#[test]
+fn ctrl_q_quits_from_every_screen() {
+    let states = [
+        fresh(),
+        at_queue(DOCTOR),
+        consulting(DOCTOR, &["consent.agreement"]),
+    ];
+    for mut state in states {
+        let screen = state.screen;
+        assert!(update(&mut state, ctrl('q')).is_empty());
+        assert!(state.quit, "{screen:?}");
+    }
+}
+
+/// A state on `screen` with what that screen needs to draw.
+fn on_screen(screen: Screen, lang: Lang) -> AppState {
+    let mut state = match screen {
+        Screen::SignIn => fresh(),
+        Screen::Queue => at_queue(DOCTOR),
+        Screen::Chart => {
+            let mut s = at_queue(DOCTOR);
+            s.chart = Some(ChartState {
+                patient: patient("p-0001"),
+                tab: ChartTab::Overview,
+                selected: 0,
+                history: Vec::new(),
+            });
+            s.screen = Screen::Chart;
+            s
+        }
+        Screen::Consult => consulting(DOCTOR, &[]),
+    };
+    state.lang = lang;
+    state
+}
+
+fn bottom_line(state: &AppState, width: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, 30)).unwrap();
+    terminal
+        .draw(|f| enkaku::tui::view::render(state, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut line = String::new();
+    let mut skip = 0;
+    for x in 0..width {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let sym = buffer[(x, 29)].symbol();
+        line.push_str(sym);
+        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+    }
+    line
+}
+
+#[test]
+fn the_hint_bar_and_dispatch_come_from_the_same_keymap() {
+    let screens = [
+        Screen::SignIn,
+        Screen::Queue,
+        Screen::Chart,
+        Screen::Consult,
+    ];
+    for screen in screens {
+        for lang in [Lang::Ja, Lang::En] {
+            let state = on_screen(screen, lang);
+            let hints = bottom_line(&state, 200);
+            let mut shown = Vec::new();
+            for b in bindings(screen) {
+                let text = format!(" {} {} ", b.label, lang.tr(b.ja, b.en));
+                if b.hint {
+                    assert!(
+                        hints.contains(&text),
+                        "{screen:?} {lang:?}: {text:?} missing from {hints:?}"
+                    );
+                    shown.push(text);
+                } else {
+                    assert!(
+                        !hints.contains(&text),
+                        "{screen:?} {lang:?}: {text:?} is not a hint"
+                    );
+                }
+            }
+            // Nothing else is on the bar, and the hints come in keymap order.
+            assert_eq!(hints.trim_end(), shown.concat().trim_end(), "{screen:?}");
+        }
+        // Every binding dispatches to its own command.
+        for b in bindings(screen) {
+            let modifiers = if b.ctrl {
+                KeyModifiers::CONTROL
+            } else {
+                KeyModifiers::NONE
+            };
+            let key = KeyEvent::new(b.key, modifiers);
+            let found = command_for(screen, &key);
+            // A key bound twice would resolve to the first binding: the test would catch it.
+            assert_eq!(found, Some(b.command), "{screen:?} {}", b.label);
+        }
+    }
+}
+
+#[test]
+fn keys_dispatched_through_the_keymap_do_what_their_hint_says() {
+    // (screen, key, check on the resulting state)
+    let mut state = on_screen(Screen::Consult, Lang::En);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(consult(&state).focus, ConsultFocus::Note);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(consult(&state).focus, ConsultFocus::Prescriptions);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(consult(&state).focus, ConsultFocus::Checklist);
+    press(&mut state, KeyCode::Char(' '));
+    assert!(consult(&state).checks.get(0), "Space confirms the item");
+    assert_eq!(
+        press(&mut state, KeyCode::Esc),
+        vec![Effect::LoadQueue { day: day() }]
+    );
+    assert_eq!(state.screen, Screen::Queue);
+    assert!(state.consult.is_none());
+    // An unbound key does nothing.
+    let mut state = at_queue(DOCTOR);
+    let before = state.clone();
+    assert!(press(&mut state, KeyCode::Char('q')).is_empty());
+    assert_eq!(state, before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store results
+
+#[test]
+fn results_from_the_store_update_the_status_and_reload_what_is_shown() {
+    // (action, status text, error)
+    let cases = [
+        (
+            Action::Saved {
+                what: enkaku::tui::state::Saved::CheckedIn,
+            },
+            Some(("Checked in; identity documents recorded", false)),
+        ),
+        (
+            Action::Failed {
+                message: "disk full".into(),
+            },
+            Some(("disk full", true)),
+        ),
+        (Action::StoreChanged, None),
+    ];
+    for (action, status) in cases {
+        let mut state = at_queue(DOCTOR);
+        chart_of(&mut state, "p-0001");
+        let effects = update(&mut state, action.clone());
+        assert_eq!(
+            effects,
+            vec![
+                Effect::LoadClinic,
+                Effect::LoadQueue { day: day() },
+                Effect::LoadChart {
+                    patient_id: "p-0001".into()
+                }
+            ],
+            "{action:?}"
+        );
+        assert_eq!(
+            state.status.as_ref().map(|s| (s.text.as_str(), s.error)),
+            status,
+            "{action:?}"
+        );
+    }
+}
+
+#[test]
+fn the_clock_ticks_without_effects() {
+    let mut state = consulting(DOCTOR, &[]);
+    let later = now() + time::Duration::minutes(7);
+    assert!(update(&mut state, Action::Tick(later)).is_empty());
+    assert_eq!(state.now, later);
+}
+
+#[test]
+fn the_form_fields_hold_their_values() {
+    // The consent form preselects "agreed by the proxy" only when a proxy is registered.
+    for (id, proxy) in [("p-0013", false), ("p-0024", true)] {
+        let mut state = at_queue(DOCTOR);
+        chart_of(&mut state, id);
+        press(&mut state, KeyCode::Char('a'));
+        let Some(Overlay::Form(form)) = &state.overlay else {
+            panic!()
+        };
+        assert_eq!(
+            form.fields.last().map(|f| f.value.clone()),
+            Some(FieldValue::Toggle(proxy)),
+            "{id}"
+        );
+    }
+}
