@@ -408,11 +408,9 @@ fn front_desk_cannot_prescribe_or_sign() {
     }
 }
 
-/// 指針 and the issue: only a doctor overrides a block. `update` opens the override form for
-/// anyone on the consultation screen; today only doctors can reach that screen, so this is
-/// defence in depth.
+/// Only a doctor overrides a block or writes the note, checked on the command itself as well as
+/// on the way into the consultation screen.
 #[test]
-#[ignore = "defect: the Override and EditNote commands in update.rs do not check the role"]
 fn front_desk_cannot_override_a_block_or_write_the_note() {
     let mut state = consulting(FRONT_DESK, &["consent.agreement"]);
     state.consult.as_mut().unwrap().selected = SessionChecks::COUNT;

@@ -1,6 +1,7 @@
-//! The event loop: owns the terminal and the state, feeds terminal events, worker results, a
-//! store watcher and a one-second tick into `update`, sends effects to the worker, and draws
-//! only when something changed. The terminal is restored on exit and on panic.
+//! The event loop: owns the terminal and the state, waits on one channel for terminal input,
+//! worker results and the store watcher (with a one-second tick), feeds them into `update`,
+//! sends effects to the worker, and draws only when something changed. The terminal is restored
+//! on exit and on panic.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant as Clock};
@@ -21,14 +22,16 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
     let (effects_tx, effects_rx) = mpsc::channel::<Effect>();
     let (actions_tx, actions_rx) = mpsc::channel::<Action>();
     watch_store(worker.store.path().to_path_buf(), actions_tx.clone());
+    let actions_in = actions_tx.clone();
     let worker_thread = worker::spawn(worker, effects_rx, actions_tx);
 
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    read_terminal(actions_in);
     let mut state = AppState::new(lang, time::OffsetDateTime::now_utc(), today);
     let _ = effects_tx.send(Effect::LoadClinic);
     let mut dirty = true;
-    let mut last_tick = Clock::now();
+    let mut next_tick = Clock::now() + TICK;
     let result = loop {
         if dirty {
             if let Err(e) = terminal.draw(|f| render(&state, f)) {
@@ -39,24 +42,18 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
         if state.quit {
             break Ok(());
         }
-        let mut incoming = Vec::new();
-        match event::poll(Duration::from_millis(50)) {
-            Ok(true) => match event::read() {
-                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => incoming.push(Action::Key(k)),
-                Ok(Event::Paste(text)) => incoming.push(Action::Paste(text)),
-                Ok(Event::Resize(..)) => dirty = true,
-                Ok(_) => {}
-                Err(e) => break Err(e),
-            },
-            Ok(false) => {}
-            Err(e) => break Err(e),
-        }
-        incoming.extend(actions_rx.try_iter());
-        if last_tick.elapsed() >= Duration::from_secs(1) {
-            last_tick = Clock::now();
-            incoming.push(Action::Tick(time::OffsetDateTime::now_utc()));
-        }
-        for action in incoming {
+        // One wait over everything that can change the state: keys, worker replies, the store
+        // watcher, and the clock for the consultation timer.
+        let action =
+            match actions_rx.recv_timeout(next_tick.saturating_duration_since(Clock::now())) {
+                Ok(action) => action,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    next_tick = Clock::now() + TICK;
+                    Action::Tick(time::OffsetDateTime::now_utc())
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
+            };
+        for action in std::iter::once(action).chain(actions_rx.try_iter()) {
             let before = state.clone();
             for effect in update(&mut state, action) {
                 let _ = effects_tx.send(effect);
@@ -69,6 +66,28 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
     drop(effects_tx);
     let _ = worker_thread.join();
     result
+}
+
+/// How often the clock is redrawn (the consultation timer).
+const TICK: Duration = Duration::from_secs(1);
+
+/// Forwards terminal input to the loop as actions, from a thread of its own.
+fn read_terminal(actions: mpsc::Sender<Action>) {
+    std::thread::spawn(move || {
+        loop {
+            let action = match event::read() {
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Action::Key(k),
+                Ok(Event::Paste(text)) => Action::Paste(text),
+                // A resize needs a redraw: a tick changes the state's clock, which redraws.
+                Ok(Event::Resize(..)) => Action::Tick(time::OffsetDateTime::now_utc()),
+                Ok(_) => continue,
+                Err(_) => return,
+            };
+            if actions.send(action).is_err() {
+                return;
+            }
+        }
+    });
 }
 
 /// Tells the loop when another process (or a sync) has committed to the store, by polling

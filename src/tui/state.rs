@@ -431,6 +431,7 @@ pub enum Saved {
     Consent,
     CarePlan,
     Encounter,
+    Signed,
 }
 
 impl Saved {
@@ -452,6 +453,7 @@ impl Saved {
             Saved::Consent => lang.tr("同意を記録しました", "Consent recorded"),
             Saved::CarePlan => lang.tr("診療計画を保存しました", "Care plan saved"),
             Saved::Encounter => lang.tr("保存しました", "Saved"),
+            Saved::Signed => lang.tr("署名しました", "Signed"),
         }
     }
 }
@@ -518,6 +520,8 @@ pub enum Effect {
         generation: u64,
         consultation: Box<crate::rules::Consultation>,
         codes: Vec<String>,
+        /// The state's clock: findings depend on the day (training dates, retention).
+        now: Instant,
     },
     Write {
         staff: String,

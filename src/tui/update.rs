@@ -254,6 +254,7 @@ fn evaluate(state: &mut AppState) -> Vec<Effect> {
         generation,
         consultation: Box::new(consultation),
         codes,
+        now: state.now,
     }]
 }
 
@@ -583,7 +584,13 @@ fn chart_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             chart.selected = 0;
         }
         Command::Up => chart.selected = chart.selected.saturating_sub(1),
-        Command::Down => chart.selected += 1,
+        Command::Down => {
+            let items = match chart.tab {
+                ChartTab::Encounters => chart.patient.encounters.len(),
+                _ => 1,
+            };
+            chart.selected = (chart.selected + 1).min(items.saturating_sub(1));
+        }
         Command::Back => {
             state.screen = Screen::Queue;
             state.chart = None;
@@ -1002,6 +1009,13 @@ fn consult_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             }
             effects.extend(evaluate(state));
             return effects;
+        }
+        Command::EditNote | Command::Override if !doctor => {
+            message(
+                state,
+                lang.tr("医師のみが行えます", "Only a doctor can do this"),
+                true,
+            );
         }
         Command::EditNote if !signed => {
             c.focus = ConsultFocus::Note;

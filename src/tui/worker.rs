@@ -78,12 +78,9 @@ impl Worker {
                 generation,
                 consultation,
                 codes,
+                now,
             } => {
-                let findings = crate::rules::evaluate(
-                    &consultation,
-                    &self.drugs,
-                    time::OffsetDateTime::now_utc(),
-                );
+                let findings = crate::rules::evaluate(&consultation, &self.drugs, now);
                 let drugs: Vec<DrugInfo> =
                     codes.iter().filter_map(|c| self.drugs.drug(c)).collect();
                 vec![Action::Evaluated {

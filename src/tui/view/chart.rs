@@ -6,8 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 
-use super::hhmm;
-use crate::domain::{Agreement, Outcome, Patient, Sex, format_date};
+use super::{hhmm, jst_text, pad};
+use crate::domain::{
+    Agreement, HistorySource, IdentityDocument, Outcome, Patient, Sex, format_date,
+};
 use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, ChartTab, visit_label};
 use crate::tui::theme::{Role, style};
@@ -52,6 +54,39 @@ pub fn patient_header(state: &AppState, p: &Patient) -> Line<'static> {
     Line::styled(text, style(Role::Title))
 }
 
+/// A staff member's name, or their id when the clinic does not know it (system actors).
+fn staff_name(state: &AppState, id: &str) -> String {
+    state
+        .clinic
+        .as_ref()
+        .and_then(|c| c.staff.get(id))
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn document_label(l: Lang, d: IdentityDocument) -> &'static str {
+    match d {
+        IdentityDocument::MyNumberCard => l.tr("マイナンバーカード", "My Number card"),
+        IdentityDocument::DriversLicence => l.tr("運転免許証", "driving licence"),
+        IdentityDocument::Passport => l.tr("旅券", "passport"),
+        IdentityDocument::ResidenceCard => l.tr("在留カード", "residence card"),
+        IdentityDocument::DisabilityCertificate => l.tr("身体障害者手帳", "disability certificate"),
+        IdentityDocument::InsuranceCard => l.tr("保険証", "insurance card"),
+        IdentityDocument::OtherWithoutPhoto => l.tr("その他 (写真なし)", "other, no photo"),
+    }
+}
+
+fn source_label(l: Lang, s: HistorySource) -> &'static str {
+    match s {
+        HistorySource::PastRecords => l.tr("過去の診療録", "past records"),
+        HistorySource::ReferralLetter => l.tr("診療情報提供書", "referral letter"),
+        HistorySource::HealthCheck => l.tr("健康診断", "health check"),
+        HistorySource::RegionalNetwork => l.tr("地域連携ネットワーク", "regional network"),
+        HistorySource::MedicationNotebook => l.tr("お薬手帳", "medication notebook"),
+        HistorySource::Phr => l.tr("PHR", "PHR"),
+    }
+}
+
 fn yes(l: Lang, v: bool) -> &'static str {
     if v {
         l.tr("✓", "✓")
@@ -88,16 +123,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .identity_checks
             .values()
             .map(|c| {
-                let docs: Vec<String> = c
-                    .documents
-                    .iter()
-                    .map(|d| {
-                        serde_json::to_value(d)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    })
-                    .collect();
+                let docs: Vec<&str> = c.documents.iter().map(|d| document_label(l, *d)).collect();
                 Line::raw(format!(
                     " {} {}  {}  {} {}  ({} {})",
                     format_date(c.checked_at.to_offset(time::macros::offset!(+9)).date()),
@@ -106,7 +132,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                     l.tr("写真付", "photo"),
                     c.photo_documents(),
                     l.tr("確認者", "by"),
-                    c.checked_by
+                    staff_name(state, &c.checked_by)
                 ))
             })
             .collect(),
@@ -154,9 +180,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .rev()
             .map(|e| {
                 Line::raw(format!(
-                    " {}  {:<16} {}",
-                    e.at.get(..16).unwrap_or(&e.at).replace('T', " "),
-                    e.staff_id,
+                    " {}  {} {}",
+                    jst_text(&e.at),
+                    pad(&staff_name(state, &e.staff_id), 14),
                     e.action
                 ))
             })
@@ -214,16 +240,11 @@ fn overview(l: Lang, p: &Patient) -> Vec<Line<'static>> {
         l.tr(" 基礎疾患の情報", " Underlying conditions"),
         style(Role::Title),
     ));
-    let sources: Vec<String> = p
+    let sources: Vec<&str> = p
         .history
         .sources
         .iter()
-        .map(|s| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        })
+        .map(|s| source_label(l, *s))
         .collect();
     lines.push(Line::raw(format!(
         "  {}  {}: {}  {}",
@@ -312,7 +333,10 @@ fn encounters(state: &AppState, p: &Patient, selected: usize) -> Vec<Line<'stati
         let text = format!(
             " {when}  {}  {}  {outcome}  {signed}",
             visit_label(l, e.kind.as_str()),
-            e.doctor.clone().unwrap_or_default()
+            e.doctor
+                .as_deref()
+                .map(|d| staff_name(state, d))
+                .unwrap_or_default()
         );
         lines.push(if i == selected {
             Line::styled(text, style(Role::Selected))
@@ -354,7 +378,7 @@ fn encounters(state: &AppState, p: &Patient, selected: usize) -> Vec<Line<'stati
                         l.tr("解除", "override"),
                         o.rule,
                         o.reason,
-                        o.by
+                        staff_name(state, &o.by)
                     ),
                     style(Role::Warning),
                 ));

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::chart::patient_header;
-use super::hhmm;
+use super::{fit, hhmm, wrap};
 use crate::rules::Severity;
 use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, ConsultFocus, ConsultState, SessionChecks, visit_label};
@@ -71,37 +71,50 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     let focused = c.focus == ConsultFocus::Checklist;
-    let mut lines = Vec::new();
+    let width = area.width.saturating_sub(2) as usize;
+    // Every selectable item with its lines, so the selected one can be kept in view.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_span = (0, 0);
+    let mut push_item =
+        |lines: &mut Vec<Line>, index: Option<usize>, text: String, indent: usize, role: Role| {
+            let start = lines.len();
+            let selected = focused && index == Some(c.selected);
+            for line in wrap(&text, width, indent) {
+                lines.push(Line::styled(
+                    line,
+                    style(if selected { Role::Selected } else { role }),
+                ));
+            }
+            if selected {
+                selected_span = (start, lines.len());
+            }
+        };
     for i in 0..SessionChecks::COUNT {
         let text = format!(
             " [{}] {}",
             if c.checks.get(i) { "x" } else { " " },
             SessionChecks::label(l, i)
         );
-        let role = if focused && c.selected == i {
-            Role::Selected
-        } else if c.checks.get(i) {
+        let role = if c.checks.get(i) {
             Role::Ok
         } else {
             Role::Normal
         };
-        lines.push(Line::styled(text, style(role)));
+        push_item(&mut lines, Some(i), text, 5, role);
     }
     let blocks = c
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Block)
         .count();
-    lines.push(Line::styled(
-        format!(
-            " {} {} · {} {}",
-            l.tr("ブロック", "blocks"),
-            blocks,
-            l.tr("指摘", "findings"),
-            c.findings.len()
-        ),
-        style(Role::Title),
-    ));
+    let summary = format!(
+        " {} {} · {} {}",
+        l.tr("ブロック", "blocks"),
+        blocks,
+        l.tr("指摘", "findings"),
+        c.findings.len()
+    );
+    push_item(&mut lines, None, summary, 1, Role::Title);
     for (i, f) in c.findings.iter().enumerate() {
         let overridden = c.encounter.overrides.values().any(|o| o.rule == f.rule);
         let (mark, role) = match f.severity {
@@ -114,16 +127,21 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
             Lang::Ja => &f.message_ja,
             Lang::En => &f.message_en,
         };
-        let role = if focused && c.selected == SessionChecks::COUNT + i {
-            Role::Selected
-        } else {
-            role
-        };
-        lines.push(Line::styled(
+        push_item(
+            &mut lines,
+            Some(SessionChecks::COUNT + i),
             format!(" {mark} {} {}", f.clause, message),
-            style(role),
-        ));
+            5,
+            role,
+        );
     }
+    let inner = area.height.saturating_sub(2) as usize;
+    let (start, end) = selected_span;
+    let scroll = if end > inner {
+        (end - inner).min(start)
+    } else {
+        0
+    };
     let title = format!(
         " {} ",
         l.tr(
@@ -131,15 +149,10 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
             "Pre-flight checklist and guideline findings"
         )
     );
-    // Keep the selected line in view.
-    let inner = area.height.saturating_sub(2) as usize;
-    let scroll = c.selected.saturating_sub(inner.saturating_sub(2)) as u16;
-    let scroll = if focused { scroll } else { 0 };
     frame.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
-            .block(pane(title, focused)),
+            .scroll((scroll as u16, 0))
+            .block(pane(fit(&title, width), focused)),
         area,
     );
 }

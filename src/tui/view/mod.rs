@@ -56,6 +56,86 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
 
+/// `text` broken into lines of at most `width` terminal columns, continuation lines indented by
+/// `indent` spaces. Done here rather than by the paragraph so that wide characters never run
+/// into a border and the caller knows how many lines each item takes.
+pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(indent + 2);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            // Break Latin text at its last space; Japanese may break between any characters.
+            let carry = match line.rfind(' ') {
+                Some(at) if at > indent && c != ' ' && c.is_ascii() => line.split_off(at + 1),
+                _ => String::new(),
+            };
+            lines.push(line.trim_end().to_string());
+            line = " ".repeat(indent) + &carry;
+            used = unicode_width::UnicodeWidthStr::width(line.as_str());
+            if c == ' ' {
+                continue;
+            }
+        }
+        line.push(c);
+        used += w;
+    }
+    lines.push(line);
+    lines
+}
+
+/// `text` cut to `width` columns, with an ellipsis when cut.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The last `width` columns of `text`, with an ellipsis in front when cut: a text field being
+/// typed into shows its end.
+pub(crate) fn tail(text: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+/// A time written in RFC 3339 (UTC), as `YYYY-MM-DD HH:MM` in Japan.
+pub(crate) fn jst_text(rfc3339: &str) -> String {
+    match time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339) {
+        Ok(at) => format!(
+            "{} {}",
+            crate::domain::format_date(at.to_offset(time::macros::offset!(+9)).date()),
+            hhmm(at)
+        ),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// Time of day in Japan, `HH:MM`.
 pub(crate) fn hhmm(at: Instant) -> String {
     let t = at.to_offset(time::macros::offset!(+9));
@@ -95,10 +175,12 @@ fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);
     if let Some(m) = &state.status {
         let role = if m.error { Role::Danger } else { Role::Ok };
-        frame.render_widget(
-            Paragraph::new(Span::styled(format!(" {}", m.text), style(role))),
-            left,
+        // Leave a gap before the sync state; a message too long is cut visibly.
+        let text = fit(
+            &format!(" {}", m.text),
+            (left.width as usize).saturating_sub(2),
         );
+        frame.render_widget(Paragraph::new(Span::styled(text, style(role))), left);
     }
     frame.render_widget(
         Paragraph::new(Span::styled(sync, style(Role::Muted))),
@@ -124,4 +206,39 @@ fn hint_bar(state: &AppState, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(text));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_breaks_words_at_spaces_and_japanese_anywhere_within_the_width() {
+        assert_eq!(
+            wrap(" [ ] care and prescription followed the guideline", 20, 5),
+            vec![
+                " [ ] care and",
+                "     prescription",
+                "     followed the",
+                "     guideline"
+            ]
+        );
+        let ja = wrap(" [ ] 医師の身分証・医籍登録年を提示した", 20, 5);
+        assert!(
+            ja.iter()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 20),
+            "{ja:?}"
+        );
+        assert_eq!(
+            ja.concat().replace(' ', ""),
+            "[]医師の身分証・医籍登録年を提示した"
+        );
+    }
+
+    #[test]
+    fn fit_and_tail_cut_by_display_width() {
+        assert_eq!(fit("山田太郎", 5), "山田…");
+        assert_eq!(fit("abc", 5), "abc");
+        assert_eq!(tail("山田太郎", 5), "…太郎");
+    }
 }

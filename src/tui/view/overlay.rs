@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::{fit, tail};
 use crate::tui::keymap::bindings;
 use crate::tui::state::{AppState, Confirm, FieldValue, Overlay};
 use crate::tui::theme::{Role, style};
@@ -28,6 +29,19 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 fn boxed(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>) {
     frame.render_widget(Clear, area);
+    // A wide character cut in half by the box would spill over its border: blank the halves.
+    let buffer = frame.buffer_mut();
+    let bounds = buffer.area;
+    for y in area.top()..area.bottom() {
+        if area.x > bounds.x
+            && unicode_width::UnicodeWidthStr::width(buffer[(area.x - 1, y)].symbol()) > 1
+        {
+            buffer[(area.x - 1, y)].set_symbol(" ");
+        }
+        if area.right() < bounds.right() && buffer[(area.right(), y)].symbol().is_empty() {
+            buffer[(area.right(), y)].set_symbol(" ");
+        }
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(Role::Guidance))
@@ -169,33 +183,55 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
             );
         }
         Overlay::Form(f) => {
-            let mut lines = Vec::new();
+            let width = 84.min(area.width) as usize;
+            let mut field_lines = Vec::new();
             for (i, field) in f.fields.iter().enumerate() {
                 let active = i == f.selected;
-                let label = Span::styled(
-                    format!(" {} ", field.label),
-                    style(if active { Role::Key } else { Role::Normal }),
-                );
+                let label = format!(" {} ", field.label);
+                let room =
+                    width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()) + 6);
+                let label =
+                    Span::styled(label, style(if active { Role::Key } else { Role::Normal }));
                 let value: Vec<Span> = match &field.value {
                     FieldValue::Toggle(v) => vec![Span::raw(if *v { "[x]" } else { "[ ]" })],
                     FieldValue::Choice { options, selected } => {
                         vec![Span::raw(format!(
                             "‹ {} ›",
-                            options.get(*selected).map(|o| o.1.as_str()).unwrap_or("-")
+                            fit(
+                                options.get(*selected).map(|o| o.1.as_str()).unwrap_or("-"),
+                                room
+                            )
                         ))]
                     }
                     FieldValue::Text(e) => {
+                        let text = if active {
+                            tail(&e.text(), room)
+                        } else {
+                            fit(&e.text(), room)
+                        };
                         let mut spans = vec![Span::raw(": ")];
-                        spans.extend(input(&e.text(), active));
+                        spans.extend(input(&text, active));
                         spans
                     }
                 };
                 let mut spans = vec![label];
                 spans.extend(value);
-                lines.push(Line::from(spans));
+                field_lines.push(Line::from(spans));
             }
+            // Show the window of fields around the selected one when the form is taller than
+            // the screen.
+            let room = (area.height as usize).saturating_sub(4 + usize::from(f.error.is_some()));
+            let first = f.selected.saturating_sub(room.saturating_sub(1));
+            let mut lines: Vec<Line> = field_lines
+                .into_iter()
+                .skip(first)
+                .take(room.max(1))
+                .collect();
             if let Some(e) = &f.error {
-                lines.push(Line::styled(format!(" {e}"), style(Role::Danger)));
+                lines.push(Line::styled(
+                    fit(&format!(" {e}"), width.saturating_sub(2)),
+                    style(Role::Danger),
+                ));
             }
             lines.push(Line::styled(
                 l.tr(
@@ -207,7 +243,7 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
             let height = lines.len() as u16 + 2;
             boxed(
                 frame,
-                centered(area, 84, height),
+                centered(area, width as u16, height),
                 format!(" {} ", f.title),
                 lines,
             );
