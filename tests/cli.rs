@@ -43,7 +43,10 @@ fn first_start_seeds_the_demo_clinic_and_demo_is_idempotent() {
     assert!(stderr(&first).contains("seeded the demo clinic (30 patients"));
     // Not on a terminal: the bare command prints today's queue instead of drawing the screen.
     let queue = stdout(&first);
-    assert!(queue.contains("15 entries") && queue.contains("山田　太郎"), "{queue}");
+    assert!(
+        queue.contains("15 entries") && queue.contains("山田　太郎"),
+        "{queue}"
+    );
     let before = stdout(&enkaku(dir.path(), &["export", "--json"]));
     let again = enkaku(dir.path(), &["demo"]);
     assert!(

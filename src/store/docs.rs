@@ -193,15 +193,7 @@ fn now_text() -> String {
 impl Store {
     /// Whether a document exists in this store.
     pub fn exists(&self, id: &DocId) -> Result<bool, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT 1 FROM docs WHERE doc_id = ?1",
-                [id.as_str()],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|r| r.is_some())
-            .map_err(self.sql_err())
+        doc_exists(&self.conn, &self.path, id)
     }
 
     /// Every document id, in order.
@@ -427,15 +419,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(&path))?;
-        let existing = tx
-            .query_row(
-                "SELECT 1 FROM docs WHERE doc_id = ?1",
-                [id.as_str()],
-                |_| Ok(()),
-            )
-            .optional()
-            .map_err(StoreError::sqlite(&path))?
-            .is_some();
+        let existing = doc_exists(&tx, &path, id)?;
         if !existing {
             let mut doc = Automerge::new().with_actor(self.actor.clone());
             let added = doc
@@ -526,6 +510,21 @@ fn remember(cache: &mut std::collections::HashMap<String, Cached>, id: &DocId, c
     cache.insert(id.to_string(), cached);
 }
 
+fn doc_exists(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    id: &DocId,
+) -> Result<bool, StoreError> {
+    conn.query_row(
+        "SELECT 1 FROM docs WHERE doc_id = ?1",
+        [id.as_str()],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|r| r.is_some())
+    .map_err(StoreError::sqlite(path))
+}
+
 fn create_in(
     tx: &rusqlite::Transaction,
     path: &std::path::Path,
@@ -535,15 +534,7 @@ fn create_in(
     rows: Option<&serde_json::Map<String, Json>>,
     fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
 ) -> Result<Automerge, StoreError> {
-    let exists = tx
-        .query_row(
-            "SELECT 1 FROM docs WHERE doc_id = ?1",
-            [id.as_str()],
-            |_| Ok(()),
-        )
-        .optional()
-        .map_err(StoreError::sqlite(path))?
-        .is_some();
+    let exists = doc_exists(tx, path, id)?;
     if exists {
         return Err(StoreError::DocumentExists(id.to_string()));
     }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::chart::patient_header;
-use super::{fit, hhmm, wrap};
+use super::{drug_marks, fit, hhmm, wrap};
 use crate::rules::Severity;
 use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, ConsultFocus, ConsultState, SessionChecks, visit_label};
@@ -210,18 +210,7 @@ fn prescriptions(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for (i, rx) in c.encounter.prescriptions.values().enumerate() {
         let info = c.drugs.iter().find(|d| d.code == rx.drug_code);
-        let mut marks = Vec::new();
-        if let Some(d) = info {
-            if d.narcotic {
-                marks.push(l.tr("麻薬", "narcotic"));
-            }
-            if d.psychotropic_class.is_some() {
-                marks.push(l.tr("向精神薬", "psychotropic"));
-            }
-            if d.high_risk_category.is_some() {
-                marks.push(l.tr("ハイリスク", "high-risk"));
-            }
-        }
+        let marks = info.map(|d| drug_marks(l, d)).unwrap_or_default();
         let text = format!(
             " {} {} {}{} {}",
             rx.drug_name,

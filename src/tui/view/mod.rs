@@ -136,6 +136,24 @@ pub(crate) fn jst_text(rfc3339: &str) -> String {
     }
 }
 
+/// The classifications of a drug that matter at the screen: narcotic, psychotropic, high-risk.
+pub(crate) fn drug_marks(
+    l: crate::tui::i18n::Lang,
+    d: &crate::domain::DrugInfo,
+) -> Vec<&'static str> {
+    let mut marks = Vec::new();
+    if d.narcotic {
+        marks.push(l.tr("麻薬", "narcotic"));
+    }
+    if d.psychotropic_class.is_some() {
+        marks.push(l.tr("向精神薬", "psychotropic"));
+    }
+    if d.high_risk_category.is_some() {
+        marks.push(l.tr("ハイリスク", "high-risk"));
+    }
+    marks
+}
+
 /// Time of day in Japan, `HH:MM`.
 pub(crate) fn hhmm(at: Instant) -> String {
     let t = at.to_offset(time::macros::offset!(+9));

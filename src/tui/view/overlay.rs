@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::{fit, tail};
+use super::{drug_marks, fit, tail};
 use crate::tui::keymap::bindings;
 use crate::tui::state::{AppState, Confirm, FieldValue, Overlay};
 use crate::tui::theme::{Role, style};
@@ -135,17 +135,12 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 .concat(),
             )];
             for (i, d) in s.results.iter().take(8).enumerate() {
-                let mut marks = Vec::new();
-                if d.narcotic {
-                    marks.push(l.tr("麻薬", "narcotic"));
-                }
-                if d.psychotropic_class.is_some() {
-                    marks.push(l.tr("向精神薬", "psychotropic"));
-                }
-                if d.high_risk_category.is_some() {
-                    marks.push(l.tr("ハイリスク", "high-risk"));
-                }
-                let text = format!(" {} [{}] {}", d.name, d.ingredient, marks.join(" "));
+                let text = format!(
+                    " {} [{}] {}",
+                    d.name,
+                    d.ingredient,
+                    drug_marks(l, d).join(" ")
+                );
                 lines.push(if i == s.selected {
                     Line::styled(text, style(Role::Selected))
                 } else {
