@@ -9,5 +9,6 @@ pub mod drugs;
 pub mod reservations;
 pub mod rules;
 pub mod store;
+pub mod sync;
 #[cfg(feature = "tui")]
 pub mod tui;

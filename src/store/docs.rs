@@ -130,6 +130,19 @@ fn genesis(kind: DocKind, actor: &ActorId) -> Result<Automerge, StoreError> {
     Ok(doc)
 }
 
+/// The hash of the genesis change every document of `kind` starts from. A sync server accepts
+/// changes from the fixed genesis actor only when they are exactly this change.
+pub fn genesis_hash(kind: DocKind) -> Result<automerge::ChangeHash, StoreError> {
+    let doc = genesis(kind, &ActorId::random())?;
+    doc.get_heads()
+        .first()
+        .copied()
+        .ok_or_else(|| StoreError::BadDocument {
+            doc: kind.as_str().into(),
+            reason: "empty genesis".into(),
+        })
+}
+
 /// The editing surface handed to an edit: write or delete serde values at a path of map keys.
 pub struct Editor<'a, 'b> {
     tx: &'a mut Transaction<'b>,

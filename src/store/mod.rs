@@ -18,7 +18,7 @@ use automerge::{ActorId, Automerge};
 use rusqlite::Connection;
 
 pub use audit::{AuditEntry, AuditFailure};
-pub use docs::{DocId, DocKind};
+pub use docs::{DocId, DocKind, genesis_hash};
 pub use index::{PatientSummary, QueueRow};
 
 /// Errors of the local store. Every variant that concerns the database names its file.

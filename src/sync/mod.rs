@@ -1,0 +1,4 @@
+//! Sync: the wire protocol shared with the sync server, and the client that carries this
+//! store's changes to it and back.
+
+pub mod protocol;
