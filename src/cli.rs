@@ -77,6 +77,18 @@ pub enum Command {
     /// Staff administration
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Enrol this data directory with a sync server, using a one-time code from its admin
+    Enroll {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Run one sync with the server and print what moved
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -304,7 +316,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
         Some(Command::Rules { .. } | Command::Check { .. } | Command::Drugs(_)) => {}
         None => {
-            if store.is_empty().map_err(|e| err(&e))? {
+            // An enrolled store gets its data from the clinic's server, never from the demo.
+            let enrolled = crate::sync::client::Device::load(&dir)
+                .map_err(|e| err(&e))?
+                .is_some();
+            if !enrolled && store.is_empty().map_err(|e| err(&e))? {
                 let report = crate::demo::seed(&mut store, today_jst()).map_err(|e| err(&e))?;
                 eprintln!(
                     "New store at {}: seeded the demo clinic ({} patients, {} queue entries today).",
@@ -385,6 +401,54 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             );
             if !report.rejected.is_empty() {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        Some(Command::Enroll { server, code }) => {
+            use crate::sync::client::{Device, Http, enroll};
+            if let Some(existing) = Device::load(&dir).map_err(|e| err(&e))? {
+                return Err(format!(
+                    "{} is already enrolled as device {} of clinic {}",
+                    dir.display(),
+                    existing.device_id,
+                    existing.clinic_id
+                ));
+            }
+            let mut http = Http::new(std::time::Duration::from_secs(30));
+            let device = enroll(&store, &dir, server, code, &mut http).map_err(|e| err(&e))?;
+            println!(
+                "enrolled as device {} of clinic {} (role {}{}); run `enkaku sync`",
+                device.device_id,
+                device.clinic_id,
+                device.role,
+                device
+                    .care_team
+                    .as_deref()
+                    .map(|t| format!(", care team {t}"))
+                    .unwrap_or_default()
+            );
+        }
+        Some(Command::Sync { json }) => {
+            use crate::sync::client::{Device, Http, SyncError, sync_once};
+            let device = Device::load(&dir)
+                .map_err(|e| err(&e))?
+                .ok_or_else(|| SyncError::NotEnrolled.to_string())?;
+            let mut http = Http::new(std::time::Duration::from_secs(60));
+            let report = sync_once(&mut store, &device, &mut http).map_err(|e| err(&e))?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| err(&e))?
+                );
+            } else {
+                println!(
+                    "sent {} documents, received {} documents ({} changes) in {} round trips; {} B up, {} B down",
+                    report.docs_sent,
+                    report.docs_received,
+                    report.changes_received,
+                    report.round_trips,
+                    report.body_bytes_up,
+                    report.body_bytes_down
+                );
             }
         }
         Some(Command::Staff(StaffCommand::SetPin { staff_id })) => {

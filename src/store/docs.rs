@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
 use super::read_model::{self, Touched};
-use super::{CACHE_CAPACITY, Cached, Store, StoreError, audit, bridge, check_id, index};
+use super::{
+    CACHE_CAPACITY, Cached, Store, StoreError, audit, bridge, check_id, index, sync_state,
+};
 use crate::domain::{Date, format_date};
 
 /// Compact a document's history into a fresh snapshot after this many stored changes.
@@ -350,6 +352,7 @@ impl Store {
         cached.pending += 1;
         index::reindex(&tx, &path, id, &cached.doc)?;
         read_model::refresh(&tx, &path, id, &cached.doc, Some(&touched))?;
+        sync_state::mark_dirty(&tx, &path, id)?;
         audit::append(
             &tx,
             &path,
@@ -427,73 +430,77 @@ impl Store {
     /// Merges changes (or a whole saved document) received from another store. Creates the
     /// document if this store does not have it. Returns how many changes were new.
     pub fn merge(&mut self, id: &DocId, bytes: &[u8]) -> Result<usize, StoreError> {
+        self.absorb(id, |_, doc| {
+            doc.load_incremental(bytes)
+                .map_err(|e| StoreError::BadDocument {
+                    doc: id.to_string(),
+                    reason: e.to_string(),
+                })
+        })
+    }
+
+    /// Applies what came from elsewhere (`apply` changes the document in memory, inside the
+    /// write transaction) and persists the changes it added, with their index and read-model
+    /// rows, in that transaction. A document this store lacks is created. Remote changes are not
+    /// audited here: the device that made them audited them.
+    pub(super) fn absorb(
+        &mut self,
+        id: &DocId,
+        apply: impl FnOnce(&rusqlite::Transaction, &mut Automerge) -> Result<usize, StoreError>,
+    ) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(&path))?;
         let existing = doc_exists(&tx, &path, id)?;
-        if !existing {
-            let mut doc = Automerge::new().with_actor(self.actor.clone());
-            let added = doc
-                .load_incremental(bytes)
-                .map_err(|e| StoreError::BadDocument {
-                    doc: id.to_string(),
-                    reason: e.to_string(),
-                })?;
-            if doc.get_heads().is_empty() {
-                return Ok(0);
+        let mut cached = if existing {
+            let mut cached = match self.cache.remove(id.as_str()) {
+                Some(c) => c,
+                None => load(&tx, &path, id, &self.actor)?,
+            };
+            refresh(&tx, &path, id, &mut cached, &self.actor)?;
+            cached
+        } else {
+            let doc = Automerge::new().with_actor(self.actor.clone());
+            Cached {
+                doc,
+                generation: 1,
+                last_change: 0,
+                pending: 0,
             }
-            tx.execute(
-                "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                params![id.as_str(), id.kind().as_str(), doc.save(), now_text()],
-            )
-            .map_err(StoreError::sqlite(&path))?;
-            index::reindex(&tx, &path, id, &doc)?;
-            read_model::refresh(&tx, &path, id, &doc, None)?;
-            tx.commit().map_err(StoreError::sqlite(&path))?;
-            remember(
-                &mut self.cache,
-                id,
-                Cached {
-                    doc,
-                    generation: 1,
-                    last_change: 0,
-                    pending: 0,
-                },
-            );
-            return Ok(added);
-        }
-        let mut cached = match self.cache.remove(id.as_str()) {
-            Some(c) => c,
-            None => load(&tx, &path, id, &self.actor)?,
         };
-        refresh(&tx, &path, id, &mut cached, &self.actor)?;
         let heads = cached.doc.get_heads();
-        let added = cached
-            .doc
-            .load_incremental(bytes)
-            .map_err(|e| StoreError::BadDocument {
-                doc: id.to_string(),
-                reason: e.to_string(),
-            })?;
+        // On error the in-memory document is dropped with the transaction.
+        let added = apply(&tx, &mut cached.doc)?;
         let new = cached.doc.save_after(&heads);
         if !new.is_empty() {
-            tx.execute(
-                "INSERT INTO changes (doc_id, data) VALUES (?1, ?2)",
-                params![id.as_str(), new],
-            )
-            .map_err(StoreError::sqlite(&path))?;
-            cached.last_change = tx.last_insert_rowid();
-            cached.pending += 1;
+            if existing {
+                tx.execute(
+                    "INSERT INTO changes (doc_id, data) VALUES (?1, ?2)",
+                    params![id.as_str(), new],
+                )
+                .map_err(StoreError::sqlite(&path))?;
+                cached.last_change = tx.last_insert_rowid();
+                cached.pending += 1;
+            } else {
+                tx.execute(
+                    "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
+                    params![id.as_str(), id.kind().as_str(), cached.doc.save(), now_text()],
+                )
+                .map_err(StoreError::sqlite(&path))?;
+            }
             index::reindex(&tx, &path, id, &cached.doc)?;
             read_model::refresh(&tx, &path, id, &cached.doc, None)?;
+            sync_state::mark_dirty(&tx, &path, id)?;
             if cached.pending >= COMPACT_AFTER {
                 compact(&tx, &path, id, &mut cached)?;
             }
         }
         tx.commit().map_err(StoreError::sqlite(&path))?;
-        remember(&mut self.cache, id, cached);
+        if existing || !cached.doc.get_heads().is_empty() {
+            remember(&mut self.cache, id, cached);
+        }
         Ok(added)
     }
 
@@ -570,6 +577,7 @@ fn create_in(
     )
     .map_err(StoreError::sqlite(path))?;
     index::reindex(tx, path, id, &doc)?;
+    sync_state::mark_dirty(tx, path, id)?;
     match rows {
         Some(root) => read_model::write_new(tx, path, id, root)?,
         None => read_model::refresh(tx, path, id, &doc, None)?,

@@ -10,6 +10,7 @@ mod index;
 mod read_model;
 mod records;
 mod schema;
+mod sync_state;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,6 +78,17 @@ CREATE TABLE audit (
 );
 ";
 
+/// Version 2: per-document sync state with the server, and which documents have changes the
+/// server may not have. Every document of an older store starts out needing a sync.
+const MIGRATE_TO_2: &str = "
+CREATE TABLE sync_docs (
+    doc_id TEXT PRIMARY KEY,
+    state BLOB,
+    dirty INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO sync_docs (doc_id, dirty) SELECT doc_id, 1 FROM docs;
+";
+
 /// Rejects files that are not SQLite databases or are shorter than their header says, before
 /// SQLite gets a chance to report them later as a generic I/O error.
 pub fn check_file(path: &Path) -> Result<(), StoreError> {
@@ -144,11 +155,15 @@ pub fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(StoreError::sqlite(path))?;
     match version {
-        0 => {
+        0 | 1 => {
             let tx = conn
                 .unchecked_transaction()
                 .map_err(StoreError::sqlite(path))?;
-            tx.execute_batch(SCHEMA).map_err(StoreError::sqlite(path))?;
+            if version == 0 {
+                tx.execute_batch(SCHEMA).map_err(StoreError::sqlite(path))?;
+            }
+            tx.execute_batch(MIGRATE_TO_2)
+                .map_err(StoreError::sqlite(path))?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(StoreError::sqlite(path))?;
             tx.commit().map_err(err)?;

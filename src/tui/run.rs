@@ -16,12 +16,15 @@ use super::state::{Action, AppState, Effect};
 use super::update::update;
 use super::view::render;
 use super::worker::{self, Worker};
+use crate::sync::background::Nudge;
 
 /// Runs the workstation until the user quits.
 pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::Result<()> {
     let (effects_tx, effects_rx) = mpsc::channel::<Effect>();
     let (actions_tx, actions_rx) = mpsc::channel::<Action>();
-    watch_store(worker.store.path().to_path_buf(), actions_tx.clone());
+    let db = worker.store.path().to_path_buf();
+    watch_store(db.clone(), actions_tx.clone());
+    let nudge = start_sync(&db, actions_tx.clone());
     let actions_in = actions_tx.clone();
     let worker_thread = worker::spawn(worker, effects_rx, actions_tx);
 
@@ -29,6 +32,9 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     read_terminal(actions_in);
     let mut state = AppState::new(lang, time::OffsetDateTime::now_utc(), today);
+    if nudge.is_some() {
+        state.sync = super::state::SyncState::Enrolled(None);
+    }
     let _ = effects_tx.send(Effect::LoadClinic);
     let mut dirty = true;
     let mut next_tick = Clock::now() + TICK;
@@ -54,6 +60,9 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
                 Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
             };
         for action in std::iter::once(action).chain(actions_rx.try_iter()) {
+            if let (Action::Saved { .. }, Some(nudge)) = (&action, &nudge) {
+                let _ = nudge.send(Nudge::Changed);
+            }
             let before = state.clone();
             for effect in update(&mut state, action) {
                 let _ = effects_tx.send(effect);
@@ -66,6 +75,25 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
     drop(effects_tx);
     let _ = worker_thread.join();
     result
+}
+
+/// Starts background sync when the data directory is enrolled; its reports arrive as actions.
+fn start_sync(db: &std::path::Path, actions: mpsc::Sender<Action>) -> Option<mpsc::Sender<Nudge>> {
+    let device = crate::sync::client::Device::load(db.parent()?)
+        .ok()
+        .flatten()?;
+    let (nudge_tx, nudge_rx) = mpsc::channel();
+    let (status_tx, status_rx) = mpsc::channel();
+    let path = db.to_path_buf();
+    std::thread::spawn(move || crate::sync::background::run(path, device, nudge_rx, status_tx));
+    std::thread::spawn(move || {
+        for status in status_rx {
+            if actions.send(Action::SyncStatus(status)).is_err() {
+                return;
+            }
+        }
+    });
+    Some(nudge_tx)
 }
 
 /// How often the clock is redrawn (the consultation timer).

@@ -44,8 +44,10 @@ impl ChartTab {
 /// The sync state the status line reports honestly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncState {
-    /// No sync server is configured: changes stay on this machine.
+    /// Not enrolled with a sync server: changes stay on this machine.
     LocalOnly,
+    /// Enrolled; what the last attempt found (nothing yet until the first one ends).
+    Enrolled(Option<crate::sync::background::SyncStatus>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -418,6 +420,8 @@ pub enum Action {
     },
     /// Another process or a sync changed the store.
     StoreChanged,
+    /// The background sync finished an attempt.
+    SyncStatus(crate::sync::background::SyncStatus),
 }
 
 /// What a store write saved, for the status line.

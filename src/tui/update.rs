@@ -178,6 +178,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             reload(state)
         }
         Action::StoreChanged => reload(state),
+        Action::SyncStatus(status) => {
+            state.sync = SyncState::Enrolled(Some(status));
+            Vec::new()
+        }
     }
 }
 

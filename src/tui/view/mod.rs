@@ -183,11 +183,45 @@ fn title_bar(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
+/// What the status line says about sync: never more than is known.
+fn sync_label(state: &AppState) -> String {
     let l = state.lang;
-    let sync = match state.sync {
-        SyncState::LocalOnly => l.tr("同期: なし (この端末のみ)", "sync: off (this machine only)"),
-    };
+    match &state.sync {
+        SyncState::LocalOnly => l
+            .tr("同期: なし (この端末のみ)", "sync: off (this machine only)")
+            .to_string(),
+        SyncState::Enrolled(None) => l.tr("同期: 確認中", "sync: checking").to_string(),
+        SyncState::Enrolled(Some(s)) => {
+            let link = if s.online {
+                l.tr("オンライン", "online")
+            } else {
+                l.tr("オフライン", "offline")
+            };
+            let last = s
+                .last_sync
+                .as_deref()
+                .map(jst_text)
+                .map(|t| t.chars().skip(11).collect::<String>());
+            let mut text = format!(
+                "{} {link} · {} {}",
+                l.tr("同期:", "sync:"),
+                l.tr("未送信", "waiting"),
+                s.pending
+            );
+            if let Some(last) = last {
+                text.push_str(&format!(" · {} {last}", l.tr("最終", "last")));
+            }
+            if s.last_error.is_some() {
+                text.push_str(l.tr(" · エラー", " · error"));
+            }
+            text
+        }
+    }
+}
+
+fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
+    let sync = sync_label(state);
+    let sync = sync.as_str();
     let width = unicode_width::UnicodeWidthStr::width(sync) as u16 + 1;
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);
