@@ -504,8 +504,9 @@ impl Store {
         Ok(added)
     }
 
-    /// The in-memory document, loaded or refreshed from the file.
-    pub(crate) fn doc(&mut self, id: &DocId) -> Result<&Automerge, StoreError> {
+    /// The in-memory document, loaded or refreshed from the file (read only: edits go through
+    /// [`Store::edit`] so that they are durable and audited).
+    pub fn doc(&mut self, id: &DocId) -> Result<&Automerge, StoreError> {
         let path = self.path.clone();
         let mut cached = match self.cache.remove(id.as_str()) {
             Some(c) => c,

@@ -276,7 +276,14 @@ fn session(
             let Some(state) = states.get_mut(id) else {
                 continue;
             };
-            if let Some(message) = store.generate_sync_message(id, state)? {
+            // The first message of a document carries its changes (see `offer`); later ones
+            // follow the ordinary protocol.
+            let message = if round == 0 {
+                super::offer::offer(store.doc(id)?, state).map(automerge::sync::Message::encode)
+            } else {
+                store.generate_sync_message(id, state)?
+            };
+            if let Some(message) = message {
                 // After the first round, a message that only announces heads is an
                 // acknowledgement: not worth a round trip on a slow link. The cursor already
                 // covers those documents, and the next session settles the shared heads.

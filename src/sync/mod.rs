@@ -3,4 +3,5 @@
 
 pub mod background;
 pub mod client;
+pub mod offer;
 pub mod protocol;

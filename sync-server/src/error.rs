@@ -1,0 +1,88 @@
+//! The one error type of the HTTP surface and the status each case answers with. What went
+//! wrong inside the server is logged and answered with a bare 500; only what the client itself
+//! got wrong is described back to it.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::exchange::ExchangeError;
+use crate::secrets::RandomError;
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("a valid device token is required")]
+    Unauthorized,
+    #[error("the enrolment code is not valid (unknown, expired or already used)")]
+    InvalidEnrolmentCode,
+    #[error("this actor is already bound to an enrolled device")]
+    ActorInUse,
+    #[error("refused: {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("request body is larger than the limit")]
+    TooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the server is busy; sync again shortly")]
+    Busy,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<ExchangeError> for ApiError {
+    fn from(e: ExchangeError) -> Self {
+        match e {
+            ExchangeError::Malformed(reason) => ApiError::BadRequest(reason),
+            foreign @ ExchangeError::Foreign { .. } => ApiError::Forbidden(foreign.to_string()),
+            ExchangeError::Busy => ApiError::Busy,
+            ExchangeError::Storage(e) => ApiError::Storage(e),
+            other @ (ExchangeError::BadActor(_) | ExchangeError::Corrupt { .. }) => {
+                ApiError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::InvalidEnrolmentCode | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::ActorInUse => StatusCode::CONFLICT,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Storage(_) | ApiError::Random(_) | ApiError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+            tracing::error!(error = %self, "request failed inside the server");
+            "internal server error".to_string()
+        } else {
+            tracing::info!(status = status.as_u16(), error = %self, "request refused");
+            self.to_string()
+        };
+        let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,392 @@
+//! The sync exchange: one device's batch of Automerge sync messages applied within its scope
+//! and authorship, and the batch of replies and catch-up messages it gets back — the whole of
+//! `POST /v1/sync` minus HTTP.
+//!
+//! Documents a device may not see are indistinguishable from absent ones: its message is
+//! answered from an empty scratch document with a fresh sync state, exactly as for a document
+//! nobody has created yet, and what it tries to write there is dropped without a reply unless it
+//! creates a document inside its scope that does not exist yet.
+//!
+//! Limitation: across clinics the two cases are the same by construction (the clinic is part of
+//! the key). Within a clinic, a care-team device that tries to *create* a patient under an id
+//! another team already uses is refused where a free id would be accepted — one bit, for a
+//! device of the same clinic that guesses ids.
+
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::{ActorId, Automerge, ReadDoc, ScalarValue, Value};
+use enkaku::store::DocId;
+use enkaku::sync::protocol::{DocMessage, SyncRequest, SyncResponse};
+
+use crate::authorship::{ForeignChange, Genesis, check_authors};
+use crate::scope::Scope;
+use crate::storage::{Device, DocWrite, Storage, StorageError, StoredDoc};
+
+/// Catch-up documents per response; the device asks again at once when `more` is set.
+pub const MAX_DOCS_PER_RESPONSE: usize = 200;
+/// Messages per request: more is a client bug or an attack, not a sync.
+pub const MAX_MESSAGES_PER_REQUEST: usize = 10_000;
+/// A request whose documents keep moving under it is retried this many times before the device
+/// is told to come back later.
+const COMMIT_ATTEMPTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// The request is not a well-formed batch: reported to the device (400).
+    #[error("{0}")]
+    Malformed(String),
+    /// A change not written by the device's actor (403); nothing of the request is kept.
+    #[error("document {doc}: {source}")]
+    Foreign {
+        doc: String,
+        #[source]
+        source: ForeignChange,
+    },
+    /// The device's actor as stored cannot be read.
+    #[error("device {0} has an unreadable actor id")]
+    BadActor(String),
+    #[error("stored document {doc} cannot be read: {reason}")]
+    Corrupt { doc: String, reason: String },
+    /// The documents changed under every attempt (503).
+    #[error("documents kept changing concurrently")]
+    Busy,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Runs `f` on data that came from the network, turning a panic inside Automerge into a
+/// refusal of the request instead of a lost worker.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, ExchangeError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| ExchangeError::Malformed(what.to_string()))
+}
+
+/// The `care_team` at the document root, when it is a string.
+pub fn care_team_of(doc: &Automerge) -> Option<String> {
+    match doc.get(automerge::ROOT, "care_team") {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::Str(team) => Some(team.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn load(doc: &DocId, stored: &StoredDoc) -> Result<Automerge, ExchangeError> {
+    let corrupt = |reason: String| ExchangeError::Corrupt {
+        doc: doc.to_string(),
+        reason,
+    };
+    catch_unwind(|| Automerge::load(&stored.bytes))
+        .map_err(|_| corrupt("panicked while loading".into()))?
+        .map_err(|e| corrupt(e.to_string()))
+}
+
+/// A persisted sync state; one that cannot be decoded is forgotten, which costs a fuller
+/// exchange, never correctness.
+fn decode_state(bytes: Option<Vec<u8>>) -> State {
+    bytes
+        .and_then(|b| State::decode(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Messages for documents the device did not mention this time but that changed since its
+/// cursor carry the changes themselves (see [`enkaku::sync::offer`]). A device acknowledges an
+/// offer by presenting the response's cursor later (see [`Storage::record_offers`]), so it need
+/// not send a message back for documents it only received.
+pub use enkaku::sync::offer::offer;
+
+/// The device's messages, parsed and checked before anything is loaded.
+fn parse_request(messages: Vec<DocMessage>) -> Result<Vec<(DocId, Message)>, ExchangeError> {
+    if messages.len() > MAX_MESSAGES_PER_REQUEST {
+        return Err(ExchangeError::Malformed(format!(
+            "{} messages in one request; at most {MAX_MESSAGES_PER_REQUEST}",
+            messages.len()
+        )));
+    }
+    let mut seen = HashSet::with_capacity(messages.len());
+    let mut parsed = Vec::with_capacity(messages.len());
+    for m in messages {
+        let doc = DocId::parse(&m.doc)
+            .map_err(|_| ExchangeError::Malformed(format!("{:?} is not a document id", m.doc)))?;
+        if !seen.insert(doc.clone()) {
+            return Err(ExchangeError::Malformed(format!(
+                "two messages for {doc} in one request"
+            )));
+        }
+        let message = guarded("sync message cannot be read", || {
+            Message::decode(&m.message)
+        })?
+        .map_err(|e| ExchangeError::Malformed(format!("sync message for {doc}: {e}")))?;
+        parsed.push((doc, message));
+    }
+    Ok(parsed)
+}
+
+/// What applying the device's messages produced.
+struct Applied {
+    replies: Vec<DocMessage>,
+    /// Documents already answered in this response.
+    answered: HashSet<DocId>,
+}
+
+struct Exchange<'a> {
+    storage: &'a dyn Storage,
+    device: &'a Device,
+    scope: Scope,
+    actor: ActorId,
+    genesis: &'a Genesis,
+}
+
+impl Exchange<'_> {
+    /// Applies every message in memory, checks authorship, then writes documents and sync
+    /// states in one transaction. Any failure writes nothing.
+    fn apply(&self, incoming: &[(DocId, Message)]) -> Result<Applied, ExchangeError> {
+        let mut writes = Vec::new();
+        let mut states = Vec::new();
+        let mut replies = Vec::new();
+        let mut answered = HashSet::new();
+        for (id, message) in incoming {
+            let kind = id.kind();
+            let stored = self.storage.document(&self.scope.clinic_id, id)?;
+            let visible = stored
+                .as_ref()
+                .is_some_and(|s| self.scope.admits(kind, s.care_team.as_deref()));
+            let (mut doc, mut state, old_state) = match (&stored, visible) {
+                (Some(stored), true) => {
+                    let old_state = self.storage.sync_state(&self.device.id, id)?;
+                    (
+                        load(id, stored)?,
+                        decode_state(old_state.clone()),
+                        old_state,
+                    )
+                }
+                _ => (Automerge::new(), State::new(), None),
+            };
+            let before = doc.get_heads();
+            guarded("sync message cannot be applied", || {
+                doc.receive_sync_message(&mut state, message.clone())
+            })?
+            .map_err(|e| ExchangeError::Malformed(format!("sync message for {id}: {e}")))?;
+            let added = guarded("sync message cannot be applied", || {
+                doc.get_changes(&before)
+            })?;
+            check_authors(&added, &self.actor, kind, self.genesis).map_err(|source| {
+                ExchangeError::Foreign {
+                    doc: id.to_string(),
+                    source,
+                }
+            })?;
+            let care_team = care_team_of(&doc);
+            let keep = if visible {
+                true
+            } else if added.is_empty() {
+                // A scratch answer: nothing to keep, the reply says "I have nothing".
+                false
+            } else if stored.is_none() && self.scope.admits(kind, care_team.as_deref()) {
+                true
+            } else {
+                // Writing into a document outside its scope, or creating one outside it: no
+                // trace, no reply — the same as for a document that does not exist.
+                continue;
+            };
+            if !added.is_empty() {
+                writes.push(DocWrite {
+                    doc: id.clone(),
+                    bytes: doc.save(),
+                    care_team,
+                    expected_seq: stored.as_ref().map(|s| s.seq),
+                });
+            }
+            if keep {
+                let encoded = state.encode();
+                if old_state.as_ref() != Some(&encoded) {
+                    states.push((id.clone(), encoded));
+                }
+            }
+            if let Some(reply) = guarded("sync reply cannot be built", || {
+                doc.generate_sync_message(&mut state)
+            })? {
+                replies.push(DocMessage {
+                    doc: id.to_string(),
+                    message: reply.encode(),
+                });
+            }
+            answered.insert(id.clone());
+        }
+        if !writes.is_empty() || !states.is_empty() {
+            self.storage.commit_exchange(
+                &self.scope.clinic_id,
+                &self.device.id,
+                &writes,
+                &states,
+            )?;
+        }
+        Ok(Applied { replies, answered })
+    }
+
+    /// Messages for documents in scope changed after `cursor` that this response has not
+    /// answered yet, and the cursor to send next. What each message brings its document to is
+    /// recorded as pending until the device presents that cursor.
+    fn catch_up(
+        &self,
+        cursor: u64,
+        applied: &Applied,
+        out: &mut Vec<DocMessage>,
+    ) -> Result<(u64, bool), ExchangeError> {
+        let mut changed =
+            self.storage
+                .changed_since(&self.scope, cursor, MAX_DOCS_PER_RESPONSE + 1)?;
+        let more = changed.len() > MAX_DOCS_PER_RESPONSE;
+        changed.truncate(MAX_DOCS_PER_RESPONSE);
+        let mut offered = Vec::new();
+        for c in &changed {
+            if applied.answered.contains(&c.doc) {
+                continue;
+            }
+            let Some(stored) = self.storage.document(&self.scope.clinic_id, &c.doc)? else {
+                continue;
+            };
+            // It may have left the scope since it was listed.
+            if !self.scope.admits(c.doc.kind(), stored.care_team.as_deref()) {
+                continue;
+            }
+            let doc = load(&c.doc, &stored)?;
+            let mut state = decode_state(self.storage.sync_state(&self.device.id, &c.doc)?);
+            if let Some(message) = offer(&doc, &mut state) {
+                out.push(DocMessage {
+                    doc: c.doc.to_string(),
+                    message: message.encode(),
+                });
+                let brought_to = State {
+                    shared_heads: doc.get_heads(),
+                    ..State::default()
+                };
+                offered.push((c.doc.clone(), brought_to.encode()));
+            }
+        }
+        let covered = changed.last().map_or(cursor, |c| c.seq);
+        let next = if more { covered } else { covered.max(cursor) };
+        if !offered.is_empty() {
+            self.storage
+                .record_offers(&self.device.id, next, &offered)?;
+        }
+        Ok((next, more))
+    }
+}
+
+/// One sync exchange for an authenticated device. Runs on a blocking thread.
+pub fn exchange(
+    storage: &dyn Storage,
+    device: &Device,
+    genesis: &Genesis,
+    request: SyncRequest,
+) -> Result<SyncResponse, ExchangeError> {
+    let actor = hex::decode(&device.actor)
+        .map(ActorId::from)
+        .map_err(|_| ExchangeError::BadActor(device.id.clone()))?;
+    let incoming = parse_request(request.messages)?;
+    let exchange = Exchange {
+        storage,
+        device,
+        scope: device.scope(),
+        actor,
+        genesis,
+    };
+    // A cursor from the future means the server's history was replaced (a restore): start over.
+    let latest = storage.latest_seq()?;
+    let cursor = if request.cursor > latest {
+        0
+    } else {
+        request.cursor
+    };
+    // The device kept the cursor of every response it applied: what those responses offered,
+    // it now holds.
+    storage.confirm_offers(&device.id, cursor)?;
+    let mut attempt = 0;
+    let applied = loop {
+        attempt += 1;
+        match exchange.apply(&incoming) {
+            Ok(applied) => break applied,
+            Err(ExchangeError::Storage(StorageError::Conflict(doc))) => {
+                tracing::debug!(%doc, attempt, "document changed concurrently; retrying");
+                if attempt >= COMMIT_ATTEMPTS {
+                    return Err(ExchangeError::Busy);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let mut messages = applied.replies.clone();
+    let (cursor, more) = exchange.catch_up(cursor, &applied, &mut messages)?;
+    Ok(SyncResponse {
+        cursor,
+        messages,
+        more,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+
+    use super::*;
+
+    fn edited(actor: u8, key: &str) -> Automerge {
+        let mut doc = Automerge::new().with_actor(ActorId::from(&[actor; 16][..]));
+        doc.transact(|tx| tx.put(automerge::ROOT, key, "x"))
+            .unwrap();
+        doc
+    }
+
+    #[test]
+    fn an_offer_carries_the_changes_the_device_has_not_acknowledged() {
+        // A device that never synced gets the whole document in one message.
+        let server = edited(1, "a");
+        let mut state = State::new();
+        let message = offer(&server, &mut state).expect("a message");
+        let mut device = Automerge::new();
+        device
+            .receive_sync_message(&mut State::new(), message)
+            .unwrap();
+        assert_eq!(device.get_heads(), server.get_heads());
+
+        // Nothing to offer when the device acknowledged the current heads.
+        let mut state = State {
+            shared_heads: server.get_heads(),
+            ..State::default()
+        };
+        assert!(offer(&server, &mut state).is_none());
+
+        // After an acknowledgement, only the newer change moves.
+        let mut server2 = server.clone();
+        server2
+            .transact(|tx| tx.put(automerge::ROOT, "b", "y"))
+            .unwrap();
+        let encoded = State {
+            shared_heads: server.get_heads(),
+            ..State::default()
+        }
+        .encode();
+        let mut state = State::decode(&encoded).unwrap();
+        let message = offer(&server2, &mut state).expect("a message");
+        assert_eq!(message.changes.len(), 1);
+        device
+            .receive_sync_message(&mut State::new(), message)
+            .unwrap();
+        assert_eq!(device.get_heads(), server2.get_heads());
+    }
+
+    #[test]
+    fn the_care_team_is_read_from_the_root_when_it_is_a_string() {
+        let mut doc = Automerge::new();
+        assert_eq!(care_team_of(&doc), None);
+        doc.transact(|tx| tx.put(automerge::ROOT, "care_team", "north"))
+            .unwrap();
+        assert_eq!(care_team_of(&doc).as_deref(), Some("north"));
+        doc.transact(|tx| tx.put(automerge::ROOT, "care_team", 3))
+            .unwrap();
+        assert_eq!(care_team_of(&doc), None);
+    }
+}

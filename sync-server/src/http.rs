@@ -1,0 +1,318 @@
+//! The HTTP surface: routes, the bearer-token and frame-encoding extractors, and the handlers
+//! that hand work to storage on blocking threads.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use enkaku::store::StoreError;
+use enkaku::sync::protocol::{
+    self, ENROLL_PATH, EnrollRequest, EnrollResponse, FRAME_CONTENT_TYPE, FrameError, HEALTH_PATH,
+    MAX_BODY, SYNC_PATH, SyncRequest,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::authorship::Genesis;
+use crate::error::ApiError;
+use crate::exchange::exchange;
+use crate::secrets;
+use crate::storage::{Device, NewDevice, Redeemed, Storage};
+
+/// An enrolment request is a few hundred bytes of JSON.
+const MAX_ENROLL_BODY: usize = 16 * 1024;
+/// Longest device name kept; the rest is cut.
+const MAX_DEVICE_NAME: usize = 100;
+/// Automerge actor ids are 16 bytes from Enkaku; allow any length a peer could reasonably use.
+const MAX_ACTOR_BYTES: usize = 32;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    storage: Arc<dyn Storage>,
+    genesis: Genesis,
+    request_timeout: Duration,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, request_timeout: Duration) -> Result<Self, StoreError> {
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                storage,
+                genesis: Genesis::compute()?,
+                request_timeout,
+            }),
+        })
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.inner.storage
+    }
+}
+
+/// The server's routes, with the body limit (413 above [`MAX_BODY`]), a per-request timeout
+/// and request logging.
+pub fn router(state: AppState) -> Router {
+    let timeout = state.inner.request_timeout;
+    Router::new()
+        .route(HEALTH_PATH, get(health))
+        .route(
+            ENROLL_PATH,
+            post(enroll).layer(DefaultBodyLimit::max(MAX_ENROLL_BODY)),
+        )
+        .route(SYNC_PATH, post(sync).layer(DefaultBodyLimit::max(MAX_BODY)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(
+            // Headers are not logged: they carry the device token.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Runs storage work off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(format!("worker failed: {e}")))?
+}
+
+/// 200 while the server serves and its database answers.
+async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    let storage = state.inner.storage.clone();
+    blocking(move || Ok(storage.latest_seq()?)).await?;
+    Ok("ok")
+}
+
+/// A request carrying the token of an enrolled, unrevoked device.
+pub struct AuthorizedDevice(pub Device);
+
+impl FromRequestParts<AppState> for AuthorizedDevice {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|token| !token.is_empty())
+            .ok_or(ApiError::Unauthorized)?;
+        // Only hashes are looked up and compared, so timing says nothing about the token.
+        let presented = secrets::sha256(token);
+        let storage = state.inner.storage.clone();
+        let device = blocking(move || Ok(storage.device_by_token_hash(&presented)?)).await?;
+        match device {
+            Some(device)
+                if device.revoked_at.is_none()
+                    && secrets::hashes_match(&device.token_hash, &presented) =>
+            {
+                Ok(AuthorizedDevice(device))
+            }
+            _ => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+/// How a sync body is encoded, checked from the headers before the body is read.
+pub struct FrameEncoding {
+    pub deflated: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FrameEncoding {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let media_type = content_type.split(';').next().unwrap_or("").trim();
+        if !media_type.eq_ignore_ascii_case(FRAME_CONTENT_TYPE) {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "content type must be {FRAME_CONTENT_TYPE}"
+            )));
+        }
+        // Refuse a declared oversize body before reading any of it.
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|len| len > MAX_BODY as u64) {
+            return Err(ApiError::TooLarge);
+        }
+        let deflated = match parts
+            .headers
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("identity") => false,
+            Some("deflate") => true,
+            Some(_) => {
+                return Err(ApiError::UnsupportedMediaType(
+                    "content encoding must be deflate or none".into(),
+                ));
+            }
+        };
+        Ok(FrameEncoding { deflated })
+    }
+}
+
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(format!("request body cannot be read: {rejection}"))
+        }
+    })
+}
+
+fn frame_error(e: FrameError) -> ApiError {
+    match e {
+        FrameError::TooLarge => ApiError::TooLarge,
+        other => ApiError::BadRequest(format!("sync frame: {other}")),
+    }
+}
+
+async fn sync(
+    State(state): State<AppState>,
+    AuthorizedDevice(device): AuthorizedDevice,
+    encoding: FrameEncoding,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body_bytes(body)?;
+    let request = blocking(move || {
+        let frame = if encoding.deflated {
+            protocol::decompress(&body).map_err(frame_error)?
+        } else {
+            body.to_vec()
+        };
+        SyncRequest::decode(&frame).map_err(frame_error)
+    })
+    .await?;
+    let received = request.messages.len();
+    let device_id = device.id.clone();
+    let worker = state.clone();
+    let response = blocking(move || {
+        Ok(exchange(
+            worker.inner.storage.as_ref(),
+            &device,
+            &worker.inner.genesis,
+            request,
+        )?)
+    })
+    .await?;
+    tracing::info!(
+        device = %device_id,
+        received,
+        sent = response.messages.len(),
+        cursor = response.cursor,
+        more = response.more,
+        "sync exchange"
+    );
+    let (body, deflated) = protocol::compress(response.encode());
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(FRAME_CONTENT_TYPE),
+    );
+    if deflated {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("deflate"),
+        );
+    }
+    Ok((headers, body).into_response())
+}
+
+/// Validates a hex Automerge actor id and returns it in canonical (lower-case) form.
+fn canonical_actor(actor: &str) -> Result<String, ApiError> {
+    let bytes = hex::decode(actor.trim())
+        .map_err(|_| ApiError::BadRequest("actor must be a hex Automerge actor id".into()))?;
+    if bytes.is_empty() || bytes.len() > MAX_ACTOR_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "actor must be 1 to {MAX_ACTOR_BYTES} bytes"
+        )));
+    }
+    // The all-zero actor writes only the shared genesis change; no device may own it.
+    if bytes.iter().all(|b| *b == 0) {
+        return Err(ApiError::BadRequest(
+            "the all-zero actor is reserved for genesis changes".into(),
+        ));
+    }
+    Ok(hex::encode(bytes))
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<EnrollResponse>, ApiError> {
+    let body = body_bytes(body)?;
+    let request: EnrollRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("enrolment request: {e}")))?;
+    let actor = canonical_actor(&request.actor)?;
+    let code_hash = secrets::code_hash(&request.code);
+    let token = secrets::new_token()?;
+    let device = NewDevice {
+        id: secrets::new_id("d-")?,
+        name: request
+            .device_name
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_DEVICE_NAME)
+            .collect(),
+        actor,
+        token_hash: secrets::sha256(&token),
+        enrolled_at: crate::now(),
+    };
+    let storage = state.inner.storage.clone();
+    let redeemed = blocking(move || {
+        Ok(storage.redeem_enrolment_code(&code_hash, device.enrolled_at, &device)?)
+    })
+    .await?;
+    match redeemed {
+        Redeemed::Enrolled(device) => {
+            tracing::info!(
+                device = %device.id,
+                clinic = %device.clinic_id,
+                role = %device.role,
+                care_team = device.care_team.as_deref().unwrap_or(""),
+                "device enrolled"
+            );
+            Ok(Json(EnrollResponse {
+                device_id: device.id,
+                token,
+                clinic_id: device.clinic_id,
+                role: device.role,
+                care_team: device.care_team,
+            }))
+        }
+        Redeemed::InvalidCode => Err(ApiError::InvalidEnrolmentCode),
+        Redeemed::ActorInUse => Err(ApiError::ActorInUse),
+    }
+}

@@ -1,0 +1,73 @@
+//! `enkaku-sync-server`: serve, or administer the data directory.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use enkaku_sync_server::cli::{Cli, Command, run_admin};
+use enkaku_sync_server::{Settings, TlsFiles, launch};
+
+/// Structured JSON logs on stderr; `RUST_LOG` filters (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_writer(std::io::stderr)
+        .init();
+    // A panic (Automerge on hostile input is caught per request) is logged like everything else.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "panic");
+    }));
+}
+
+fn report(error: &dyn std::error::Error) -> ExitCode {
+    let mut message = format!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(&format!("\n  caused by: {cause}"));
+        source = cause.source();
+    }
+    eprintln!("{message}");
+    ExitCode::FAILURE
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            init_logging();
+            let Some(data_dir) = cli.data_dir else {
+                return report(&enkaku_sync_server::cli::CliError::NoDataDir);
+            };
+            let mut settings = Settings::new(data_dir);
+            if let (Some(cert), Some(key)) = (tls_cert, tls_key) {
+                settings.tls = Some(TlsFiles { cert, key });
+            }
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => return report(&e),
+            };
+            match runtime.block_on(launch(settings, listen)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!(error = %e, "server stopped");
+                    report(&e)
+                }
+            }
+        }
+        command => match run_admin(cli.data_dir, command, &mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => report(&e),
+        },
+    }
+}

@@ -1,0 +1,55 @@
+//! Scope: which documents a device may see and write. The clinic boundary is structural — a
+//! device's clinic is part of every document key it can reach — and within a clinic a device
+//! enrolled with a care team reaches only the patient documents assigned to that team.
+//!
+//! A device may edit the `care_team` of a patient it can see; the patient then leaves its scope
+//! and its copy stops receiving changes.
+//!
+//! Limitation: a care-team device reaches no clinic or queue document, so the queue entries of
+//! its team's patients are not delivered to it yet (that needs per-entry filtering of the queue
+//! documents, which Automerge sync cannot do on whole documents).
+
+use enkaku::store::DocKind;
+
+/// A device's reach: its clinic and, when it has one, its care team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub clinic_id: String,
+    pub care_team: Option<String>,
+}
+
+impl Scope {
+    /// Whether a document of `kind` whose root names `care_team` lies within this scope.
+    pub fn admits(&self, kind: DocKind, care_team: Option<&str>) -> bool {
+        match &self.care_team {
+            None => true,
+            Some(team) => kind == DocKind::Patient && care_team == Some(team.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_care_team_reaches_only_its_own_patients() {
+        let clinic_wide = Scope {
+            clinic_id: "c".into(),
+            care_team: None,
+        };
+        let team = Scope {
+            clinic_id: "c".into(),
+            care_team: Some("north".into()),
+        };
+        for kind in [DocKind::Clinic, DocKind::Patient, DocKind::Queue] {
+            assert!(clinic_wide.admits(kind, None));
+            assert!(clinic_wide.admits(kind, Some("south")));
+        }
+        assert!(team.admits(DocKind::Patient, Some("north")));
+        assert!(!team.admits(DocKind::Patient, Some("south")));
+        assert!(!team.admits(DocKind::Patient, None));
+        assert!(!team.admits(DocKind::Clinic, Some("north")));
+        assert!(!team.admits(DocKind::Queue, Some("north")));
+    }
+}

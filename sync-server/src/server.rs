@@ -1,0 +1,181 @@
+//! Serving: settings, TLS (rustls, TLS 1.2 and 1.3 only), and the server's life from an
+//! already-bound listener to a graceful shutdown.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use enkaku::store::StoreError;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::TcpListener;
+
+use crate::http::{AppState, router};
+use crate::storage::{SqliteStorage, Storage, StorageError};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Holds the SQLite database.
+    pub data_dir: PathBuf,
+    /// Serve HTTPS with this certificate; plain HTTP without.
+    pub tls: Option<TlsFiles>,
+    /// A request taking longer is answered 408.
+    pub request_timeout: Duration,
+    /// How long requests in flight may finish after shutdown is asked for.
+    pub shutdown_grace: Duration,
+}
+
+impl Settings {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Settings {
+        Settings {
+            data_dir: data_dir.into(),
+            tls: None,
+            request_timeout: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// PEM files: the certificate chain and its private key.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("cannot compute the genesis changes: {0}")]
+    Genesis(#[from] StoreError),
+    #[error("TLS {path}: {reason}")]
+    Tls { path: String, reason: String },
+    #[error("listener: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("opening storage failed: {0}")]
+    Join(String),
+}
+
+/// Builds the rustls configuration: TLS 1.3 and 1.2, HTTP/2 and HTTP/1.1.
+pub fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, LaunchError> {
+    let tls_err = |path: &PathBuf, reason: String| LaunchError::Tls {
+        path: path.display().to_string(),
+        reason,
+    };
+    let certs = CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| tls_err(&files.cert, e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| tls_err(&files.cert, e.to_string()))?;
+    if certs.is_empty() {
+        return Err(tls_err(&files.cert, "no certificate in the file".into()));
+    }
+    let key =
+        PrivateKeyDer::from_pem_file(&files.key).map_err(|e| tls_err(&files.key, e.to_string()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| tls_err(&files.cert, e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| tls_err(&files.cert, e.to_string()))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Opens the SQLite storage in `settings.data_dir` and serves on `listener` until `shutdown`
+/// completes; requests in flight then get `settings.shutdown_grace` to finish.
+pub async fn launch_with_listener(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), LaunchError> {
+    let data_dir = settings.data_dir.clone();
+    let storage = tokio::task::spawn_blocking(move || SqliteStorage::open(&data_dir))
+        .await
+        .map_err(|e| LaunchError::Join(e.to_string()))??;
+    serve(&settings, Arc::new(storage), listener, shutdown).await
+}
+
+/// Binds `addr` and serves until SIGINT or SIGTERM.
+pub async fn launch(settings: Settings, addr: std::net::SocketAddr) -> Result<(), LaunchError> {
+    let listener = TcpListener::bind(addr).await?;
+    launch_with_listener(settings, listener, shutdown_signal()).await
+}
+
+/// Serves any [`Storage`] on `listener` until `shutdown` completes.
+pub async fn serve(
+    settings: &Settings,
+    storage: Arc<dyn Storage>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), LaunchError> {
+    let tls = settings.tls.as_ref().map(tls_config).transpose()?;
+    let app = router(AppState::new(storage, settings.request_timeout)?);
+    let addr = listener.local_addr()?;
+    let listener = listener.into_std()?;
+    let handle = Handle::new();
+    tracing::info!(%addr, tls = tls.is_some(), "serving");
+    let server = async {
+        match tls {
+            Some(config) => {
+                axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))
+                    .handle(handle.clone())
+                    .serve(app.into_make_service())
+                    .await
+            }
+            None => {
+                axum_server::from_tcp(listener)
+                    .handle(handle.clone())
+                    .serve(app.into_make_service())
+                    .await
+            }
+        }
+    };
+    let mut server = pin!(server);
+    tokio::select! {
+        result = &mut server => return Ok(result?),
+        () = shutdown => {}
+    }
+    tracing::info!(
+        grace_secs = settings.shutdown_grace.as_secs(),
+        "shutting down"
+    );
+    handle.graceful_shutdown(Some(settings.shutdown_grace));
+    server.await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

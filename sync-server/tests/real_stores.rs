@@ -1,0 +1,71 @@
+//! The server with Enkaku's own client and stores: a demo store uploads its clinic, a second
+//! store enrolled into the same clinic receives all of it, and an edit moves in a few hundred
+//! bytes.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Admin, TestServer};
+use enkaku::domain::Role;
+use enkaku::store::Store;
+use enkaku::sync::client::{Http, enroll, sync_once};
+
+#[test]
+fn enkaku_stores_converge_through_the_server() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let admin = Admin::open(server_dir.path());
+    let clinic = admin.clinic("遠隔クリニック");
+    let server = TestServer::start(server_dir.path());
+    let mut http = Http::new(Duration::from_secs(30));
+
+    let desk_dir = tempfile::tempdir().unwrap();
+    let mut desk = Store::open_dir(desk_dir.path()).unwrap();
+    let day = enkaku::domain::parse_date("2026-11-21").unwrap();
+    enkaku::demo::seed(&mut desk, day).unwrap();
+    let code = admin.code(&clinic, Role::FrontDesk, None);
+    let desk_device = enroll(&desk, desk_dir.path(), &server.url, &code, &mut http).unwrap();
+    let up = sync_once(&mut desk, &desk_device, &mut http).unwrap();
+    eprintln!("upload: {up:?}");
+
+    let doctor_dir = tempfile::tempdir().unwrap();
+    let mut doctor = Store::open_dir(doctor_dir.path()).unwrap();
+    let code = admin.code(&clinic, Role::Doctor, None);
+    let doctor_device = enroll(&doctor, doctor_dir.path(), &server.url, &code, &mut http).unwrap();
+    let down = sync_once(&mut doctor, &doctor_device, &mut http).unwrap();
+    eprintln!("provision: {down:?}");
+
+    let ids = desk.doc_ids().unwrap();
+    assert!(!ids.is_empty());
+    assert_eq!(doctor.doc_ids().unwrap(), ids);
+    for id in &ids {
+        assert_eq!(doctor.heads(id).unwrap(), desk.heads(id).unwrap(), "{id}");
+    }
+
+    // One field on one patient.
+    let patient = ids
+        .iter()
+        .find(|id| id.patient_id().is_some())
+        .unwrap()
+        .clone();
+    desk.edit(&patient, "", "test", |e| e.put(&["care_team"], "north"))
+        .unwrap();
+    let edit_up = sync_once(&mut desk, &desk_device, &mut http).unwrap();
+    let edit_down = sync_once(&mut doctor, &doctor_device, &mut http).unwrap();
+    eprintln!("edit up: {edit_up:?}\nedit down: {edit_down:?}");
+    assert_eq!(
+        doctor.heads(&patient).unwrap(),
+        desk.heads(&patient).unwrap()
+    );
+    assert_eq!(
+        edit_up.round_trips, 1,
+        "an edit goes up in one round trip: {edit_up:?}"
+    );
+    assert!(edit_up.body_bytes_up < 600, "{edit_up:?}");
+    assert_eq!(edit_down.round_trips, 1);
+    assert!(edit_down.body_bytes_down < 600, "{edit_down:?}");
+    let idle = sync_once(&mut doctor, &doctor_device, &mut http).unwrap();
+    eprintln!("idle: {idle:?}");
+    assert!(idle.body_bytes_up + idle.body_bytes_down < 64, "{idle:?}");
+    server.stop();
+}
