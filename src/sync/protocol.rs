@@ -12,10 +12,13 @@ pub const ENROLL_PATH: &str = "/v1/enroll";
 pub const SYNC_PATH: &str = "/v1/sync";
 /// `GET`: 200 while the server serves.
 pub const HEALTH_PATH: &str = "/healthz";
-/// The content type of sync frames.
+/// The content type of sync frames. Optional on the wire (the path defines the format); a
+/// request that declares another type is refused.
 pub const FRAME_CONTENT_TYPE: &str = "application/x-enkaku-sync";
 /// Bodies are refused above this size (compressed or not).
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
+/// The bytes of the `content-encoding: deflate` header line a compressed body carries.
+const ENCODING_HEADER_BYTES: usize = "content-encoding: deflate\r\n".len();
 /// Frames below this size go uncompressed: deflate would only add bytes.
 pub const COMPRESS_ABOVE: usize = 256;
 
@@ -226,8 +229,9 @@ pub fn compress(frame: Vec<u8>) -> (Vec<u8>, bool) {
     if encoder.write_all(&frame).is_err() {
         return (frame, false);
     }
+    // Compression must pay for the `content-encoding: deflate` header line it adds.
     match encoder.finish() {
-        Ok(deflated) if deflated.len() < frame.len() => (deflated, true),
+        Ok(deflated) if deflated.len() + ENCODING_HEADER_BYTES < frame.len() => (deflated, true),
         _ => (frame, false),
     }
 }

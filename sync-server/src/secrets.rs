@@ -14,9 +14,27 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     Ok(bytes)
 }
 
-/// A new device token: 32 random bytes, hex. Shown once, stored only as its hash.
+/// A new device token: 32 random bytes in unpadded base64url (43 characters; hex would be 64,
+/// and the token rides on every request over links of 64 kbps). Shown once, stored only as its
+/// hash.
 pub fn new_token() -> Result<String, RandomError> {
-    Ok(hex::encode(random_bytes::<32>()?))
+    Ok(base64url(&random_bytes::<32>()?))
+}
+
+/// Unpadded base64url (RFC 4648 §5).
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
 }
 
 /// A short random id with a prefix saying what it names (`c-` clinic, `d-` device). Ids pass
@@ -85,10 +103,28 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_64_hex_digits_and_ids_are_valid_store_ids() {
+    fn tokens_are_43_base64url_characters_and_ids_are_valid_store_ids() {
         let token = new_token().unwrap();
-        assert_eq!(token.len(), 64);
-        assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(token.len(), 43);
+        assert!(
+            token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_ne!(token, new_token().unwrap());
+        // RFC 4648 test vectors, unpadded.
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
         let id = new_id("c-").unwrap();
         assert!(enkaku::store::check_id(&id).is_ok(), "{id}");
         assert!(hashes_match(&sha256("x"), &sha256("x")));
