@@ -66,12 +66,13 @@ fn first_start_seeds_the_demo_clinic_and_demo_is_idempotent() {
         docs.keys().filter(|k| k.starts_with("patient/")).count(),
         30
     );
-    assert_eq!(
-        docs.keys()
-            .filter(|k| k.starts_with("queue/demo-clinic/"))
-            .count(),
-        1
-    );
+    // The clinic's queue of the day, and team-kita's for its home-care patients.
+    let queues: Vec<&String> = docs
+        .keys()
+        .filter(|k| k.starts_with("queue/demo-clinic/"))
+        .collect();
+    assert_eq!(queues.len(), 2, "{queues:?}");
+    assert!(queues.iter().any(|k| k.ends_with("/team-kita")));
     let roles: Vec<&str> = docs["clinic"]["staff"]
         .as_object()
         .unwrap()

@@ -1467,3 +1467,36 @@ fn the_form_fields_hold_their_values() {
         );
     }
 }
+
+/// The background sync's reports: the label follows them, and a new error is said in words once.
+#[test]
+fn sync_reports_update_the_label_and_say_a_new_error_once() {
+    use enkaku::sync::background::SyncStatus;
+    use enkaku::tui::state::SyncState;
+    let mut state = AppState::new(Lang::En, now(), day());
+    let failed = SyncStatus {
+        online: false,
+        pending: 2,
+        last_sync: None,
+        last_error: Some("the server cannot be reached".into()),
+    };
+    assert!(update(&mut state, Action::SyncStatus(failed.clone())).is_empty());
+    assert_eq!(state.sync, SyncState::Enrolled(Some(failed.clone())));
+    let said = state.status.clone().expect("the error is said");
+    assert!(
+        said.error && said.text.contains("the server cannot be reached"),
+        "{said:?}"
+    );
+    state.status = None;
+    update(&mut state, Action::SyncStatus(failed));
+    assert!(state.status.is_none(), "the same error is not said again");
+    let ok = SyncStatus {
+        online: true,
+        pending: 0,
+        last_sync: Some("2026-11-21T01:00:00Z".into()),
+        last_error: None,
+    };
+    update(&mut state, Action::SyncStatus(ok.clone()));
+    assert_eq!(state.sync, SyncState::Enrolled(Some(ok)));
+    assert!(state.status.is_none());
+}

@@ -54,7 +54,8 @@ impl DocKind {
     }
 }
 
-/// A document id: `clinic`, `patient/<id>` or `queue/<clinic>/<YYYY-MM-DD>`.
+/// A document id: `clinic`, `patient/<id>`, `queue/<clinic>/<YYYY-MM-DD>` or, for the patients
+/// of a care team, `queue/<clinic>/<YYYY-MM-DD>/<team>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId(String);
 
@@ -73,6 +74,23 @@ impl DocId {
         Ok(DocId(format!("queue/{clinic}/{}", format_date(day))))
     }
 
+    /// The queue of a clinic-day for the patients of one care team: a document of its own, so
+    /// that the team's devices can be sent it without the rest of the clinic's queue.
+    pub fn team_queue(clinic: &str, day: Date, team: &str) -> Result<DocId, StoreError> {
+        check_id(clinic)?;
+        check_id(team)?;
+        Ok(DocId(format!("queue/{clinic}/{}/{team}", format_date(day))))
+    }
+
+    /// The day of a queue document.
+    pub fn queue_date(&self) -> Option<Date> {
+        let mut parts = self.0.split('/');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("queue"), Some(_), Some(day)) => crate::domain::parse_date(day).ok(),
+            _ => None,
+        }
+    }
+
     /// Parses and validates a document id from outside (a sync peer, a file).
     pub fn parse(text: &str) -> Result<DocId, StoreError> {
         let bad = || StoreError::InvalidId(text.to_string());
@@ -83,6 +101,10 @@ impl DocId {
             ["queue", clinic, day] => {
                 let date = crate::domain::parse_date(day).map_err(|_| bad())?;
                 DocId::queue(clinic, date)
+            }
+            ["queue", clinic, day, team] => {
+                let date = crate::domain::parse_date(day).map_err(|_| bad())?;
+                DocId::team_queue(clinic, date, team)
             }
             _ => Err(bad()),
         }

@@ -120,12 +120,7 @@ pub(super) fn reindex(
             .map_err(sql(path))?;
         }
         DocKind::Queue => {
-            let day = id
-                .as_str()
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let day = id.queue_date().map(format_date).unwrap_or_default();
             conn.execute("DELETE FROM queue_index WHERE doc_id = ?1", [id.as_str()])
                 .map_err(sql(path))?;
             let Some(entries) = bridge::object_at(doc, &["entries"]) else {
@@ -281,6 +276,25 @@ impl Store {
                 fold_for_search(&p.name_kana) == folded || fold_for_search(&p.name_kanji) == folded
             })
             .collect())
+    }
+
+    /// The document that holds a queue entry of `day`, per the index.
+    pub(super) fn queue_doc_of(
+        &self,
+        day: Date,
+        entry_id: &str,
+    ) -> Result<Option<DocId>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let doc: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT doc_id FROM queue_index WHERE day = ?1 AND entry_id = ?2",
+                params![format_date(day), entry_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql_err())?;
+        doc.map(|d| DocId::parse(&d)).transpose()
     }
 
     /// Number of patients whose id starts with `prefix`.

@@ -177,7 +177,15 @@ impl Store {
         day: Date,
         entry: &QueueEntry,
     ) -> Result<bool, StoreError> {
-        let id = DocId::queue(clinic, day)?;
+        // A home-care patient's visits go on the day's queue of the patient's care team, which
+        // that team's devices receive; everyone else's on the clinic's.
+        let team = self
+            .patient_summary(&entry.patient_id)?
+            .and_then(|p| p.care_team);
+        let id = match &team {
+            Some(team) => DocId::team_queue(clinic, day, team)?,
+            None => DocId::queue(clinic, day)?,
+        };
         if !self.exists(&id)? {
             let header = QueueDay {
                 clinic: clinic.to_string(),
@@ -186,7 +194,11 @@ impl Store {
             };
             match self.create(&id, staff, "queue.open_day", |e| {
                 e.put(&["clinic"], &header.clinic)?;
-                e.put(&["date"], &header.date)
+                e.put(&["date"], &header.date)?;
+                match &team {
+                    Some(team) => e.put(&["care_team"], team),
+                    None => Ok(()),
+                }
             }) {
                 Ok(()) | Err(StoreError::DocumentExists(_)) => {}
                 Err(e) => return Err(e),
@@ -211,7 +223,7 @@ impl Store {
         status: QueueStatus,
         at: Instant,
     ) -> Result<(), StoreError> {
-        let id = DocId::queue(clinic, day)?;
+        let id = self.queue_doc(clinic, day, entry_id)?;
         let action = format!("queue.status.{}", status.as_str());
         self.edit(&id, staff, &action, |e| {
             require(e, &["entries", entry_id], "queue entry")?;
@@ -240,12 +252,22 @@ impl Store {
         field: &str,
         value: &T,
     ) -> Result<(), StoreError> {
-        let id = DocId::queue(clinic, day)?;
+        let id = self.queue_doc(clinic, day, entry_id)?;
         let action = format!("queue.set.{field}");
         self.edit(&id, staff, &action, |e| {
             require(e, &["entries", entry_id], "queue entry")?;
             e.put(&["entries", entry_id, field], value)
         })
+    }
+}
+
+impl Store {
+    /// The queue document holding an entry: the team queue it was filed on, else the clinic's.
+    fn queue_doc(&self, clinic: &str, day: Date, entry_id: &str) -> Result<DocId, StoreError> {
+        match self.queue_doc_of(day, entry_id)? {
+            Some(id) => Ok(id),
+            None => DocId::queue(clinic, day),
+        }
     }
 }
 

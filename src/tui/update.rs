@@ -179,6 +179,23 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::StoreChanged => reload(state),
         Action::SyncStatus(status) => {
+            // A new error is said in words once; the sync label keeps marking it until a sync
+            // succeeds.
+            let previous = match &state.sync {
+                SyncState::Enrolled(Some(s)) => s.last_error.clone(),
+                _ => None,
+            };
+            if let Some(error) = status
+                .last_error
+                .as_ref()
+                .filter(|e| Some(*e) != previous.as_ref())
+            {
+                let text = format!(
+                    "{} {error}",
+                    state.lang.tr("同期できません:", "sync failed:")
+                );
+                message(state, text, true);
+            }
             state.sync = SyncState::Enrolled(Some(status));
             Vec::new()
         }

@@ -5,9 +5,9 @@
 //! A device may edit the `care_team` of a patient it can see; the patient then leaves its scope
 //! and its copy stops receiving changes.
 //!
-//! Limitation: a care-team device reaches no clinic or queue document, so the queue entries of
-//! its team's patients are not delivered to it yet (that needs per-entry filtering of the queue
-//! documents, which Automerge sync cannot do on whole documents).
+//! A care team's own queue documents (`queue/<clinic>/<day>/<team>`, which name the team at their
+//! root) hold the visits of its patients, so a team device receives those and not the rest of
+//! the clinic's queue. It never reaches the clinic document.
 
 use enkaku::store::DocKind;
 
@@ -23,7 +23,10 @@ impl Scope {
     pub fn admits(&self, kind: DocKind, care_team: Option<&str>) -> bool {
         match &self.care_team {
             None => true,
-            Some(team) => kind == DocKind::Patient && care_team == Some(team.as_str()),
+            Some(team) => {
+                matches!(kind, DocKind::Patient | DocKind::Queue)
+                    && care_team == Some(team.as_str())
+            }
         }
     }
 }
@@ -33,7 +36,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_care_team_reaches_only_its_own_patients() {
+    fn a_care_team_reaches_only_its_own_patients_and_queues() {
         let clinic_wide = Scope {
             clinic_id: "c".into(),
             care_team: None,
@@ -50,6 +53,8 @@ mod tests {
         assert!(!team.admits(DocKind::Patient, Some("south")));
         assert!(!team.admits(DocKind::Patient, None));
         assert!(!team.admits(DocKind::Clinic, Some("north")));
-        assert!(!team.admits(DocKind::Queue, Some("north")));
+        assert!(team.admits(DocKind::Queue, Some("north")));
+        assert!(!team.admits(DocKind::Queue, Some("south")));
+        assert!(!team.admits(DocKind::Queue, None));
     }
 }

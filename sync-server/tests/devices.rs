@@ -127,10 +127,10 @@ fn run_schedule(seed: u64) {
     assert!(!nurse.is_empty(), "seed {seed}: the nurse received nothing");
     for (id, json) in &nurse {
         let doc = DocId::parse(id).unwrap();
-        assert_eq!(
+        assert_ne!(
             doc.kind(),
-            DocKind::Patient,
-            "seed {seed}: nurse holds {id}"
+            DocKind::Clinic,
+            "seed {seed}: nurse holds the clinic document"
         );
         assert_eq!(
             json["care_team"], "team-kita",
@@ -142,14 +142,38 @@ fn run_schedule(seed: u64) {
             "seed {seed}: nurse's {id} differs"
         );
     }
-    let team_patients = desk
+    let team_docs = desk
         .values()
         .filter(|d| d["care_team"] == "team-kita")
         .count();
     assert_eq!(
         nurse.len(),
-        team_patients,
-        "seed {seed}: nurse lacks some of her team's patients"
+        team_docs,
+        "seed {seed}: nurse lacks some of her team's documents"
+    );
+    // Her team's visits of the day reach her; the rest of the clinic's queue does not.
+    let team_queue = &nurse["queue/demo-clinic/2026-11-21/team-kita"]["entries"];
+    let visits: Vec<&str> = team_queue
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|e| e["patient_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        visits.contains(&"p-0022") && visits.contains(&"p-0024"),
+        "seed {seed}: {visits:?}"
+    );
+    assert!(
+        !nurse.contains_key("queue/demo-clinic/2026-11-21"),
+        "seed {seed}: nurse holds the clinic's queue"
+    );
+    let clinic_queue = &desk["queue/demo-clinic/2026-11-21"]["entries"];
+    assert!(
+        clinic_queue
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|e| e["patient_id"] != "p-0022")
     );
     for (patient, id) in &encounters {
         for (name, export) in [("desk", &desk), ("doctor", &doctor)] {

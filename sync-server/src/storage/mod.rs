@@ -84,7 +84,7 @@ pub struct StoredDoc {
     pub bytes: Vec<u8>,
     /// The server sequence number of its last change.
     pub seq: u64,
-    /// The patient's care team, read from the document root (`care_team`), for scope.
+    /// The care team a patient or team-queue document names at its root (`care_team`), for scope.
     pub care_team: Option<String>,
 }
 

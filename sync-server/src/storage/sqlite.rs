@@ -511,8 +511,9 @@ impl Storage for SqliteStorage {
             Some(team) => {
                 let mut stmt = conn
                     .prepare_cached(
+                        // The same rule as `Scope::admits`: a team's patients and queues.
                         "SELECT doc_id, seq FROM documents
-                         WHERE clinic_id = ?1 AND seq > ?2 AND kind = 'patient' AND care_team = ?3
+                         WHERE clinic_id = ?1 AND seq > ?2 AND kind IN ('patient', 'queue') AND care_team = ?3
                          ORDER BY seq LIMIT ?4",
                     )
                     .map_err(self.sql_err())?;
