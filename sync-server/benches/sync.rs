@@ -643,9 +643,17 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     assert_eq!(caseload.len(), 300, "team-kita's caseload on A");
+    // What the team's device must receive: its patients and its queues of the day, each
+    // naming the team at its root.
+    let mut team_docs = std::collections::BTreeSet::new();
+    for id in a.store.doc_ids().expect("ids") {
+        if a.store.read_json(&id, &["care_team"]).expect("read") == "team-kita" {
+            team_docs.insert(id.to_string());
+        }
+    }
     let mut floor_d = 0u64;
-    for p in &caseload {
-        let doc = DocId::patient(p).expect("doc id");
+    for id in &team_docs {
+        let doc = DocId::parse(id).expect("doc id");
         floor_d += a.store.save_doc(&doc).expect("save").len() as u64;
     }
     let (c_store, c_dir) = new_store();
@@ -660,16 +668,13 @@ fn main() {
             let r = c.sync();
             let received = r.docs_received;
             m.add(&r);
-            if received == 0 || c.store.doc_ids().expect("ids").len() >= caseload.len() {
+            if received == 0 || c.store.doc_ids().expect("ids").len() >= team_docs.len() {
                 break;
             }
         }
     });
     let c_ids = c.store.doc_ids().expect("ids");
-    let expected: std::collections::BTreeSet<String> = caseload
-        .iter()
-        .map(|p| DocId::patient(p).expect("doc id").to_string())
-        .collect();
+    let expected = team_docs.clone();
     let got: std::collections::BTreeSet<String> = c_ids.iter().map(|d| d.to_string()).collect();
     let exact = got == expected;
     let mut same_heads = true;
@@ -687,7 +692,7 @@ fn main() {
         ok_d,
     );
     println!(
-        "      C received {} documents: {} (expected exactly team-kita's {} patients, nothing else); heads equal A's: {}",
+        "      C received {} documents: {} (expected exactly team-kita's {} patients and its queue, {} documents, nothing else); heads equal A's: {}",
         c_ids.len(),
         if exact {
             "exactly the caseload, nothing else"
@@ -695,9 +700,10 @@ fn main() {
             "MISMATCH"
         },
         caseload.len(),
+        expected.len(),
         same_heads
     );
-    assert!(exact, "C must hold exactly its team's patients");
+    assert!(exact, "C must hold exactly its team's patients and queues");
     assert!(same_heads, "C's documents must equal A's");
 
     // Convergence of (a) and (c) on A (A pulled them during the (d) setup).
