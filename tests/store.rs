@@ -316,3 +316,27 @@ fn search_sees_patients_another_process_added_or_renamed() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].patient_id, "p-1", "サトウ sorts before スズキ");
 }
+
+#[test]
+fn sync_marks_follow_edits_and_never_name_a_document_the_store_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    store.add_patient("fd", &patient("p-1")).unwrap();
+    let p1 = DocId::patient("p-1").unwrap();
+    assert_eq!(store.dirty_docs().unwrap(), vec![p1.clone()]);
+    // A state whose shared heads are the document's clears the mark.
+    let mut state = automerge::sync::State::new();
+    state.shared_heads = store.heads(&p1).unwrap();
+    store.save_sync_state(&p1, &state).unwrap();
+    assert!(store.dirty_docs().unwrap().is_empty());
+    store
+        .set_patient_field("fd", "p-1", &["demographics", "phone"], &"1")
+        .unwrap();
+    assert_eq!(store.dirty_docs().unwrap(), vec![p1]);
+    // A state saved for a document this store does not hold is kept, but not marked to send.
+    let absent = DocId::patient("p-404").unwrap();
+    store
+        .save_sync_state(&absent, &automerge::sync::State::new())
+        .unwrap();
+    assert!(!store.dirty_docs().unwrap().contains(&absent));
+}

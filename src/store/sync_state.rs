@@ -61,12 +61,15 @@ impl Store {
         heads.sort();
         shared.sort();
         let in_sync = !heads.is_empty() && heads == shared;
+        // A message that created nothing here leaves no document to send: never mark one dirty
+        // that this store does not hold, or every later session would stumble on it.
+        let dirty = !in_sync && self.exists(id)?;
         self.conn
             .execute(
                 "INSERT INTO sync_docs (doc_id, state, dirty) VALUES (?1, ?2, ?3)
                  ON CONFLICT(doc_id) DO UPDATE SET state = excluded.state,
-                     dirty = CASE WHEN ?3 = 0 THEN 0 ELSE 1 END",
-                params![id.as_str(), state.encode(), i64::from(!in_sync)],
+                     dirty = excluded.dirty",
+                params![id.as_str(), state.encode(), i64::from(dirty)],
             )
             .map_err(self.sql_err())?;
         Ok(())

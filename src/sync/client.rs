@@ -274,6 +274,9 @@ fn session(
     for round in 0..MAX_ROUNDS {
         let mut messages = Vec::new();
         for id in &candidates {
+            if !store.exists(id)? {
+                continue;
+            }
             if !states.contains_key(id) {
                 let state = store.load_sync_state(id)?;
                 states.insert(id.clone(), state);
