@@ -11,6 +11,9 @@
 
 use enkaku::store::DocKind;
 
+/// The kinds of document a care-team device can reach (those naming its team at their root).
+pub const TEAM_KINDS: [DocKind; 2] = [DocKind::Patient, DocKind::Queue];
+
 /// A device's reach: its clinic and, when it has one, its care team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -23,10 +26,7 @@ impl Scope {
     pub fn admits(&self, kind: DocKind, care_team: Option<&str>) -> bool {
         match &self.care_team {
             None => true,
-            Some(team) => {
-                matches!(kind, DocKind::Patient | DocKind::Queue)
-                    && care_team == Some(team.as_str())
-            }
+            Some(team) => TEAM_KINDS.contains(&kind) && care_team == Some(team.as_str()),
         }
     }
 }

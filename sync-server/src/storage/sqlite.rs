@@ -509,13 +509,18 @@ impl Storage for SqliteStorage {
                 .map_err(self.sql_err())?
             }
             Some(team) => {
+                // The kinds come from the one rule `Scope::admits` applies.
+                let kinds = crate::scope::TEAM_KINDS
+                    .iter()
+                    .map(|k| format!("'{}'", k.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let mut stmt = conn
-                    .prepare_cached(
-                        // The same rule as `Scope::admits`: a team's patients and queues.
+                    .prepare_cached(&format!(
                         "SELECT doc_id, seq FROM documents
-                         WHERE clinic_id = ?1 AND seq > ?2 AND kind IN ('patient', 'queue') AND care_team = ?3
-                         ORDER BY seq LIMIT ?4",
-                    )
+                         WHERE clinic_id = ?1 AND seq > ?2 AND kind IN ({kinds}) AND care_team = ?3
+                         ORDER BY seq LIMIT ?4"
+                    ))
                     .map_err(self.sql_err())?;
                 stmt.query_map(
                     params![scope.clinic_id, from_seq(cursor), team, limit],
