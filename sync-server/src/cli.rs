@@ -26,7 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve enrolment and sync until SIGINT or SIGTERM.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on; port 0 takes a free port. The bound address is printed on
+        /// stdout as `listening on http://ADDR`.
         #[arg(long, env = "ENKAKU_SYNC_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
         /// PEM certificate chain: serve HTTPS (TLS 1.2+).

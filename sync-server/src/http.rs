@@ -9,6 +9,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
             post(enroll).layer(DefaultBodyLimit::max(MAX_ENROLL_BODY)),
         )
         .route(SYNC_PATH, post(sync).layer(DefaultBodyLimit::max(MAX_BODY)))
+        .layer(axum::middleware::from_fn(close_after_refusal))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
@@ -84,6 +86,22 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// An HTTP/1 answer that refuses the request also ends the connection (`Connection: close`).
+/// A refusal may come before the body was read; hyper then cannot reuse the connection and
+/// closes it (lingering, see [`crate::linger`]), and a client that was not told so would put
+/// it back in its pool and lose its next request to the closed socket. (HTTP/2 streams are
+/// refused on their own; the connection stays.)
+async fn close_after_refusal(request: axum::extract::Request, next: Next) -> Response {
+    let http1 = request.version() <= axum::http::Version::HTTP_11;
+    let mut response = next.run(request).await;
+    if http1 && (response.status().is_client_error() || response.status().is_server_error()) {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Runs storage work off the async workers.

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod error;
 pub mod exchange;
 pub mod http;
+pub mod linger;
 pub mod scope;
 pub mod secrets;
 pub mod server;

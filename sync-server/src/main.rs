@@ -1,10 +1,12 @@
 //! `enkaku-sync-server`: serve, or administer the data directory.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 use enkaku_sync_server::cli::{Cli, Command, run_admin};
-use enkaku_sync_server::{Settings, TlsFiles, launch};
+use enkaku_sync_server::server::shutdown_signal;
+use enkaku_sync_server::{Settings, TlsFiles, launch_with_listener};
 
 /// Structured JSON logs on stderr; `RUST_LOG` filters (default `info`).
 fn init_logging() {
@@ -57,7 +59,23 @@ fn main() -> ExitCode {
                 Ok(runtime) => runtime,
                 Err(e) => return report(&e),
             };
-            match runtime.block_on(launch(settings, listen)) {
+            let scheme = if settings.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            let served = runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen).await?;
+                // The bound address on stdout, so that `--listen 127.0.0.1:0` can be used.
+                let bound = listener.local_addr()?;
+                // An operator's closed stdout must not stop the server.
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "listening on {scheme}://{bound}");
+                let _ = stdout.flush();
+                drop(stdout);
+                launch_with_listener(settings, listener, shutdown_signal()).await
+            });
+            match served {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     tracing::error!(error = %e, "server stopped");

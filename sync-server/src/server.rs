@@ -1,5 +1,6 @@
 //! Serving: settings, TLS (rustls, TLS 1.2 and 1.3 only), and the server's life from an
-//! already-bound listener to a graceful shutdown.
+//! already-bound listener to a graceful shutdown. Every connection closes by lingering
+//! ([`crate::linger`]), so an early refusal always reaches the client.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -8,13 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum_server::Handle;
-use axum_server::tls_rustls::RustlsConfig;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use enkaku::store::StoreError;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
 use crate::http::{AppState, router};
+use crate::linger::LingeringAcceptor;
 use crate::storage::{SqliteStorage, Storage, StorageError};
 
 /// How the server runs.
@@ -124,13 +126,17 @@ pub async fn serve(
     let server = async {
         match tls {
             Some(config) => {
-                axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))
+                let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(config)))
+                    .acceptor(LingeringAcceptor);
+                axum_server::from_tcp(listener)
+                    .acceptor(tls)
                     .handle(handle.clone())
                     .serve(app.into_make_service())
                     .await
             }
             None => {
                 axum_server::from_tcp(listener)
+                    .acceptor(LingeringAcceptor)
                     .handle(handle.clone())
                     .serve(app.into_make_service())
                     .await

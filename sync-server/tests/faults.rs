@@ -9,7 +9,7 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -767,45 +767,54 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(data_dir: &Path, log: &Path) -> ServerProcess {
-        for _ in 0..5 {
-            // A free port, released for the server to bind (a race with other tests is retried).
-            let port = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let log = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(log)
-                .unwrap();
-            let mut child = Command::new(env!("CARGO_BIN_EXE_enkaku-sync-server"))
-                .arg("--data-dir")
-                .arg(data_dir)
-                .arg("serve")
-                .arg("--listen")
-                .arg(format!("127.0.0.1:{port}"))
-                .env("RUST_LOG", "warn")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::from(log))
-                .spawn()
-                .expect("server binary starts");
-            let url = format!("http://127.0.0.1:{port}");
-            let deadline = Instant::now() + Duration::from_secs(15);
-            while Instant::now() < deadline {
-                if healthz(&url).as_deref() == Some("ok") {
-                    return ServerProcess { child, url };
-                }
-                if child.try_wait().unwrap().is_some() {
-                    break;
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        // Port 0: the server binds a free port itself and says which, so no other test can
+        // take the port between a probe and the bind.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_enkaku-sync-server"))
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("serve")
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log_file))
+            .spawn()
+            .expect("server binary starts");
+        let stdout = child.stdout.take().expect("server stdout");
+        let mut line = String::new();
+        io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("server prints its address");
+        let Some(url) = line
+            .trim()
+            .strip_prefix("listening on ")
+            .map(str::to_string)
+        else {
             let _ = child.kill();
             let _ = child.wait();
+            panic!("the server did not start ({line:?}); see {}", log.display());
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if healthz(&url).as_deref() == Some("ok") {
+                return ServerProcess { child, url };
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the server exited; see {}",
+                log.display()
+            );
+            thread::sleep(Duration::from_millis(20));
         }
-        panic!("the server did not start; see {}", log.display());
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not answer /healthz; see {}", log.display());
     }
 
     /// SIGKILL: no graceful shutdown, no flush beyond what SQLite already committed.

@@ -395,3 +395,80 @@ fn the_genesis_change_is_accepted_and_no_other_change_from_the_zero_actor() {
     assert_eq!(client.sync_raw(&doctor.token, &twice).status, 400);
     server.stop();
 }
+
+/// Every refusal the server makes before it reads a body (401, 413, 415) reaches a client that
+/// is still sending that body, whatever its size: the connection lingers instead of resetting.
+/// Without the lingering close, the larger bodies here fail almost every time with a reset.
+#[test]
+fn early_refusals_reach_a_client_still_sending_its_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = Admin::open(dir.path());
+    let clinic = admin.clinic("A");
+    let server = TestServer::start(dir.path());
+    let client = Client::new(&server.url);
+    let doctor = Device::enroll(&client, &admin.code(&clinic, Role::Doctor, None), 1);
+    let good = format!("Bearer {}", doctor.token);
+    let unknown = format!("Bearer {}", "0".repeat(64));
+    let mut noise = Noise(0x2545_f491_4f6c_dd1d);
+    for round in 0..8 {
+        for size in [1, 64 * 1024, 1024 * 1024, 4 * 1024 * 1024] {
+            let body = noise.bytes(size);
+            for (expected, headers) in [
+                (
+                    401,
+                    vec![
+                        ("authorization", unknown.as_str()),
+                        ("content-type", FRAME_CONTENT_TYPE),
+                    ],
+                ),
+                (
+                    415,
+                    vec![
+                        ("authorization", good.as_str()),
+                        ("content-type", FRAME_CONTENT_TYPE),
+                        ("content-encoding", "gzip"),
+                    ],
+                ),
+                (
+                    415,
+                    vec![
+                        ("authorization", good.as_str()),
+                        ("content-type", "text/plain"),
+                    ],
+                ),
+            ] {
+                let reply = client.post(SYNC_PATH, &headers, &body);
+                assert_eq!(reply.status, expected, "round {round}, {size} bytes");
+            }
+        }
+    }
+    // A body over the limit, sent whole: refused from its declared length, then drained.
+    let oversize = noise.bytes(MAX_BODY + 64 * 1024);
+    let headers = [
+        ("authorization", good.as_str()),
+        ("content-type", FRAME_CONTENT_TYPE),
+    ];
+    for round in 0..3 {
+        assert_eq!(
+            client.post(SYNC_PATH, &headers, &oversize).status,
+            413,
+            "round {round}"
+        );
+    }
+
+    // The device's own HTTP client reports the status it was given, not "cannot be reached".
+    let mut http = enkaku::sync::client::Http::new(std::time::Duration::from_secs(30));
+    let url = format!("{}{SYNC_PATH}", server.url);
+    for size in [1, 1024 * 1024, 4 * 1024 * 1024] {
+        let answer = enkaku::sync::client::Transport::post(
+            &mut http,
+            &url,
+            &[("authorization", unknown.clone())],
+            noise.bytes(size),
+        )
+        .unwrap_or_else(|e| panic!("{size} bytes: {e}"));
+        assert_eq!(answer.status, 401, "{size} bytes");
+    }
+    assert_eq!(client.get("/healthz").status, 200);
+    server.stop();
+}

@@ -636,23 +636,27 @@ fn the_admin_cli_adds_clinics_issues_codes_lists_and_revokes_devices() {
 #[test]
 fn the_binary_logs_json_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_enkaku-sync-server"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
+    let mut child = Command::new(env!("CARGO_BIN_EXE_enkaku-sync-server"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let url = format!("http://127.0.0.1:{port}{HEALTH_PATH}");
+    // The server says which free port it bound.
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let url = format!("{base}{HEALTH_PATH}");
     let up = (0..100).any(|_| {
         let ok = ureq::get(&url).call().is_ok_and(|r| r.status() == 200);
         if !ok {
