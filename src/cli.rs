@@ -413,7 +413,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                     existing.clinic_id
                 ));
             }
-            let mut http = Http::new(std::time::Duration::from_secs(30));
+            let mut http = Http::new(std::time::Duration::from_secs(30)).map_err(|e| err(&e))?;
             let device = enroll(&store, &dir, server, code, &mut http).map_err(|e| err(&e))?;
             println!(
                 "enrolled as device {} of clinic {} (role {}{}); run `enkaku sync`",
@@ -432,7 +432,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             let device = Device::load(&dir)
                 .map_err(|e| err(&e))?
                 .ok_or_else(|| SyncError::NotEnrolled.to_string())?;
-            let mut http = Http::new(std::time::Duration::from_secs(60));
+            let mut http = Http::new(std::time::Duration::from_secs(60)).map_err(|e| err(&e))?;
             let report = sync_once(&mut store, &device, &mut http).map_err(|e| err(&e))?;
             if *json {
                 println!(

@@ -1,171 +1,18 @@
-//! Documents: their ids, their deterministic genesis, loading with cross-process refresh, and
-//! the edit transaction that makes a change durable together with its index rows and audit entry.
+//! Documents: loading with cross-process refresh, creation from the shared genesis
+//! ([`crate::protocol::docs`]), and the edit transaction that makes a change durable together with its index rows and audit entry.
 
-use std::fmt;
-
-use automerge::transaction::{CommitOptions, Transactable, Transaction};
-use automerge::{ActorId, Automerge, ObjType};
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{ActorId, Automerge};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
 use super::read_model::{self, Touched};
-use super::{
-    CACHE_CAPACITY, Cached, Store, StoreError, audit, bridge, check_id, index, sync_state,
-};
-use crate::domain::{Date, format_date};
+use super::{CACHE_CAPACITY, Cached, DocId, Store, StoreError, audit, bridge, index, sync_state};
 
 /// Compact a document's history into a fresh snapshot after this many stored changes.
 const COMPACT_AFTER: i64 = 256;
-
-/// What a document holds; decides its genesis, its index rows and who may see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    Clinic,
-    Patient,
-    Queue,
-}
-
-impl DocKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Clinic => "clinic",
-            DocKind::Patient => "patient",
-            DocKind::Queue => "queue",
-        }
-    }
-
-    /// The maps every document of this kind starts with. They are created by the genesis change
-    /// so that two devices adding to them concurrently add to the same map.
-    pub(super) fn collections(self) -> &'static [&'static str] {
-        match self {
-            DocKind::Clinic => &["staff", "care_teams", "partner_hospitals"],
-            DocKind::Patient => &[
-                "allergies",
-                "medications",
-                "identity_checks",
-                "consents",
-                "care_plans",
-                "encounters",
-            ],
-            DocKind::Queue => &["entries"],
-        }
-    }
-}
-
-/// A document id: `clinic`, `patient/<id>`, `queue/<clinic>/<YYYY-MM-DD>` or, for the patients
-/// of a care team, `queue/<clinic>/<YYYY-MM-DD>/<team>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DocId(String);
-
-impl DocId {
-    pub fn clinic() -> DocId {
-        DocId("clinic".into())
-    }
-
-    pub fn patient(id: &str) -> Result<DocId, StoreError> {
-        check_id(id)?;
-        Ok(DocId(format!("patient/{id}")))
-    }
-
-    pub fn queue(clinic: &str, day: Date) -> Result<DocId, StoreError> {
-        check_id(clinic)?;
-        Ok(DocId(format!("queue/{clinic}/{}", format_date(day))))
-    }
-
-    /// The queue of a clinic-day for the patients of one care team: a document of its own, so
-    /// that the team's devices can be sent it without the rest of the clinic's queue.
-    pub fn team_queue(clinic: &str, day: Date, team: &str) -> Result<DocId, StoreError> {
-        check_id(clinic)?;
-        check_id(team)?;
-        Ok(DocId(format!("queue/{clinic}/{}/{team}", format_date(day))))
-    }
-
-    /// The day of a queue document.
-    pub fn queue_date(&self) -> Option<Date> {
-        let mut parts = self.0.split('/');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some("queue"), Some(_), Some(day)) => crate::domain::parse_date(day).ok(),
-            _ => None,
-        }
-    }
-
-    /// Parses and validates a document id from outside (a sync peer, a file).
-    pub fn parse(text: &str) -> Result<DocId, StoreError> {
-        let bad = || StoreError::InvalidId(text.to_string());
-        let parts: Vec<&str> = text.split('/').collect();
-        match parts.as_slice() {
-            ["clinic"] => Ok(DocId::clinic()),
-            ["patient", id] => DocId::patient(id),
-            ["queue", clinic, day] => {
-                let date = crate::domain::parse_date(day).map_err(|_| bad())?;
-                DocId::queue(clinic, date)
-            }
-            ["queue", clinic, day, team] => {
-                let date = crate::domain::parse_date(day).map_err(|_| bad())?;
-                DocId::team_queue(clinic, date, team)
-            }
-            _ => Err(bad()),
-        }
-    }
-
-    pub fn kind(&self) -> DocKind {
-        if self.0 == "clinic" {
-            DocKind::Clinic
-        } else if self.0.starts_with("patient/") {
-            DocKind::Patient
-        } else {
-            DocKind::Queue
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The patient id of a patient document.
-    pub fn patient_id(&self) -> Option<&str> {
-        self.0.strip_prefix("patient/")
-    }
-}
-
-impl fmt::Display for DocId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The actor of every genesis change: fixed, so that the same document created on two devices
-/// starts from byte-identical changes and merges instead of conflicting.
-fn genesis_actor() -> ActorId {
-    ActorId::from(&[0u8; 16][..])
-}
-
-fn genesis(kind: DocKind, actor: &ActorId) -> Result<Automerge, StoreError> {
-    let mut doc = Automerge::new().with_actor(genesis_actor());
-    let mut tx = doc.transaction();
-    tx.put(automerge::ROOT, "kind", kind.as_str())?;
-    for key in kind.collections() {
-        tx.put_object(automerge::ROOT, *key, ObjType::Map)?;
-    }
-    tx.commit_with(CommitOptions::default().with_time(0));
-    doc.set_actor(actor.clone());
-    Ok(doc)
-}
-
-/// The hash of the genesis change every document of `kind` starts from. A sync server accepts
-/// changes from the fixed genesis actor only when they are exactly this change.
-pub fn genesis_hash(kind: DocKind) -> Result<automerge::ChangeHash, StoreError> {
-    let doc = genesis(kind, &ActorId::random())?;
-    doc.get_heads()
-        .first()
-        .copied()
-        .ok_or_else(|| StoreError::BadDocument {
-            doc: kind.as_str().into(),
-            reason: "empty genesis".into(),
-        })
-}
 
 /// The editing surface handed to an edit: write or delete serde values at a path of map keys.
 pub struct Editor<'a, 'b> {
@@ -581,7 +428,7 @@ fn create_in(
     if exists {
         return Err(StoreError::DocumentExists(id.to_string()));
     }
-    let mut doc = genesis(id.kind(), actor)?;
+    let mut doc = crate::protocol::genesis(id.kind(), actor)?;
     let mut am = doc.transaction();
     fill(&mut Editor {
         tx: &mut am,

@@ -294,7 +294,7 @@ impl Store {
             )
             .optional()
             .map_err(self.sql_err())?;
-        doc.map(|d| DocId::parse(&d)).transpose()
+        Ok(doc.map(|d| DocId::parse(&d)).transpose()?)
     }
 
     /// Number of patients whose id starts with `prefix`.

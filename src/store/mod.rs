@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use automerge::{ActorId, Automerge};
 use rusqlite::Connection;
 
+pub use crate::protocol::{DocId, DocKind, check_id, genesis_hash};
 pub use audit::{AuditEntry, AuditFailure};
-pub use docs::{DocId, DocKind, genesis_hash};
 pub use index::{PatientSummary, QueueRow};
 
 /// Errors of the local store. Every variant that concerns the database names its file.
@@ -55,6 +55,18 @@ pub enum StoreError {
     Automerge(#[from] automerge::AutomergeError),
     #[error("{0}")]
     Rejected(String),
+}
+
+impl From<crate::protocol::DocError> for StoreError {
+    fn from(e: crate::protocol::DocError) -> Self {
+        match e {
+            crate::protocol::DocError::InvalidId(id) => StoreError::InvalidId(id),
+            crate::protocol::DocError::Genesis { kind, reason } => StoreError::BadDocument {
+                doc: kind.into(),
+                reason,
+            },
+        }
+    }
 }
 
 impl StoreError {
@@ -154,19 +166,5 @@ impl Store {
 
     fn sql_err(&self) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
         StoreError::sqlite(&self.path)
-    }
-}
-
-/// Checks that an identifier is safe to embed in a document id.
-pub fn check_id(id: &str) -> Result<(), StoreError> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(StoreError::InvalidId(id.to_string()))
     }
 }

@@ -266,7 +266,7 @@ impl Store {
     fn queue_doc(&self, clinic: &str, day: Date, entry_id: &str) -> Result<DocId, StoreError> {
         match self.queue_doc_of(day, entry_id)? {
             Some(id) => Ok(id),
-            None => DocId::queue(clinic, day),
+            None => Ok(DocId::queue(clinic, day)?),
         }
     }
 }

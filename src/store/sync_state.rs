@@ -30,7 +30,9 @@ impl Store {
             .map_err(self.sql_err())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql_err())?;
-        ids.iter().map(|i| DocId::parse(i)).collect()
+        ids.iter()
+            .map(|i| DocId::parse(i).map_err(StoreError::from))
+            .collect()
     }
 
     /// The persisted sync state of a document (the heads shared with the server), or a fresh one.

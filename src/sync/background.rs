@@ -1,18 +1,24 @@
-//! Background sync for the workstation: a thread that syncs after local changes and on an
-//! interval, backs off with jitter while the server is unreachable, and reports what the status
-//! line should say.
+//! Background sync for the workstation: a tokio task that syncs after local changes, on a ticker
+//! that skips missed ticks, and at once when asked; backs off with jitter while the server is
+//! unreachable; stops when told; and reports every attempt as an event the status line shows.
+//! The session itself (store and HTTP) runs on a blocking thread.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use super::client::{Device, Http, SyncError, sync_once};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::client::{Device, Http, SyncError, SyncReport, sync_once};
 use crate::store::Store;
 
 /// How often an idle workstation checks in.
 pub const INTERVAL: Duration = Duration::from_secs(60);
 /// The longest wait between attempts while the server is unreachable.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// How long one request may take before the attempt counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What the status line shows about sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,52 +46,193 @@ pub fn next_delay(failures: u32, jitter: f64) -> Duration {
     Duration::from_secs_f64((capped * spread).min(MAX_BACKOFF.as_secs_f64()))
 }
 
-/// What wakes the sync thread.
-pub enum Nudge {
-    /// Something was saved locally: sync soon.
+/// What the workstation tells the sync task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncCommand {
+    /// Something was saved locally: sync soon (at once unless the task is backing off).
     Changed,
-    /// Sync now (the user asked).
-    Now,
+    /// The user asked: sync now, backing off or not.
+    ForceSync,
+    /// Finish the attempt in flight, if any, and end.
+    Stop,
 }
 
-/// Runs until the nudge channel closes; reports every attempt through `report`.
-pub fn run(path: PathBuf, device: Device, nudges: Receiver<Nudge>, report: Sender<SyncStatus>) {
-    let Ok(mut store) = Store::open(&path) else {
-        return;
-    };
-    let mut http = Http::new(Duration::from_secs(60));
-    let mut failures = 0u32;
-    let mut wait = Duration::from_millis(0);
-    loop {
-        match nudges.recv_timeout(wait) {
-            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
+/// What the sync task reports after each attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    Completed {
+        /// Documents this device sent messages for.
+        sent: usize,
+        /// Documents the server sent messages for.
+        received: usize,
+        status: SyncStatus,
+    },
+    Failed {
+        error: String,
+        status: SyncStatus,
+    },
+}
+
+impl SyncEvent {
+    pub fn status(&self) -> &SyncStatus {
+        match self {
+            SyncEvent::Completed { status, .. } | SyncEvent::Failed { status, .. } => status,
         }
-        // Changes saved in a burst go in one exchange.
-        while nudges.try_recv().is_ok() {}
-        let result = sync_once(&mut store, &device, &mut http);
-        let online = !matches!(result, Err(SyncError::Unreachable(_)));
-        let last_error = result.as_ref().err().map(|e| e.to_string());
-        failures = if last_error.is_some() {
-            failures.saturating_add(1)
-        } else {
-            0
+    }
+}
+
+/// The running sync task.
+pub struct SyncTask {
+    commands: mpsc::UnboundedSender<SyncCommand>,
+    task: JoinHandle<()>,
+}
+
+impl SyncTask {
+    /// Starts syncing the store at `db` as `device` on the current tokio runtime; events go to
+    /// `events`. The first attempt starts at once.
+    pub fn spawn(db: PathBuf, device: Device, events: mpsc::UnboundedSender<SyncEvent>) -> Self {
+        let (commands, received) = mpsc::unbounded_channel();
+        let task = tokio::spawn(run(db, device, received, events));
+        SyncTask { commands, task }
+    }
+
+    /// Tells the task; a task that has ended ignores it.
+    pub fn send(&self, command: SyncCommand) {
+        let _ = self.commands.send(command);
+    }
+
+    /// Stops the task and waits until the attempt in flight, if any, has finished.
+    pub async fn stop(self) {
+        self.send(SyncCommand::Stop);
+        let _ = self.task.await;
+    }
+}
+
+/// Why the task wakes.
+enum Wake {
+    Tick,
+    Retry,
+    Command(SyncCommand),
+}
+
+async fn run(
+    db: PathBuf,
+    device: Device,
+    mut commands: mpsc::UnboundedReceiver<SyncCommand>,
+    events: mpsc::UnboundedSender<SyncEvent>,
+) {
+    let opened = tokio::task::spawn_blocking(move || Store::open(&db)).await;
+    let mut store = match opened {
+        Ok(Ok(store)) => store,
+        Ok(Err(e)) => return report_unusable(&events, e.to_string()),
+        Err(e) => return report_unusable(&events, e.to_string()),
+    };
+    let mut http = match Http::on(tokio::runtime::Handle::current(), REQUEST_TIMEOUT) {
+        Ok(http) => http,
+        Err(e) => return report_unusable(&events, e.to_string()),
+    };
+    let mut ticker = tokio::time::interval(INTERVAL);
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut failures = 0u32;
+    let mut retry_at: Option<Instant> = None;
+    loop {
+        let wake = tokio::select! {
+            command = commands.recv() => Wake::Command(command.unwrap_or(SyncCommand::Stop)),
+            _ = ticker.tick(), if retry_at.is_none() => Wake::Tick,
+            () = sleep_until(retry_at), if retry_at.is_some() => Wake::Retry,
         };
-        wait = next_delay(failures, jitter());
-        let status = SyncStatus {
-            online,
-            pending: store.dirty_docs().map(|d| d.len()).unwrap_or(0),
-            last_sync: store
-                .sync_meta("last_sync")
-                .ok()
-                .flatten()
-                .filter(|s| !s.is_empty()),
-            last_error,
+        match wake {
+            Wake::Command(SyncCommand::Stop) => return,
+            // While backing off, a local change waits for the retry; the user's request does not.
+            Wake::Command(SyncCommand::Changed) if retry_at.is_some() => continue,
+            Wake::Command(_) | Wake::Tick | Wake::Retry => {}
+        }
+        // Changes saved in a burst go in one session.
+        loop {
+            match commands.try_recv() {
+                Ok(SyncCommand::Stop) => return,
+                Ok(_) => continue,
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => return,
+            }
+        }
+        let device = device.clone();
+        let attempt = tokio::task::spawn_blocking(move || {
+            let result = sync_once(&mut store, &device, &mut http);
+            let status = status_of(&mut store, &result);
+            (store, http, result, status)
+        })
+        .await;
+        let result;
+        let status;
+        (store, http, result, status) = match attempt {
+            Ok(done) => done,
+            // The session panicked; its store and transport went with it.
+            Err(e) => return report_unusable(&events, format!("sync stopped: {e}")),
         };
-        if report.send(status).is_err() {
+        let event = match result {
+            Ok(report) => {
+                failures = 0;
+                retry_at = None;
+                ticker.reset();
+                completed(&report, status)
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                retry_at = Some(Instant::now() + next_delay(failures, jitter()));
+                tracing::warn!(failures, error = %e, "sync failed");
+                SyncEvent::Failed {
+                    error: e.to_string(),
+                    status,
+                }
+            }
+        };
+        if events.send(event).is_err() {
             return;
         }
     }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn completed(report: &SyncReport, status: SyncStatus) -> SyncEvent {
+    SyncEvent::Completed {
+        sent: report.docs_sent,
+        received: report.docs_received,
+        status,
+    }
+}
+
+fn status_of(store: &mut Store, result: &Result<SyncReport, SyncError>) -> SyncStatus {
+    SyncStatus {
+        online: !matches!(result, Err(SyncError::Unreachable(_))),
+        pending: store.dirty_docs().map(|d| d.len()).unwrap_or(0),
+        last_sync: store
+            .sync_meta("last_sync")
+            .ok()
+            .flatten()
+            .filter(|s| !s.is_empty()),
+        last_error: result.as_ref().err().map(|e| e.to_string()),
+    }
+}
+
+/// The task cannot run at all (its store or transport cannot be opened): said once, then ended.
+fn report_unusable(events: &mpsc::UnboundedSender<SyncEvent>, error: String) {
+    tracing::error!(%error, "background sync cannot start");
+    let _ = events.send(SyncEvent::Failed {
+        error: error.clone(),
+        status: SyncStatus {
+            online: false,
+            pending: 0,
+            last_sync: None,
+            last_error: Some(error),
+        },
+    });
 }
 
 fn jitter() -> f64 {

@@ -1,25 +1,24 @@
 //! The client side of sync: enrolment, the device credentials kept beside the store, and one
-//! sync session — send the sync messages of documents with local changes, apply the server's,
-//! repeat until both sides have nothing to say. The transport is a trait so that tests and the
-//! benchmark can put a link of their own between client and server.
+//! sync session — the store and HTTP work that carries out what [`super::plan`] decides. The
+//! transport is a trait so that tests and the benchmark can put a link of their own between
+//! client and server.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::protocol::{
+use super::plan::{Compose, Plan, Reply};
+use crate::protocol::{
     self, DocMessage, ENROLL_PATH, EnrollRequest, EnrollResponse, SYNC_PATH, SyncRequest,
     SyncResponse,
 };
 use crate::store::{DocId, Store, StoreError};
 
+pub use super::http::Http;
+
 /// The file beside the store that holds this device's credentials (readable by the owner only).
 pub const DEVICE_FILE: &str = "device.toml";
-
-/// Rounds of one session before giving up (each round is one request).
-const MAX_ROUNDS: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -114,61 +113,6 @@ pub trait Transport {
         headers: &[(&str, String)],
         body: Vec<u8>,
     ) -> Result<Answer, SyncError>;
-}
-
-/// The transport over HTTP(S).
-pub struct Http {
-    agent: ureq::Agent,
-}
-
-impl Http {
-    pub fn new(timeout: Duration) -> Http {
-        // No user-agent, accept or accept-encoding headers: on a 64 kbps link they would be a
-        // tenth of a one-field edit's exchange, and the server reads none of them.
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .user_agent(ureq::config::AutoHeaderValue::None)
-            .accept(ureq::config::AutoHeaderValue::None)
-            .accept_encoding(ureq::config::AutoHeaderValue::None)
-            .build()
-            .into();
-        Http { agent }
-    }
-}
-
-impl Transport for Http {
-    fn post(
-        &mut self,
-        url: &str,
-        headers: &[(&str, String)],
-        body: Vec<u8>,
-    ) -> Result<Answer, SyncError> {
-        let mut request = self.agent.post(url);
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let mut response = request
-            .send(&body[..])
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        let status = response.status().as_u16();
-        let compressed = response
-            .headers()
-            .get("content-encoding")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("deflate"));
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(protocol::MAX_BODY as u64)
-            .read_to_vec()
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        Ok(Answer {
-            status,
-            body,
-            compressed,
-        })
-    }
 }
 
 /// Exchanges a one-time code for a device token bound to this store's actor, and keeps it.
@@ -266,93 +210,55 @@ fn session(
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     let mut states = HashMap::new();
-    let mut candidates: Vec<DocId> = store.dirty_docs()?;
+    let mut plan = Plan::new(store.dirty_docs()?);
     let url = format!("{}{SYNC_PATH}", device.server);
-    let mut more = false;
-    let mut sent_any = std::collections::BTreeSet::new();
-    let mut received_any = std::collections::BTreeSet::new();
-    for round in 0..MAX_ROUNDS {
+    while let Some((candidates, how)) = plan.compose() {
         let mut messages = Vec::new();
-        for id in &candidates {
+        for id in candidates {
             if !store.exists(id)? {
                 continue;
             }
-            if !states.contains_key(id) {
-                let state = store.load_sync_state(id)?;
-                states.insert(id.clone(), state);
-            }
-            let Some(state) = states.get_mut(id) else {
-                continue;
-            };
-            // The first message of a document carries its changes (see `offer`); later ones
-            // follow the ordinary protocol.
-            let message = if round == 0 {
-                super::offer::offer(store.doc(id)?, state).map(automerge::sync::Message::encode)
-            } else {
-                store.generate_sync_message(id, state)?
-            };
-            if let Some(message) = message {
-                // After the first round, a message that only announces heads is an
-                // acknowledgement: not worth a round trip on a slow link. The cursor already
-                // covers those documents, and the next session settles the shared heads.
-                if round > 0 && is_ack(&message) {
-                    continue;
+            let state = match states.entry(id.clone()) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(store.load_sync_state(id)?)
                 }
-                sent_any.insert(id.clone());
+            };
+            let message = match how {
+                Compose::Offer => {
+                    protocol::offer(store.doc(id)?, state).map(automerge::sync::Message::encode)
+                }
+                Compose::Reply => store.generate_sync_message(id, state)?,
+            };
+            if let Some(message) = message
+                && plan.worth_sending(is_ack(&message))
+            {
                 messages.push(DocMessage {
                     doc: id.to_string(),
                     message,
                 });
             }
         }
-        if round > 0 && messages.is_empty() && !more {
+        if !plan.exchange(messages.len()) {
             break;
         }
-        let frame = SyncRequest { cursor, messages }.encode();
-        let (body, compressed) = protocol::compress(frame);
-        // No content type: the path defines the frame (see the server), and on a 64 kbps link
-        // the header would be a fifteenth of a one-field edit.
-        let mut headers = vec![("authorization", format!("Bearer {}", device.token))];
-        if compressed {
-            headers.push(("content-encoding", "deflate".to_string()));
-        }
-        report.body_bytes_up += body.len();
-        let answer = transport.post(&url, &headers, body)?;
-        report.round_trips += 1;
-        report.body_bytes_down += answer.body.len();
-        match answer.status {
-            200 => {}
-            401 => return Err(SyncError::Unauthorized),
-            status => {
-                return Err(SyncError::Refused {
-                    status,
-                    body: String::from_utf8_lossy(&answer.body)
-                        .chars()
-                        .take(200)
-                        .collect(),
-                });
-            }
-        }
-        let frame = if answer.compressed {
-            protocol::decompress(&answer.body).map_err(|e| SyncError::BadAnswer(e.to_string()))?
-        } else {
-            answer.body
-        };
-        let response =
-            SyncResponse::decode(&frame).map_err(|e| SyncError::BadAnswer(e.to_string()))?;
-        candidates.clear();
+        let sent: Vec<DocId> = messages
+            .iter()
+            .filter_map(|m| DocId::parse(&m.doc).ok())
+            .collect();
+        let response = exchange(transport, &url, device, cursor, messages, &mut report)?;
+        plan.sent(sent);
+        let mut received = Vec::new();
         for m in &response.messages {
             let id = DocId::parse(&m.doc).map_err(|e| SyncError::BadAnswer(e.to_string()))?;
-            if !states.contains_key(&id) {
-                let state = store.load_sync_state(&id)?;
-                states.insert(id.clone(), state);
-            }
-            let Some(state) = states.get_mut(&id) else {
-                continue;
+            let state = match states.entry(id.clone()) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(store.load_sync_state(&id)?)
+                }
             };
             report.changes_received += store.receive_sync_message(&id, state, &m.message)?;
-            received_any.insert(id.clone());
-            candidates.push(id);
+            received.push(id);
         }
         // Whatever the exchange settled is kept, so an interrupted session resumes from here.
         for (id, state) in &states {
@@ -360,16 +266,57 @@ fn session(
         }
         cursor = response.cursor;
         store.set_sync_meta("cursor", &cursor.to_string())?;
-        more = response.more;
-        // Documents still dirty after the exchange may have more to say next round.
-        for id in store.dirty_docs()? {
-            if !candidates.contains(&id) && sent_any.contains(&id) {
-                candidates.push(id);
-            }
-        }
+        plan.after(Reply {
+            received,
+            more: response.more,
+            still_dirty: store.dirty_docs()?,
+        });
     }
-    report.docs_sent = sent_any.len();
-    report.docs_received = received_any.len();
+    report.docs_sent = plan.docs_sent();
+    report.docs_received = plan.docs_received();
     report.cursor = cursor;
     Ok(report)
+}
+
+/// One request and its answer: the frame deflated when that is smaller, the status turned into
+/// the error it means, the answer inflated and decoded.
+fn exchange(
+    transport: &mut dyn Transport,
+    url: &str,
+    device: &Device,
+    cursor: u64,
+    messages: Vec<DocMessage>,
+    report: &mut SyncReport,
+) -> Result<SyncResponse, SyncError> {
+    let frame = SyncRequest { cursor, messages }.encode();
+    let (body, compressed) = protocol::compress(frame);
+    // No content type: the path defines the frame (see the server), and on a 64 kbps link
+    // the header would be a fifteenth of a one-field edit.
+    let mut headers = vec![("authorization", format!("Bearer {}", device.token))];
+    if compressed {
+        headers.push(("content-encoding", "deflate".to_string()));
+    }
+    report.body_bytes_up += body.len();
+    let answer = transport.post(url, &headers, body)?;
+    report.round_trips += 1;
+    report.body_bytes_down += answer.body.len();
+    match answer.status {
+        200 => {}
+        401 => return Err(SyncError::Unauthorized),
+        status => {
+            return Err(SyncError::Refused {
+                status,
+                body: String::from_utf8_lossy(&answer.body)
+                    .chars()
+                    .take(200)
+                    .collect(),
+            });
+        }
+    }
+    let frame = if answer.compressed {
+        protocol::decompress(&answer.body).map_err(|e| SyncError::BadAnswer(e.to_string()))?
+    } else {
+        answer.body
+    };
+    SyncResponse::decode(&frame).map_err(|e| SyncError::BadAnswer(e.to_string()))
 }

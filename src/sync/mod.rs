@@ -1,7 +1,8 @@
-//! Sync: the wire protocol shared with the sync server, and the client that carries this
-//! store's changes to it and back.
+//! The client side of sync: the session that carries this store's changes to the sync server
+//! and back (planned by a pure function, [`plan`]), over HTTP ([`http`]), and the background
+//! task the workstation runs it in. The wire itself is [`crate::protocol`].
 
 pub mod background;
 pub mod client;
-pub mod offer;
-pub mod protocol;
+pub mod http;
+pub mod plan;

@@ -1,7 +1,8 @@
 //! The effects: store reads and writes, patient and drug search, rule evaluation and launching
-//! the video program, run away from the UI thread and answered with actions.
+//! the video program, run on a blocking thread away from the event loop and answered with
+//! actions.
 
-use std::sync::mpsc::{Receiver, Sender};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::state::{Action, Effect, Saved, Write};
 use crate::domain::{DrugInfo, DrugLookup, QueueStatus};
@@ -215,19 +216,18 @@ fn failed(e: StoreError) -> Action {
     }
 }
 
-/// Runs effects on a thread of its own until the channel closes.
-pub fn spawn(
+/// Runs effects one after another until the channel closes: the loop hands this to a blocking
+/// thread, so store and rule work never holds up the terminal.
+pub fn serve(
     mut worker: Worker,
-    effects: Receiver<Effect>,
-    actions: Sender<Action>,
-) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        for effect in effects {
-            for action in worker.run(effect) {
-                if actions.send(action).is_err() {
-                    return;
-                }
+    mut effects: UnboundedReceiver<Effect>,
+    actions: UnboundedSender<Action>,
+) {
+    while let Some(effect) = effects.blocking_recv() {
+        for action in worker.run(effect) {
+            if actions.send(action).is_err() {
+                return;
             }
         }
-    })
+    }
 }

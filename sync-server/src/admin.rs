@@ -57,7 +57,7 @@ pub fn issue_enrolment_code(
     now: i64,
 ) -> Result<IssuedCode, AdminError> {
     if let Some(team) = care_team
-        && enkaku::store::check_id(team).is_err()
+        && enkaku::protocol::check_id(team).is_err()
     {
         return Err(AdminError::CareTeam(team.to_string()));
     }

@@ -7,7 +7,7 @@
 //! come from a newer backup.
 
 use automerge::{ActorId, Change, ChangeHash};
-use enkaku::store::{DocKind, StoreError, genesis_hash};
+use enkaku::protocol::{DocError, DocKind, genesis_hash};
 
 /// The genesis change hash of each document kind, computed once.
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ pub struct Genesis {
 }
 
 impl Genesis {
-    pub fn compute() -> Result<Genesis, StoreError> {
+    pub fn compute() -> Result<Genesis, DocError> {
         Ok(Genesis {
             clinic: genesis_hash(DocKind::Clinic)?,
             patient: genesis_hash(DocKind::Patient)?,
@@ -79,7 +79,7 @@ mod tests {
         ActorId::from(&[0u8; 16][..])
     }
 
-    /// The genesis of a patient document, built as `enkaku::store` builds it.
+    /// The genesis of a patient document, built as every Enkaku peer builds it.
     fn patient_genesis() -> Automerge {
         let mut doc = Automerge::new().with_actor(zero());
         let mut tx = doc.transaction();

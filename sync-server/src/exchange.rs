@@ -17,8 +17,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::{ActorId, Automerge, ReadDoc, ScalarValue, Value};
-use enkaku::store::DocId;
-use enkaku::sync::protocol::{DocMessage, SyncRequest, SyncResponse};
+use enkaku::protocol::DocId;
+use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse};
 
 use crate::authorship::{ForeignChange, Genesis, check_authors};
 use crate::scope::Scope;
@@ -92,10 +92,10 @@ fn decode_state(bytes: Option<Vec<u8>>) -> State {
 }
 
 /// Messages for documents the device did not mention this time but that changed since its
-/// cursor carry the changes themselves (see [`enkaku::sync::offer`]). A device acknowledges an
+/// cursor carry the changes themselves (see [`enkaku::protocol::offer`]). A device acknowledges an
 /// offer by presenting the response's cursor later (see [`Storage::record_offers`]), so it need
 /// not send a message back for documents it only received.
-pub use enkaku::sync::offer::offer;
+pub use enkaku::protocol::offer;
 
 /// The device's messages, parsed and checked before anything is loaded.
 fn parse_request(messages: Vec<DocMessage>) -> Result<Vec<(DocId, Message)>, ExchangeError> {

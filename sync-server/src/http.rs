@@ -13,8 +13,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use enkaku::store::StoreError;
-use enkaku::sync::protocol::{
+use enkaku::protocol::DocError;
+use enkaku::protocol::{
     self, ENROLL_PATH, EnrollRequest, EnrollResponse, FRAME_CONTENT_TYPE, FrameError, HEALTH_PATH,
     MAX_BODY, SYNC_PATH, SyncRequest,
 };
@@ -48,7 +48,7 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(storage: Arc<dyn Storage>, request_timeout: Duration) -> Result<Self, StoreError> {
+    pub fn new(storage: Arc<dyn Storage>, request_timeout: Duration) -> Result<Self, DocError> {
         Ok(AppState {
             inner: Arc::new(Inner {
                 storage,

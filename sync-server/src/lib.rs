@@ -1,7 +1,7 @@
 //! Enkaku's sync server: enrols devices with one-time codes and carries Automerge sync messages
 //! between them through SQLite, keeping every document inside its clinic and care team and
 //! every change bound to the device that wrote it. The wire protocol is
-//! [`enkaku::sync::protocol`].
+//! [`enkaku::protocol`].
 
 pub mod admin;
 pub mod authorship;
@@ -14,6 +14,7 @@ pub mod scope;
 pub mod secrets;
 pub mod server;
 pub mod storage;
+pub mod testing;
 
 pub use error::ApiError;
 pub use http::{AppState, router};

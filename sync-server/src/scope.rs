@@ -9,7 +9,7 @@
 //! root) hold the visits of its patients, so a team device receives those and not the rest of
 //! the clinic's queue. It never reaches the clinic document.
 
-use enkaku::store::DocKind;
+use enkaku::protocol::DocKind;
 
 /// The kinds of document a care-team device can reach (those naming its team at their root).
 pub const TEAM_KINDS: [DocKind; 2] = [DocKind::Patient, DocKind::Queue];

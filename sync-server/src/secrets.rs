@@ -38,7 +38,7 @@ fn base64url(bytes: &[u8]) -> String {
 }
 
 /// A short random id with a prefix saying what it names (`c-` clinic, `d-` device). Ids pass
-/// `enkaku::store::check_id`, so a clinic id can appear inside a queue document id.
+/// `enkaku::protocol::check_id`, so a clinic id can appear inside a queue document id.
 pub fn new_id(prefix: &str) -> Result<String, RandomError> {
     Ok(format!("{prefix}{}", hex::encode(random_bytes::<8>()?)))
 }
@@ -126,7 +126,7 @@ mod tests {
         }
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
         let id = new_id("c-").unwrap();
-        assert!(enkaku::store::check_id(&id).is_ok(), "{id}");
+        assert!(enkaku::protocol::check_id(&id).is_ok(), "{id}");
         assert!(hashes_match(&sha256("x"), &sha256("x")));
         assert!(!hashes_match(&sha256("x"), &sha256("y")));
     }

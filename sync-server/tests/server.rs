@@ -8,7 +8,7 @@ use std::process::Command;
 use automerge::sync::{Message, SyncDoc};
 use common::{Admin, Client, Device, TestServer, stored_heads};
 use enkaku::domain::Role;
-use enkaku::sync::protocol::{DocMessage, HEALTH_PATH, SYNC_PATH, SyncRequest};
+use enkaku::protocol::{DocMessage, HEALTH_PATH, SYNC_PATH, SyncRequest};
 
 #[test]
 fn health_answers_ok() {
@@ -95,7 +95,7 @@ fn missing_wrong_and_revoked_tokens_get_401() {
     let frame = idle.encode();
     let no_auth = client.post(
         SYNC_PATH,
-        &[("content-type", enkaku::sync::protocol::FRAME_CONTENT_TYPE)],
+        &[("content-type", enkaku::protocol::FRAME_CONTENT_TYPE)],
         &frame,
     );
     assert_eq!(no_auth.status, 401);
@@ -105,7 +105,7 @@ fn missing_wrong_and_revoked_tokens_get_401() {
         SYNC_PATH,
         &[
             ("authorization", basic.as_str()),
-            ("content-type", enkaku::sync::protocol::FRAME_CONTENT_TYPE),
+            ("content-type", enkaku::protocol::FRAME_CONTENT_TYPE),
         ],
         &frame,
     );
@@ -412,7 +412,7 @@ fn a_care_team_device_sees_and_writes_only_its_teams_patients() {
 
     // Writing into another team's patient: no reply, no trace.
     let before = admin.document(&clinic, "patient/s1").unwrap();
-    let mut forged = common::genesis(enkaku::store::DocKind::Patient);
+    let mut forged = common::genesis(enkaku::protocol::DocKind::Patient);
     forged.set_actor(nurse.actor.clone());
     forged
         .transact(|tx| {
@@ -440,7 +440,7 @@ fn a_care_team_device_sees_and_writes_only_its_teams_patients() {
     assert_eq!(admin.document(&clinic, "patient/s1").unwrap(), before);
 
     // Creating a patient for another team (or none) is dropped the same way.
-    let mut other_team = common::genesis(enkaku::store::DocKind::Patient);
+    let mut other_team = common::genesis(enkaku::protocol::DocKind::Patient);
     other_team.set_actor(nurse.actor.clone());
     other_team
         .transact(|tx| {

@@ -4,7 +4,7 @@
 
 mod sqlite;
 
-use enkaku::store::DocId;
+use enkaku::protocol::DocId;
 
 use crate::scope::Scope;
 

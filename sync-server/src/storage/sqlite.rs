@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use enkaku::store::DocId;
+use enkaku::protocol::DocId;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{

@@ -1,5 +1,5 @@
-//! Test harness: a real server on port 0 in its own runtime, an HTTP client, and devices that
-//! hold hand-built Automerge documents and speak `enkaku::sync::protocol`.
+//! Test harness: the real server on port 0 ([`enkaku_sync_server::testing`]), a raw HTTP
+//! client, and devices that hold hand-built Automerge documents and speak `enkaku::protocol`.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -10,109 +10,16 @@ use automerge::sync::{Message, State, SyncDoc};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ObjType, ROOT, ReadDoc};
 use enkaku::domain::Role;
-use enkaku::store::{DocId, DocKind};
-use enkaku::sync::protocol::{
+use enkaku::protocol::{
     self, ENROLL_PATH, EnrollRequest, EnrollResponse, FRAME_CONTENT_TYPE, SYNC_PATH, SyncRequest,
     SyncResponse,
 };
+use enkaku::protocol::{DocId, DocKind};
 use enkaku_sync_server::storage::{SqliteStorage, Storage, StoredDoc};
 use enkaku_sync_server::{Settings, admin, launch_with_listener};
 use tokio::sync::oneshot;
 
-/// A server running on 127.0.0.1:<random port> over a data directory.
-pub struct TestServer {
-    pub url: String,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<Result<(), enkaku_sync_server::LaunchError>>>,
-}
-
-impl TestServer {
-    pub fn start(data_dir: &Path) -> TestServer {
-        Self::start_with(Settings::new(data_dir), "http")
-    }
-
-    pub fn start_with(settings: Settings, scheme: &str) -> TestServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("bind");
-        let port = listener.local_addr().expect("address").port();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = runtime.spawn(launch_with_listener(settings, listener, async move {
-            let _ = stopped.await;
-        }));
-        TestServer {
-            url: format!("{scheme}://127.0.0.1:{port}"),
-            runtime,
-            stop: Some(stop),
-            task: Some(task),
-        }
-    }
-
-    pub fn port(&self) -> u16 {
-        self.url
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("port")
-    }
-
-    /// Asks for a graceful shutdown and waits for the server to return.
-    pub fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            self.runtime
-                .block_on(async { tokio::time::timeout(Duration::from_secs(30), task).await })
-                .expect("server stops within 30 s")
-                .expect("server task")
-                .expect("server ran cleanly");
-        }
-    }
-}
-
-/// Admin access to the same data directory, as the CLI has.
-pub struct Admin {
-    pub storage: SqliteStorage,
-    pub dir: PathBuf,
-}
-
-impl Admin {
-    pub fn open(dir: &Path) -> Admin {
-        Admin {
-            storage: SqliteStorage::open(dir).expect("storage"),
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    pub fn clinic(&self, name: &str) -> String {
-        admin::add_clinic(&self.storage, name, enkaku_sync_server::now())
-            .expect("clinic")
-            .id
-    }
-
-    pub fn code(&self, clinic: &str, role: Role, team: Option<&str>) -> String {
-        admin::issue_enrolment_code(&self.storage, clinic, role, team, enkaku_sync_server::now())
-            .expect("code")
-            .code
-    }
-
-    pub fn storage_devices(&self) -> Vec<enkaku_sync_server::storage::Device> {
-        self.storage.devices().expect("devices")
-    }
-
-    pub fn document(&self, clinic: &str, doc: &str) -> Option<StoredDoc> {
-        self.storage
-            .document(clinic, &DocId::parse(doc).expect("doc id"))
-            .expect("document")
-    }
-}
+pub use enkaku_sync_server::testing::{Admin, TestServer, stored_heads};
 
 /// An HTTP status and body.
 pub struct Reply {
@@ -228,7 +135,7 @@ pub fn zero_actor() -> ActorId {
     ActorId::from(&[0u8; 16][..])
 }
 
-/// The maps each kind's genesis creates, as `enkaku::store` creates them.
+/// The maps each kind's genesis creates, as every Enkaku peer creates them.
 fn collections(kind: DocKind) -> &'static [&'static str] {
     match kind {
         DocKind::Clinic => &["staff", "care_teams", "partner_hospitals"],
@@ -255,7 +162,7 @@ pub fn genesis(kind: DocKind) -> Automerge {
     tx.commit_with(CommitOptions::default().with_time(0));
     assert_eq!(
         doc.get_heads(),
-        vec![enkaku::store::genesis_hash(kind).expect("genesis hash")],
+        vec![enkaku::protocol::genesis_hash(kind).expect("genesis hash")],
         "the test genesis must be the store's genesis"
     );
     doc
@@ -390,13 +297,6 @@ impl Device {
             .map(|d| d.get_heads())
             .unwrap_or_default()
     }
-}
-
-/// The heads of a stored document.
-pub fn stored_heads(stored: &StoredDoc) -> Vec<automerge::ChangeHash> {
-    Automerge::load(&stored.bytes)
-        .expect("stored document loads")
-        .get_heads()
 }
 
 /// Whether a sync message, applied to an empty document, yields a document: it carries the

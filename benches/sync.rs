@@ -26,64 +26,13 @@ use std::time::{Duration, Instant};
 use enkaku::domain::{ChartNote, Encounter, Outcome, Role, VisitKind};
 use enkaku::store::{DocId, Store};
 use enkaku::sync::client::{Device, Http, SyncReport, enroll, sync_once};
+use enkaku_sync_server::admin;
 use enkaku_sync_server::storage::SqliteStorage;
-use enkaku_sync_server::{LaunchError, Settings, admin, launch_with_listener};
-use tokio::sync::oneshot;
+use enkaku_sync_server::testing::TestServer;
 
 /// The emulated link.
 const RTT_SECS: f64 = 0.6;
 const LINK_BPS: f64 = 64_000.0;
-
-// ---------------------------------------------------------------------------------------------
-// The server, as in sync-server/tests/common/mod.rs: its own runtime, port 0, graceful stop.
-
-struct Server {
-    port: u16,
-    runtime: tokio::runtime::Runtime,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<Result<(), LaunchError>>>,
-}
-
-impl Server {
-    fn start(data_dir: &Path) -> Server {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .expect("bind");
-        let port = listener.local_addr().expect("address").port();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = runtime.spawn(launch_with_listener(
-            Settings::new(data_dir),
-            listener,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Server {
-            port,
-            runtime,
-            stop: Some(stop),
-            task: Some(task),
-        }
-    }
-
-    fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            self.runtime
-                .block_on(async { tokio::time::timeout(Duration::from_secs(30), task).await })
-                .expect("server stops within 30 s")
-                .expect("server task")
-                .expect("server ran cleanly");
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The counting proxy: every byte between client and server, both directions, headers included.
@@ -343,7 +292,7 @@ struct Client {
 
 impl Client {
     fn enrol(store: Store, dir: tempfile::TempDir, proxy: &Proxy, code: &str) -> Client {
-        let mut http = Http::new(Duration::from_secs(300));
+        let mut http = Http::new(Duration::from_secs(300)).expect("HTTP transport");
         let device = enroll(&store, dir.path(), &proxy.url, code, &mut http).expect("enrol");
         Client {
             store,
@@ -484,8 +433,8 @@ fn main() {
             .expect("code")
             .code
     };
-    let server = Server::start(server_dir.path());
-    let proxy = Proxy::start(server.port);
+    let server = TestServer::start(server_dir.path());
+    let proxy = Proxy::start(server.port());
 
     // Device A: the front desk, first device of the clinic, uploads the demo clinic + 1,000.
     let t = Instant::now();

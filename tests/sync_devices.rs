@@ -3,15 +3,13 @@
 //! random orders. Whatever the schedule, they converge, every encounter arrives, and the nurse
 //! never holds a document outside her team.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::{Admin, TestServer};
 use enkaku::domain::{Encounter, Role, VisitKind};
 use enkaku::store::{DocId, DocKind, Store};
 use enkaku::sync::client::{Device, Http, enroll, sync_once};
+use enkaku_sync_server::testing::{Admin, TestServer};
 
 /// xorshift: schedules that are the same on every run.
 struct Rng(u64);
@@ -50,7 +48,7 @@ fn run_schedule(seed: u64) {
     let admin = Admin::open(server_dir.path());
     let clinic = admin.clinic("遠隔ファミリークリニック");
     let server = TestServer::start(server_dir.path());
-    let mut http = Http::new(Duration::from_secs(30));
+    let mut http = Http::new(Duration::from_secs(30)).expect("HTTP transport");
 
     let mut peer =
         |role: Role, team: Option<&str>, seed_demo: bool, patients: Vec<&'static str>| {

@@ -2,14 +2,12 @@
 //! store enrolled into the same clinic receives all of it, and an edit moves in a few hundred
 //! bytes.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Admin, TestServer};
 use enkaku::domain::Role;
 use enkaku::store::Store;
 use enkaku::sync::client::{Http, enroll, sync_once};
+use enkaku_sync_server::testing::{Admin, TestServer};
 
 #[test]
 fn enkaku_stores_converge_through_the_server() {
@@ -17,7 +15,7 @@ fn enkaku_stores_converge_through_the_server() {
     let admin = Admin::open(server_dir.path());
     let clinic = admin.clinic("遠隔クリニック");
     let server = TestServer::start(server_dir.path());
-    let mut http = Http::new(Duration::from_secs(30));
+    let mut http = Http::new(Duration::from_secs(30)).expect("HTTP transport");
 
     let desk_dir = tempfile::tempdir().unwrap();
     let mut desk = Store::open_dir(desk_dir.path()).unwrap();

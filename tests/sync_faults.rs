@@ -6,8 +6,6 @@
 //! Both tests are driven by seeded xorshift generators; set `FAULTS_SEED` to replay or explore
 //! another schedule (the seed in use is printed).
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -20,12 +18,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use automerge::{ChangeHash, ReadDoc};
-use common::{Admin, TestServer, stored_heads};
 use enkaku::domain::{Patient, Role};
 use enkaku::store::{DocId, Store};
 use enkaku::sync::client::{
     Answer, Device, Http, SyncError, SyncReport, Transport, enroll, sync_once,
 };
+use enkaku_sync_server::testing::{Admin, TestServer, stored_heads};
 
 // ---------------------------------------------------------------------------------------------
 // Randomness
@@ -303,7 +301,7 @@ impl Dev {
             let day = enkaku::domain::parse_date("2026-11-21").unwrap();
             enkaku::demo::seed(&mut store, day).unwrap();
         }
-        let mut http = Http::new(Duration::from_secs(20));
+        let mut http = Http::new(Duration::from_secs(20)).expect("HTTP transport");
         let code = admin.code(clinic, role, None);
         let device = enroll(&store, dir.path(), server, &code, &mut http).expect("enrol");
         Dev {
@@ -366,17 +364,18 @@ fn first_difference(
     "none".into()
 }
 
+/// `GET /healthz` over a plain socket: the body when the server answers 200 within 2 s.
 fn healthz(url: &str) -> Option<String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(2)))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent.get(format!("{url}/healthz")).call().ok()?;
-    if response.status() != 200 {
-        return None;
-    }
-    response.body_mut().read_to_string().ok()
+    let addr: SocketAddr = url.strip_prefix("http://")?.parse().ok()?;
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let (head, body) = answer.split_once("\r\n\r\n")?;
+    head.starts_with("HTTP/1.1 200").then(|| body.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -861,7 +860,7 @@ fn sync_while_killed(
     let device = dev.via(&server.url);
     let (started, requests) = mpsc::channel();
     let mut transport = Watched {
-        inner: Http::new(Duration::from_secs(30)),
+        inner: Http::new(Duration::from_secs(30)).expect("HTTP transport"),
         started,
     };
     let store = &mut dev.store;
