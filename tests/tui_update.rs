@@ -5,7 +5,8 @@
 //! cases differ only in data.
 
 use enkaku::domain::{
-    Date, DrugInfo, Encounter, Instant, Patient, QueueStatus, Staff, VisitKind, parse_date,
+    Date, DrugInfo, Encounter, Instant, Patient, QueueStatus, SessionChecks, Staff, VisitKind,
+    parse_date,
 };
 use enkaku::rules::{Finding, Severity, rule_info};
 use enkaku::store::{PatientSummary, QueueRow};
@@ -14,7 +15,7 @@ use enkaku::tui::i18n::Lang;
 use enkaku::tui::keymap::{bindings, command_for};
 use enkaku::tui::state::{
     Action, AppState, ChartState, ChartTab, Confirm, ConsultFocus, ConsultState, Effect,
-    FieldValue, FormPurpose, Overlay, Screen, SessionChecks, Write,
+    FieldValue, FormPurpose, Overlay, Screen, Write,
 };
 use enkaku::tui::update::update;
 use ratatui::Terminal;

@@ -1,7 +1,6 @@
 //! The workstation: a keyboard-driven terminal UI in the Elm style — one `AppState`, `update`
 //! without I/O, rendering as a pure function of state, and an event loop that runs the effects.
 
-pub mod context;
 pub mod editor;
 pub mod i18n;
 pub mod keymap;

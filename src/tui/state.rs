@@ -7,7 +7,7 @@ use super::editor::TextEditor;
 use super::i18n::Lang;
 use crate::domain::{
     CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient,
-    QueueStatus, Staff, VisitKind,
+    QueueStatus, SessionChecks, Staff, VisitKind,
 };
 use crate::rules::Finding;
 use crate::store::{AuditEntry, PatientSummary, QueueRow};
@@ -85,116 +85,6 @@ pub struct ChartState {
     pub tab: ChartTab,
     pub selected: usize,
     pub history: Vec<AuditEntry>,
-}
-
-/// The per-consultation confirmations of the pre-flight checklist (指針 V.1(4), V.1(6), V.2(1), V.2(5)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SessionChecks {
-    pub doctor_id_shown: bool,
-    pub patient_identity_confirmed: bool,
-    pub video_and_audio: bool,
-    pub doctor_place_private: bool,
-    pub patient_privacy: bool,
-    pub no_third_party: bool,
-    pub no_unagreed_recording: bool,
-    pub patient_logged_in: bool,
-    pub information_sufficient: bool,
-    pub medications_confirmed: bool,
-    pub next_steps_explained: bool,
-    pub guideline_followed: bool,
-}
-
-impl SessionChecks {
-    pub const COUNT: usize = 12;
-
-    pub fn get(&self, i: usize) -> bool {
-        self.as_array()[i]
-    }
-
-    fn as_array(&self) -> [bool; Self::COUNT] {
-        [
-            self.doctor_id_shown,
-            self.patient_identity_confirmed,
-            self.video_and_audio,
-            self.doctor_place_private,
-            self.patient_privacy,
-            self.no_third_party,
-            self.no_unagreed_recording,
-            self.patient_logged_in,
-            self.information_sufficient,
-            self.medications_confirmed,
-            self.next_steps_explained,
-            self.guideline_followed,
-        ]
-    }
-
-    pub fn toggle(&mut self, i: usize) {
-        let field = match i {
-            0 => &mut self.doctor_id_shown,
-            1 => &mut self.patient_identity_confirmed,
-            2 => &mut self.video_and_audio,
-            3 => &mut self.doctor_place_private,
-            4 => &mut self.patient_privacy,
-            5 => &mut self.no_third_party,
-            6 => &mut self.no_unagreed_recording,
-            7 => &mut self.patient_logged_in,
-            8 => &mut self.information_sufficient,
-            9 => &mut self.medications_confirmed,
-            10 => &mut self.next_steps_explained,
-            _ => &mut self.guideline_followed,
-        };
-        *field = !*field;
-    }
-
-    /// Labels in checklist order.
-    pub fn label(lang: Lang, i: usize) -> &'static str {
-        const LABELS: [(&str, &str); SessionChecks::COUNT] = [
-            (
-                "医師の身分証・医籍登録年を提示した",
-                "doctor showed photo ID and registration year",
-            ),
-            ("患者の本人確認をした", "patient identity confirmed"),
-            (
-                "映像と音声でリアルタイムに診察する",
-                "real-time video and audio",
-            ),
-            (
-                "医師は第三者に見聞きされない場所にいる",
-                "doctor in a private place",
-            ),
-            (
-                "患者側のプライバシーを確認した",
-                "patient's privacy confirmed",
-            ),
-            ("第三者がいないことを確認した", "no third party present"),
-            (
-                "合意のない録音・録画がない",
-                "no recording without agreement",
-            ),
-            (
-                "患者が先にログインして待機している",
-                "patient logged in before connecting",
-            ),
-            (
-                "オンラインで十分な情報が得られる",
-                "enough information online",
-            ),
-            (
-                "服用中の薬を患者と確認した",
-                "current medications confirmed",
-            ),
-            (
-                "今後の方針を説明した (次回・増悪時の受診先)",
-                "next steps explained",
-            ),
-            (
-                "指針に沿って診療・処方した",
-                "care and prescription followed the guideline",
-            ),
-        ];
-        let (ja, en) = LABELS[i.min(Self::COUNT - 1)];
-        lang.tr(ja, en)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

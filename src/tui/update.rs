@@ -4,16 +4,16 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::context::{self, gates_start};
 use super::editor::TextEditor;
 use super::keymap::{Command, command_for};
 use super::state::*;
 use crate::domain::{
     Agreement, CarePlan, ChartNote, Consent, ConsentTopic, Encounter, IdentityCheck,
     IdentityDocument, Outcome, Override, Prescription, QueueStatus, Referral, Role,
-    VerificationMethod, VisitKind, new_id,
+    SessionChecks, VerificationMethod, VisitKind, new_id,
 };
-use crate::rules::Severity;
+use crate::rules::facts::{self, Visit};
+use crate::rules::{Severity, gates_start};
 
 const DOCUMENTS: [(IdentityDocument, &str, &str); 7] = [
     (
@@ -264,7 +264,17 @@ fn evaluate(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     c.eval_generation = generation;
-    let consultation = context::consultation(c, state.clinic.as_ref(), user);
+    let consultation = facts::consultation(&Visit {
+        patient: &c.patient,
+        encounter: &c.encounter,
+        clinic: state.clinic.as_ref(),
+        doctor: user,
+        day: c.day,
+        checks: &c.checks,
+        pre_consult_done: c.pre_consult_done,
+        doctor_in_other_session: c.doctor_busy,
+        note_drafted: c.note.iter().any(|f| !f.is_empty()),
+    });
     let codes = c
         .encounter
         .prescriptions

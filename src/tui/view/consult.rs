@@ -10,7 +10,8 @@ use super::chart::patient_header;
 use super::{drug_marks, fit, hhmm, wrap};
 use crate::rules::Severity;
 use crate::tui::i18n::Lang;
-use crate::tui::state::{AppState, ConsultFocus, ConsultState, SessionChecks, visit_label};
+use crate::domain::SessionChecks;
+use crate::tui::state::{AppState, ConsultFocus, ConsultState, visit_label};
 use crate::tui::theme::{Role, style};
 
 fn pane(title: String, focused: bool) -> Block<'static> {
@@ -93,7 +94,10 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
         let text = format!(
             " [{}] {}",
             if c.checks.get(i) { "x" } else { " " },
-            SessionChecks::label(l, i)
+            {
+                let item = SessionChecks::item(i);
+                l.tr(item.ja, item.en)
+            }
         );
         let role = if c.checks.get(i) {
             Role::Ok
