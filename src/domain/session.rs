@@ -158,7 +158,9 @@ mod tests {
         for i in 0..SessionChecks::COUNT {
             let mut checks = SessionChecks::default();
             checks.toggle(i);
-            let on: Vec<usize> = (0..SessionChecks::COUNT).filter(|j| checks.get(*j)).collect();
+            let on: Vec<usize> = (0..SessionChecks::COUNT)
+                .filter(|j| checks.get(*j))
+                .collect();
             assert_eq!(on, vec![i]);
             let item = SessionChecks::item(i);
             assert!(!item.ja.is_empty() && !item.en.is_empty());

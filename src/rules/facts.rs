@@ -227,7 +227,6 @@ pub fn consultation(visit: &Visit) -> Consultation {
     ctx
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,7 +324,10 @@ mod tests {
                 Some("cp-b"),
             ),
             (
-                &[("cp-a", Some("2026-01-01"), false), ("cp-b", Some("2026-05-01"), true)],
+                &[
+                    ("cp-a", Some("2026-01-01"), false),
+                    ("cp-b", Some("2026-05-01"), true),
+                ],
                 Some("cp-a"),
             ),
         ];
@@ -389,7 +391,10 @@ mod tests {
         };
         let case = case_of(&p, &e, &checks);
         assert_eq!(case.consent.agreed, Some(true));
-        assert_eq!(case.consent.patient_requested, Some(consent.patient_requested));
+        assert_eq!(
+            case.consent.patient_requested,
+            Some(consent.patient_requested)
+        );
         assert_eq!(case.care_plan.present, Some(true));
         assert_eq!(case.care_plan.next_steps_explained, Some(true));
         assert_eq!(case.identity.patient_known_to_doctor, Some(true));

@@ -2,6 +2,7 @@
 //! without I/O, rendering as a pure function of state, and an event loop that runs the effects.
 
 pub mod editor;
+pub mod forms;
 pub mod i18n;
 pub mod keymap;
 pub mod run;

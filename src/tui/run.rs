@@ -63,11 +63,10 @@ pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::R
             if let (Action::Saved { .. }, Some(nudge)) = (&action, &nudge) {
                 let _ = nudge.send(Nudge::Changed);
             }
-            let before = state.clone();
             for effect in update(&mut state, action) {
                 let _ = effects_tx.send(effect);
             }
-            dirty |= state != before;
+            dirty |= std::mem::take(&mut state.dirty);
         }
     };
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
@@ -104,7 +103,7 @@ fn read_terminal(actions: mpsc::Sender<Action>) {
     std::thread::spawn(move || {
         loop {
             let action = match event::read() {
-                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Action::Key(k),
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Action::key(k),
                 Ok(Event::Paste(text)) => Action::Paste(text),
                 // A resize needs a redraw: a tick changes the state's clock, which redraws.
                 Ok(Event::Resize(..)) => Action::Tick(time::OffsetDateTime::now_utc()),

@@ -4,7 +4,9 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::editor::TextEditor;
+pub use super::forms::{DrugSearch, Form, FormKind, Fresh, SoapNote};
 use super::i18n::Lang;
+use super::keymap::Mode;
 use crate::domain::{
     CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient,
     QueueStatus, SessionChecks, Staff, VisitKind,
@@ -70,7 +72,7 @@ impl QueueState {
     pub fn visible(&self) -> Vec<&QueueRow> {
         self.rows
             .iter()
-            .filter(|r| self.filter.is_none_or(|f| r.status == f.as_str()))
+            .filter(|r| self.filter.is_none_or(|f| row_is(r, f)))
             .collect()
     }
 
@@ -105,8 +107,7 @@ pub struct ConsultState {
     pub findings: Vec<Finding>,
     pub focus: ConsultFocus,
     pub selected: usize,
-    /// S, O, A, P.
-    pub note: [TextEditor; 4],
+    pub note: SoapNote,
     pub note_field: usize,
     pub editing_note: bool,
     pub rx_selected: usize,
@@ -117,55 +118,6 @@ pub struct ConsultState {
     pub doctor_busy: bool,
     /// Generation of the last rule evaluation asked for; older results are dropped.
     pub eval_generation: u64,
-}
-
-/// What a form does when submitted.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FormPurpose {
-    CheckIn {
-        entry_id: String,
-        patient_id: String,
-    },
-    AssignDoctor {
-        entry_id: String,
-        doctors: Vec<String>,
-    },
-    Consent {
-        patient_id: String,
-    },
-    CarePlan {
-        patient_id: String,
-        plan_id: String,
-    },
-    Override {
-        rule: String,
-    },
-    EndSession,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldValue {
-    Toggle(bool),
-    Text(TextEditor),
-    Choice {
-        options: Vec<(String, String)>,
-        selected: usize,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub label: &'static str,
-    pub value: FieldValue,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Form {
-    pub purpose: FormPurpose,
-    pub title: &'static str,
-    pub fields: Vec<Field>,
-    pub selected: usize,
-    pub error: Option<String>,
 }
 
 /// Clinical-risk actions that pass through a confirm step.
@@ -184,21 +136,7 @@ pub struct PatientSearch {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct DrugSearch {
-    pub query: TextEditor,
-    pub days: TextEditor,
-    pub dose: TextEditor,
-    pub results: Vec<DrugInfo>,
-    pub selected: usize,
-    /// 0: query, 1: dose, 2: days.
-    pub field: usize,
-    pub generation: u64,
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
     Search(PatientSearch),
     Drugs(DrugSearch),
     Form(Form),
@@ -228,6 +166,14 @@ pub struct AppState {
     pub today: Date,
     pub generation: u64,
     pub quit: bool,
+    /// The help overlay, over whatever mode it was opened from.
+    pub help: Option<Mode>,
+    /// Something visible changed since the event loop last drew; the loop clears it.
+    pub dirty: bool,
+    /// Store writes asked for and not yet answered.
+    pub writes_in_flight: u32,
+    /// The store watcher has yet to report this workstation's own last commit.
+    pub own_commit_unseen: bool,
 }
 
 impl AppState {
@@ -257,6 +203,10 @@ impl AppState {
             today,
             generation: 0,
             quit: false,
+            help: None,
+            dirty: true,
+            writes_in_flight: 0,
+            own_commit_unseen: false,
         }
     }
 
@@ -268,6 +218,29 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// What the keyboard is talking to now.
+    pub fn mode(&self) -> Mode {
+        if self.help.is_some() {
+            return Mode::Help;
+        }
+        match &self.overlay {
+            Some(Overlay::Search(_)) => return Mode::Search,
+            Some(Overlay::Drugs(_)) => return Mode::Drugs,
+            Some(Overlay::Form(f)) => return Mode::Form(f.selected_kind()),
+            Some(Overlay::Confirm(_)) => return Mode::Confirm,
+            None => {}
+        }
+        match self.screen {
+            Screen::SignIn => Mode::SignIn,
+            Screen::Queue => Mode::Queue,
+            Screen::Chart => Mode::Chart,
+            Screen::Consult if self.consult.as_ref().is_some_and(|c| c.editing_note) => {
+                Mode::NoteEditor
+            }
+            Screen::Consult => Mode::Consult,
+        }
+    }
+
     pub fn next_generation(&mut self) -> u64 {
         self.generation += 1;
         self.generation
@@ -277,7 +250,12 @@ impl AppState {
 /// Everything that can happen to the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Key(KeyEvent),
+    /// A key press, with the time it was pressed and randomness for what it may create.
+    Key {
+        key: KeyEvent,
+        at: Instant,
+        fresh: Fresh,
+    },
     Paste(String),
     Tick(Instant),
     ClinicLoaded(Box<Clinic>),
@@ -312,6 +290,31 @@ pub enum Action {
     StoreChanged,
     /// The background sync finished an attempt.
     SyncStatus(crate::sync::background::SyncStatus),
+    /// The answer to a sign-in attempt.
+    PinChecked {
+        staff: String,
+        check: PinCheck,
+    },
+}
+
+impl Action {
+    /// A key pressed now, as the terminal reports it.
+    pub fn key(key: KeyEvent) -> Action {
+        Action::Key {
+            key,
+            at: time::OffsetDateTime::now_utc(),
+            fresh: Fresh::random(),
+        }
+    }
+}
+
+/// What a sign-in attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinCheck {
+    Accepted,
+    Wrong,
+    /// The staff member has no PIN: an administrator has to set one.
+    NotSet,
 }
 
 /// What a store write saved, for the status line.
@@ -395,6 +398,11 @@ pub enum Write {
 /// Work the event loop does on the state's behalf.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Checks a PIN against the staff member's stored hash, away from the UI thread.
+    VerifyPin {
+        staff: String,
+        pin: String,
+    },
     LoadClinic,
     LoadQueue {
         day: Date,
@@ -424,6 +432,11 @@ pub enum Effect {
     LaunchVideo {
         room: String,
     },
+}
+
+/// Whether `row` is in `status`: the one place the workstation compares a queue row's status.
+pub fn row_is(row: &QueueRow, status: QueueStatus) -> bool {
+    row.status == status.as_str()
 }
 
 /// The visit kinds as the queue board shows them.
