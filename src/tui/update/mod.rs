@@ -15,7 +15,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::forms::{Author, Fresh};
 use super::keymap::{Command, Mode, command_for};
 use super::state::*;
-use crate::domain::{Instant, Role};
+use crate::domain::Role;
 
 pub use consult::open_blocks;
 
