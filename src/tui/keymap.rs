@@ -536,10 +536,10 @@ const NOTE_EDITOR: &[Binding] = &[
 
 const HELP_KEYS: &[Binding] = &[on(
     Keys::Any,
-    "any",
+    "Any",
     Command::CloseHelp,
-    "何かキーで閉じる",
-    "any key closes",
+    "キーで閉じる",
+    "key closes",
     true,
 )];
 
