@@ -274,7 +274,8 @@ mod tests {
     #[test]
     fn the_consent_in_force_is_the_latest_not_withdrawn() {
         // (consents as (id, agreed at, withdrawn), expected)
-        let cases: [(&[(&str, &str, bool)], Option<&str>); 4] = [
+        type Consents = &'static [(&'static str, &'static str, bool)];
+        let cases: [(Consents, Option<&str>); 4] = [
             (&[], None),
             (&[("cs-a", "2026-01-01T00:00:00Z", false)], Some("cs-a")),
             (
@@ -309,7 +310,8 @@ mod tests {
     #[test]
     fn the_care_plan_in_force_prefers_an_agreed_open_plan() {
         // (plans as (id, agreed on, online care ended), expected)
-        let cases: [(&[(&str, Option<&str>, bool)], Option<&str>); 5] = [
+        type Plans = &'static [(&'static str, Option<&'static str>, bool)];
+        let cases: [(Plans, Option<&str>); 5] = [
             (&[], None),
             (&[("cp-a", None, false)], Some("cp-a")),
             (

@@ -86,7 +86,8 @@ mod tests {
         );
         // (staff offered, visit's current doctor, options moved, expected)
         let second = doctors[1].clone();
-        let cases: Vec<(bool, Option<&str>, usize, Result<String, FormError>)> = vec![
+        type Case<'a> = (bool, Option<&'a str>, usize, Result<String, FormError>);
+        let cases: Vec<Case> = vec![
             (true, None, 0, Ok(doctors[0].clone())),
             (true, Some(second.as_str()), 0, Ok(second.clone())),
             (true, None, 1, Ok(second.clone())),

@@ -139,14 +139,15 @@ mod tests {
     #[test]
     fn submit_records_who_agreed_to_what() {
         // (proxy registered, by proxy, requested, topics explained, recording, expected agreement)
-        let cases: [(
+        type Case = (
             bool,
             bool,
             bool,
-            &[ConsentTopic],
+            &'static [ConsentTopic],
             bool,
             Result<Agreement, FormError>,
-        ); 4] = [
+        );
+        let cases: [Case; 4] = [
             (false, false, true, &[], false, Ok(Agreement::Patient)),
             (
                 false,

@@ -262,7 +262,8 @@ pub enum FormKind {
     CheckIn(CheckInForm),
     AssignDoctor(AssignDoctorForm),
     Consent(ConsentForm),
-    CarePlan(CarePlanForm),
+    /// Boxed: the nine items make it by far the largest form.
+    CarePlan(Box<CarePlanForm>),
     Override(OverrideForm),
     EndSession(EndSessionForm),
 }
@@ -291,7 +292,7 @@ impl Form {
             FormKind::CheckIn(f) => f,
             FormKind::AssignDoctor(f) => f,
             FormKind::Consent(f) => f,
-            FormKind::CarePlan(f) => f,
+            FormKind::CarePlan(f) => f.as_ref(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
         }
@@ -302,7 +303,7 @@ impl Form {
             FormKind::CheckIn(f) => f,
             FormKind::AssignDoctor(f) => f,
             FormKind::Consent(f) => f,
-            FormKind::CarePlan(f) => f,
+            FormKind::CarePlan(f) => f.as_mut(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
         }

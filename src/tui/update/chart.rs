@@ -137,6 +137,6 @@ pub(super) fn open_care_plan(state: &mut AppState) {
     );
     state.overlay = Some(Overlay::Form(Form::new(
         CarePlanForm::title(lang),
-        FormKind::CarePlan(form),
+        FormKind::CarePlan(Box::new(form)),
     )));
 }
