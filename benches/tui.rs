@@ -116,7 +116,7 @@ impl Workstation {
     fn key(&mut self, code: KeyCode) {
         let effects = update(
             &mut self.state,
-            Action::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            Action::key(KeyEvent::new(code, KeyModifiers::NONE)),
         );
         self.run(effects);
     }
@@ -124,7 +124,7 @@ impl Workstation {
     fn ctrl(&mut self, c: char) {
         let effects = update(
             &mut self.state,
-            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+            Action::key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
         );
         self.run(effects);
     }

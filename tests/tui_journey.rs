@@ -5,10 +5,11 @@
 mod common;
 
 use common::app::App;
+use enkaku::domain::SessionChecks;
 use enkaku::domain::{QueueStatus, VisitKind};
 use enkaku::rules::Severity;
 use enkaku::tui::i18n::Lang;
-use enkaku::tui::state::{Screen, SessionChecks};
+use enkaku::tui::state::Screen;
 use ratatui::crossterm::event::KeyCode;
 
 /// 清水 大輔: first online visit today at 17:30, history known from a referral letter, one photo
@@ -143,9 +144,7 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         "{now_blocks:?}"
     );
     assert!(
-        !now_blocks
-            .iter()
-            .any(|r| enkaku::tui::context::gates_start(r)),
+        !now_blocks.iter().any(|r| enkaku::rules::gates_start(r)),
         "still blocked before video: {now_blocks:?}"
     );
 

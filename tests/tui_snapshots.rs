@@ -7,8 +7,9 @@
 mod common;
 
 use common::app::App;
+use enkaku::domain::SessionChecks;
 use enkaku::tui::i18n::Lang;
-use enkaku::tui::state::{Overlay, Screen, SessionChecks};
+use enkaku::tui::state::{Overlay, Screen};
 use ratatui::crossterm::event::KeyCode;
 use unicode_width::UnicodeWidthStr;
 

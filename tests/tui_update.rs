@@ -5,16 +5,17 @@
 //! cases differ only in data.
 
 use enkaku::domain::{
-    Date, DrugInfo, Encounter, Instant, Patient, QueueStatus, Staff, VisitKind, parse_date,
+    Date, DrugInfo, Encounter, Instant, Patient, QueueStatus, SessionChecks, Staff, VisitKind,
+    parse_date,
 };
 use enkaku::rules::{Finding, Severity, rule_info};
 use enkaku::store::{PatientSummary, QueueRow};
-use enkaku::tui::editor::TextEditor;
+use enkaku::tui::forms::{FormError, FormKind, Fresh, SoapNote};
 use enkaku::tui::i18n::Lang;
-use enkaku::tui::keymap::{bindings, command_for};
+use enkaku::tui::keymap::{Mode, bindings, command_for};
 use enkaku::tui::state::{
-    Action, AppState, ChartState, ChartTab, Confirm, ConsultFocus, ConsultState, Effect,
-    FieldValue, FormPurpose, Overlay, Screen, SessionChecks, Write,
+    Action, AppState, ChartState, ChartTab, Confirm, ConsultFocus, ConsultState, Effect, Overlay,
+    Screen, Write,
 };
 use enkaku::tui::update::update;
 use ratatui::Terminal;
@@ -48,12 +49,28 @@ fn fresh() -> AppState {
     state
 }
 
+/// Randomness for each key press: a counter, so that records created by different presses
+/// never share an id.
+fn randomness() -> Fresh {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Fresh(u128::from(n) << 64 | u128::from(n))
+}
+
+fn key_event(key: KeyEvent) -> Action {
+    Action::Key {
+        key,
+        at: now(),
+        fresh: randomness(),
+    }
+}
+
 fn key(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    key_event(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 fn ctrl(c: char) -> Action {
-    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    key_event(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
@@ -78,7 +95,25 @@ fn try_sign_in(state: &mut AppState, staff_id: &str, pin: &str) -> Vec<Effect> {
         assert!(press(state, KeyCode::Down).is_empty());
     }
     assert!(type_text(state, pin).is_empty());
-    press(state, KeyCode::Enter)
+    // Enter asks the worker to check the PIN; its answer is what the real worker would say.
+    let typed: String = pin.chars().filter(char::is_ascii_digit).collect();
+    let asked = press(state, KeyCode::Enter);
+    assert_eq!(
+        asked,
+        vec![Effect::VerifyPin {
+            staff: staff_id.into(),
+            pin: typed.clone(),
+        }]
+    );
+    let record = state.clinic.as_ref().unwrap().staff[staff_id].clone();
+    let check = enkaku::tui::worker::check_pin(&record, &typed);
+    update(
+        state,
+        Action::PinChecked {
+            staff: staff_id.into(),
+            check,
+        },
+    )
 }
 
 fn signed_in(staff_id: &str) -> AppState {
@@ -153,7 +188,7 @@ fn consulting(staff_id: &str, findings: &[&str]) -> AppState {
         findings: findings.iter().map(|r| finding(r)).collect(),
         focus: ConsultFocus::Checklist,
         selected: 0,
-        note: std::array::from_fn(|_| TextEditor::new(true)),
+        note: SoapNote::new(),
         note_field: 0,
         editing_note: false,
         rx_selected: 0,
@@ -569,14 +604,14 @@ fn queue_actions_on_the_selected_visit() {
                 let Some(Overlay::Form(form)) = &state.overlay else {
                     panic!("{k}: a form opens")
                 };
-                match &form.purpose {
-                    FormPurpose::CheckIn {
-                        entry_id,
-                        patient_id,
-                    } => assert_eq!((entry_id.as_str(), patient_id.as_str()), ("q-02", "p-0003")),
-                    FormPurpose::AssignDoctor { entry_id, doctors } => {
-                        assert_eq!(entry_id, "q-02");
-                        assert!(doctors.contains(&DOCTOR.to_string()));
+                match &form.kind {
+                    FormKind::CheckIn(f) => assert_eq!(
+                        (f.entry_id.as_str(), f.patient_id.as_str()),
+                        ("q-02", "p-0003")
+                    ),
+                    FormKind::AssignDoctor(f) => {
+                        assert_eq!(f.entry_id, "q-02");
+                        assert!(f.doctors().contains(&DOCTOR));
                     }
                     other => panic!("{k}: {other:?}"),
                 }
@@ -593,8 +628,9 @@ fn check_in_needs_a_document_and_records_what_was_seen() {
     let Some(Overlay::Form(form)) = &state.overlay else {
         panic!("the form stays open")
     };
+    assert_eq!(form.error, Some(FormError::NoDocumentSeen));
     assert_eq!(
-        form.error.as_deref(),
+        form.error.map(|e| e.message(Lang::En)),
         Some("Choose at least one document seen")
     );
     // Driving licence.
@@ -1077,12 +1113,10 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
         let Some(Overlay::Form(form)) = &state.overlay else {
             panic!("{reason}: the override form opens")
         };
-        assert_eq!(
-            form.purpose,
-            FormPurpose::Override {
-                rule: "care_plan.missing".into()
-            }
-        );
+        let FormKind::Override(f) = &form.kind else {
+            panic!("{reason}: {:?}", form.kind)
+        };
+        assert_eq!(f.rule, "care_plan.missing");
         assert!(type_text(&mut state, reason).is_empty());
         assert!(press(&mut state, KeyCode::Enter).is_empty(), "{reason}");
         if !accepted {
@@ -1090,7 +1124,7 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
                 panic!("{reason}: the form stays open")
             };
             assert_eq!(
-                form.error.as_deref(),
+                form.error.map(|e| e.message(Lang::En)),
                 Some("Write a specific reason (5 characters or more)"),
                 "{reason:?}"
             );
@@ -1186,7 +1220,7 @@ fn prescribing_checks_the_drug_and_the_days() {
                 let Some(Overlay::Drugs(s)) = &state.overlay else {
                     panic!("{case}: the overlay stays")
                 };
-                assert_eq!(s.error.as_deref(), Some(text), "{case}");
+                assert_eq!(s.error.map(|e| e.message(Lang::En)), Some(text), "{case}");
             }
             None => {
                 assert!(state.overlay.is_none(), "{case}");
@@ -1257,10 +1291,10 @@ fn help_opens_on_f1_or_question_mark_and_any_key_closes_it() {
         ] {
             let mut state = at_queue(DOCTOR);
             assert!(press(&mut state, open).is_empty());
-            assert_eq!(state.overlay, Some(Overlay::Help), "{open:?}");
+            assert_eq!(state.help, Some(Mode::Queue), "{open:?}");
             let effects = press(&mut state, close);
             assert!(effects.is_empty(), "{close:?} only closes: {effects:?}");
-            assert!(state.overlay.is_none(), "{close:?}");
+            assert!(state.help.is_none() && state.overlay.is_none(), "{close:?}");
             assert_eq!(state.queue.selected, 0, "{close:?} did nothing else");
             assert_eq!(state.screen, Screen::Queue);
         }
@@ -1268,7 +1302,7 @@ fn help_opens_on_f1_or_question_mark_and_any_key_closes_it() {
     // On the sign-in screen too.
     let mut state = fresh();
     press(&mut state, KeyCode::F(1));
-    assert_eq!(state.overlay, Some(Overlay::Help));
+    assert_eq!(state.help, Some(Mode::SignIn));
 }
 
 #[test]
@@ -1327,48 +1361,150 @@ fn bottom_line(state: &AppState, width: u16) -> String {
     line
 }
 
+/// A state in `mode`, reached by the keys a user would press.
+fn in_mode(mode: Mode, lang: Lang) -> AppState {
+    use enkaku::tui::keymap::FieldKind;
+    let mut state = match mode {
+        Mode::SignIn => on_screen(Screen::SignIn, lang),
+        Mode::Queue => on_screen(Screen::Queue, lang),
+        Mode::Chart => on_screen(Screen::Chart, lang),
+        Mode::Consult => on_screen(Screen::Consult, lang),
+        Mode::NoteEditor => {
+            let mut s = on_screen(Screen::Consult, lang);
+            press(&mut s, KeyCode::Char('e'));
+            s
+        }
+        Mode::Help => {
+            let mut s = on_screen(Screen::Queue, lang);
+            press(&mut s, KeyCode::F(1));
+            s
+        }
+        Mode::Search => {
+            let mut s = on_screen(Screen::Queue, lang);
+            update(&mut s, ctrl('f'));
+            s
+        }
+        Mode::Drugs => {
+            let mut s = on_screen(Screen::Consult, lang);
+            press(&mut s, KeyCode::Char('r'));
+            s
+        }
+        Mode::Form(FieldKind::Toggle) => {
+            let mut s = on_screen(Screen::Queue, lang);
+            press(&mut s, KeyCode::Char('i'));
+            s
+        }
+        Mode::Form(FieldKind::Choice) => {
+            let mut s = on_screen(Screen::Queue, lang);
+            press(&mut s, KeyCode::Char('d'));
+            s
+        }
+        Mode::Form(FieldKind::Text) => {
+            let mut s = consulting(DOCTOR, &["consent.agreement"]);
+            s.lang = lang;
+            s.consult.as_mut().unwrap().selected = SessionChecks::COUNT;
+            press(&mut s, KeyCode::Char('o'));
+            s
+        }
+        Mode::Confirm => {
+            let mut s = consulting(DOCTOR, &[]);
+            s.lang = lang;
+            let e = &mut s.consult.as_mut().unwrap().encounter;
+            e.started_at = Some(now());
+            e.ended_at = Some(now());
+            press(&mut s, KeyCode::Char('s'));
+            s
+        }
+    };
+    state.status = None;
+    assert_eq!(state.mode(), mode, "the keys lead to {mode:?}");
+    state
+}
+
+/// Keys a user can press: letters, digits, Japanese, Space, Ctrl with a letter, function keys
+/// and the editing and cursor keys.
+fn every_key() -> Vec<KeyEvent> {
+    let mut keys: Vec<KeyEvent> = "abcdefghijklmnopqrstuvwxyz0123456789 ?あ"
+        .chars()
+        .map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+        .collect();
+    keys.extend(('a'..='z').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    keys.extend((1..=12).map(|n| KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE)));
+    for code in [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Insert,
+    ] {
+        keys.push(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+    keys
+}
+
 #[test]
-fn the_hint_bar_and_dispatch_come_from_the_same_keymap() {
-    let screens = [
-        Screen::SignIn,
-        Screen::Queue,
-        Screen::Chart,
-        Screen::Consult,
-    ];
-    for screen in screens {
+fn every_key_a_mode_handles_is_in_its_help() {
+    for mode in Mode::ALL {
+        let state = in_mode(mode, Lang::En);
+        for k in every_key() {
+            let mut after = state.clone();
+            let effects = update(&mut after, key_event(k));
+            after.dirty = state.dirty;
+            let handled = after != state || !effects.is_empty();
+            let listed = bindings(mode).find(|b| command_for(mode, &k) == Some(b.command));
+            if handled {
+                assert!(
+                    listed.is_some(),
+                    "{mode:?}: {k:?} does something but is not in the help"
+                );
+            }
+        }
+        // Every binding dispatches to its own command.
+        for b in bindings(mode) {
+            assert_eq!(
+                command_for(mode, &b.keys.example()),
+                Some(b.command),
+                "{mode:?} {}",
+                b.label
+            );
+        }
+    }
+}
+
+#[test]
+fn the_hint_bar_shows_the_hints_of_the_mode_in_keymap_order() {
+    for mode in Mode::ALL {
         for lang in [Lang::Ja, Lang::En] {
-            let state = on_screen(screen, lang);
+            let state = in_mode(mode, lang);
             let hints = bottom_line(&state, 200);
             let mut shown = Vec::new();
-            for b in bindings(screen) {
+            for b in bindings(mode) {
                 let text = format!(" {} {} ", b.label, lang.tr(b.ja, b.en));
                 if b.hint {
                     assert!(
                         hints.contains(&text),
-                        "{screen:?} {lang:?}: {text:?} missing from {hints:?}"
+                        "{mode:?} {lang:?}: {text:?} missing from {hints:?}"
                     );
                     shown.push(text);
                 } else {
                     assert!(
                         !hints.contains(&text),
-                        "{screen:?} {lang:?}: {text:?} is not a hint"
+                        "{mode:?} {lang:?}: {text:?} is not a hint"
                     );
                 }
             }
-            // Nothing else is on the bar, and the hints come in keymap order.
-            assert_eq!(hints.trim_end(), shown.concat().trim_end(), "{screen:?}");
-        }
-        // Every binding dispatches to its own command.
-        for b in bindings(screen) {
-            let modifiers = if b.ctrl {
-                KeyModifiers::CONTROL
-            } else {
-                KeyModifiers::NONE
-            };
-            let key = KeyEvent::new(b.key, modifiers);
-            let found = command_for(screen, &key);
-            // A key bound twice would resolve to the first binding: the test would catch it.
-            assert_eq!(found, Some(b.command), "{screen:?} {}", b.label);
+            // Nothing else is on the bar: the hints are a part of the help, in its order.
+            assert_eq!(hints.trim_end(), shown.concat().trim_end(), "{mode:?}");
         }
     }
 }
@@ -1422,6 +1558,7 @@ fn results_from_the_store_update_the_status_and_reload_what_is_shown() {
     for (action, status) in cases {
         let mut state = at_queue(DOCTOR);
         chart_of(&mut state, "p-0001");
+        settle(&mut state);
         let effects = update(&mut state, action.clone());
         assert_eq!(
             effects,
@@ -1442,6 +1579,113 @@ fn results_from_the_store_update_the_status_and_reload_what_is_shown() {
     }
 }
 
+/// The worker answers every write in flight and the store watcher reports the commit.
+fn settle(state: &mut AppState) {
+    while state.writes_in_flight > 0 {
+        update(
+            state,
+            Action::Saved {
+                what: enkaku::tui::state::Saved::SignedIn,
+            },
+        );
+    }
+    update(state, Action::StoreChanged);
+    state.status = None;
+}
+
+/// A save reloads what is shown once: not for each of the step's writes, and not again when the
+/// store watcher reports the same commit; another process's commit still reloads.
+#[test]
+fn a_save_reloads_once_and_the_watchers_echo_does_not_reload_again() {
+    let shown = vec![
+        Effect::LoadClinic,
+        Effect::LoadQueue { day: day() },
+        Effect::LoadChart {
+            patient_id: "p-0013".into(),
+        },
+    ];
+    let saved = |what| Action::Saved { what };
+    let mut state = consulting(DOCTOR, &[]);
+    settle(&mut state);
+    state.consult.as_mut().unwrap().encounter.started_at = Some(now());
+    // Ending the session writes the encounter and the visit's status.
+    press(&mut state, KeyCode::Char('z'));
+    let effects = press(&mut state, KeyCode::Enter);
+    let writes = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Write { .. }))
+        .count();
+    assert_eq!(writes, 2, "{effects:?}");
+    // The watcher may see the first commit before the second write is answered.
+    assert!(update(&mut state, saved(enkaku::tui::state::Saved::Encounter)).is_empty());
+    assert!(update(&mut state, Action::StoreChanged).is_empty());
+    assert_eq!(
+        update(
+            &mut state,
+            saved(enkaku::tui::state::Saved::Status(QueueStatus::Done))
+        ),
+        shown
+    );
+    // The watcher's report of that commit: already reloaded.
+    assert!(update(&mut state, Action::StoreChanged).is_empty());
+    // A later commit by another process or a sync.
+    assert_eq!(update(&mut state, Action::StoreChanged), shown);
+    assert_eq!(update(&mut state, Action::StoreChanged), shown);
+}
+
+/// A record arriving during the consultation asks the rules again only when what they read
+/// changed.
+#[test]
+fn a_reloaded_record_re_runs_the_rules_only_when_their_facts_changed() {
+    let mut state = consulting(DOCTOR, &[]);
+    let load = |p: Patient| Action::ChartLoaded {
+        patient: Box::new(p),
+        history: Vec::new(),
+    };
+    let same = patient("p-0013");
+    assert!(update(&mut state, load(same.clone())).is_empty());
+    let mut consented = same.clone();
+    consented.kakaritsuke = !consented.kakaritsuke;
+    let effects = update(&mut state, load(consented));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Evaluate { .. }]),
+        "{effects:?}"
+    );
+    assert!(state.dirty);
+}
+
+/// The event loop draws when `update` says something visible changed, not by comparing states.
+#[test]
+fn update_marks_the_state_dirty_only_when_something_shows_it() {
+    let mut state = at_queue(DOCTOR);
+    state.dirty = false;
+    press(&mut state, KeyCode::Char('q'));
+    assert!(!state.dirty, "an unbound key changes nothing");
+    update(&mut state, Action::StoreChanged);
+    assert!(!state.dirty, "nothing is shown until the reloads arrive");
+    update(
+        &mut state,
+        Action::QueueLoaded {
+            day: day(),
+            rows: rows(),
+        },
+    );
+    assert!(!state.dirty, "the same queue again");
+    press(&mut state, KeyCode::Down);
+    assert!(state.dirty);
+    state.dirty = false;
+    update(
+        &mut state,
+        Action::PatientsFound {
+            generation: 99,
+            results: Vec::new(),
+        },
+    );
+    assert!(!state.dirty, "a stale answer");
+    update(&mut state, Action::Tick(now()));
+    assert!(state.dirty, "the clock (and a resize) redraw");
+}
+
 #[test]
 fn the_clock_ticks_without_effects() {
     let mut state = consulting(DOCTOR, &[]);
@@ -1460,10 +1704,14 @@ fn the_form_fields_hold_their_values() {
         let Some(Overlay::Form(form)) = &state.overlay else {
             panic!()
         };
+        let FormKind::Consent(consent) = &form.kind else {
+            panic!("{:?}", form.kind)
+        };
+        assert_eq!(consent.by_proxy.on, proxy, "{id}");
         assert_eq!(
-            form.fields.last().map(|f| f.value.clone()),
-            Some(FieldValue::Toggle(proxy)),
-            "{id}"
+            form.fields().last().map(|f| f.label()),
+            Some("agreed by the proxy"),
+            "the proxy's box is the form's last field"
         );
     }
 }

@@ -7,6 +7,7 @@ mod drug;
 mod encounter;
 mod patient;
 mod queue;
+mod session;
 mod text;
 
 pub use clinic::{CareTeam, Clinic, ClinicSettings, PartnerHospital, Role, Staff};
@@ -21,6 +22,7 @@ pub use patient::{
     Proxy, Sex, VerificationMethod,
 };
 pub use queue::{QueueDay, QueueEntry, QueueStatus, StatusChange};
+pub use session::{CheckItem, SessionChecks};
 pub use text::{fold_for_search, nfkc};
 
 /// Instants are stored as RFC 3339 text in UTC so that every store and every export agrees.

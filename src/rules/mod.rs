@@ -8,6 +8,7 @@
 mod case;
 mod catalogue;
 mod consultation;
+pub mod facts;
 mod finding;
 pub mod red_flags;
 
@@ -46,6 +47,15 @@ pub fn evaluate(ctx: &Consultation, drugs: &dyn DrugLookup, now: Instant) -> Vec
     let mut findings: Vec<Finding> = RULES.iter().flat_map(|rule| rule(&facts)).collect();
     findings.sort_by_key(|f| f.severity);
     findings
+}
+
+/// Rule ids whose blocks must be cleared before the video starts: everything but what can only
+/// be settled during or after the consultation (prescriptions, billing records, next steps).
+pub fn gates_start(rule: &str) -> bool {
+    !(rule.starts_with("rx.")
+        || rule.starts_with("billing.")
+        || rule == "care_plan.next_steps"
+        || rule == "method.session_times")
 }
 
 /// A rule: facts in, findings out; no I/O.

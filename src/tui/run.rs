@@ -70,7 +70,7 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
         let frame_at = last_frame + MIN_FRAME;
         let action = tokio::select! {
             event = terminal_events.next() => match event {
-                Some(Ok(Event::Key(k))) if k.kind == KeyEventKind::Press => Action::Key(k),
+                Some(Ok(Event::Key(k))) if k.kind == KeyEventKind::Press => Action::key(k),
                 Some(Ok(Event::Paste(text))) => Action::Paste(text),
                 Some(Ok(Event::Resize(..))) => {
                     dirty = true;
@@ -96,11 +96,10 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
         if let (Action::Saved { .. }, Some(sync)) = (&action, &sync) {
             sync.send(SyncCommand::Changed);
         }
-        let before = state.clone();
         for effect in update(&mut state, action) {
             let _ = effects_tx.send(effect);
         }
-        dirty |= state != before;
+        dirty |= std::mem::take(&mut state.dirty);
     };
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();

@@ -4,10 +4,12 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::editor::TextEditor;
+pub use super::forms::{DrugSearch, Form, FormKind, Fresh, SoapNote};
 use super::i18n::Lang;
+use super::keymap::Mode;
 use crate::domain::{
     CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient,
-    QueueStatus, Staff, VisitKind,
+    QueueStatus, SessionChecks, Staff, VisitKind,
 };
 use crate::rules::Finding;
 use crate::store::{AuditEntry, PatientSummary, QueueRow};
@@ -70,7 +72,7 @@ impl QueueState {
     pub fn visible(&self) -> Vec<&QueueRow> {
         self.rows
             .iter()
-            .filter(|r| self.filter.is_none_or(|f| r.status == f.as_str()))
+            .filter(|r| self.filter.is_none_or(|f| row_is(r, f)))
             .collect()
     }
 
@@ -85,116 +87,6 @@ pub struct ChartState {
     pub tab: ChartTab,
     pub selected: usize,
     pub history: Vec<AuditEntry>,
-}
-
-/// The per-consultation confirmations of the pre-flight checklist (指針 V.1(4), V.1(6), V.2(1), V.2(5)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SessionChecks {
-    pub doctor_id_shown: bool,
-    pub patient_identity_confirmed: bool,
-    pub video_and_audio: bool,
-    pub doctor_place_private: bool,
-    pub patient_privacy: bool,
-    pub no_third_party: bool,
-    pub no_unagreed_recording: bool,
-    pub patient_logged_in: bool,
-    pub information_sufficient: bool,
-    pub medications_confirmed: bool,
-    pub next_steps_explained: bool,
-    pub guideline_followed: bool,
-}
-
-impl SessionChecks {
-    pub const COUNT: usize = 12;
-
-    pub fn get(&self, i: usize) -> bool {
-        self.as_array()[i]
-    }
-
-    fn as_array(&self) -> [bool; Self::COUNT] {
-        [
-            self.doctor_id_shown,
-            self.patient_identity_confirmed,
-            self.video_and_audio,
-            self.doctor_place_private,
-            self.patient_privacy,
-            self.no_third_party,
-            self.no_unagreed_recording,
-            self.patient_logged_in,
-            self.information_sufficient,
-            self.medications_confirmed,
-            self.next_steps_explained,
-            self.guideline_followed,
-        ]
-    }
-
-    pub fn toggle(&mut self, i: usize) {
-        let field = match i {
-            0 => &mut self.doctor_id_shown,
-            1 => &mut self.patient_identity_confirmed,
-            2 => &mut self.video_and_audio,
-            3 => &mut self.doctor_place_private,
-            4 => &mut self.patient_privacy,
-            5 => &mut self.no_third_party,
-            6 => &mut self.no_unagreed_recording,
-            7 => &mut self.patient_logged_in,
-            8 => &mut self.information_sufficient,
-            9 => &mut self.medications_confirmed,
-            10 => &mut self.next_steps_explained,
-            _ => &mut self.guideline_followed,
-        };
-        *field = !*field;
-    }
-
-    /// Labels in checklist order.
-    pub fn label(lang: Lang, i: usize) -> &'static str {
-        const LABELS: [(&str, &str); SessionChecks::COUNT] = [
-            (
-                "医師の身分証・医籍登録年を提示した",
-                "doctor showed photo ID and registration year",
-            ),
-            ("患者の本人確認をした", "patient identity confirmed"),
-            (
-                "映像と音声でリアルタイムに診察する",
-                "real-time video and audio",
-            ),
-            (
-                "医師は第三者に見聞きされない場所にいる",
-                "doctor in a private place",
-            ),
-            (
-                "患者側のプライバシーを確認した",
-                "patient's privacy confirmed",
-            ),
-            ("第三者がいないことを確認した", "no third party present"),
-            (
-                "合意のない録音・録画がない",
-                "no recording without agreement",
-            ),
-            (
-                "患者が先にログインして待機している",
-                "patient logged in before connecting",
-            ),
-            (
-                "オンラインで十分な情報が得られる",
-                "enough information online",
-            ),
-            (
-                "服用中の薬を患者と確認した",
-                "current medications confirmed",
-            ),
-            (
-                "今後の方針を説明した (次回・増悪時の受診先)",
-                "next steps explained",
-            ),
-            (
-                "指針に沿って診療・処方した",
-                "care and prescription followed the guideline",
-            ),
-        ];
-        let (ja, en) = LABELS[i.min(Self::COUNT - 1)];
-        lang.tr(ja, en)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,8 +107,7 @@ pub struct ConsultState {
     pub findings: Vec<Finding>,
     pub focus: ConsultFocus,
     pub selected: usize,
-    /// S, O, A, P.
-    pub note: [TextEditor; 4],
+    pub note: SoapNote,
     pub note_field: usize,
     pub editing_note: bool,
     pub rx_selected: usize,
@@ -227,55 +118,6 @@ pub struct ConsultState {
     pub doctor_busy: bool,
     /// Generation of the last rule evaluation asked for; older results are dropped.
     pub eval_generation: u64,
-}
-
-/// What a form does when submitted.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FormPurpose {
-    CheckIn {
-        entry_id: String,
-        patient_id: String,
-    },
-    AssignDoctor {
-        entry_id: String,
-        doctors: Vec<String>,
-    },
-    Consent {
-        patient_id: String,
-    },
-    CarePlan {
-        patient_id: String,
-        plan_id: String,
-    },
-    Override {
-        rule: String,
-    },
-    EndSession,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldValue {
-    Toggle(bool),
-    Text(TextEditor),
-    Choice {
-        options: Vec<(String, String)>,
-        selected: usize,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub label: &'static str,
-    pub value: FieldValue,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Form {
-    pub purpose: FormPurpose,
-    pub title: &'static str,
-    pub fields: Vec<Field>,
-    pub selected: usize,
-    pub error: Option<String>,
 }
 
 /// Clinical-risk actions that pass through a confirm step.
@@ -294,21 +136,7 @@ pub struct PatientSearch {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct DrugSearch {
-    pub query: TextEditor,
-    pub days: TextEditor,
-    pub dose: TextEditor,
-    pub results: Vec<DrugInfo>,
-    pub selected: usize,
-    /// 0: query, 1: dose, 2: days.
-    pub field: usize,
-    pub generation: u64,
-    pub error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
     Search(PatientSearch),
     Drugs(DrugSearch),
     Form(Form),
@@ -338,6 +166,14 @@ pub struct AppState {
     pub today: Date,
     pub generation: u64,
     pub quit: bool,
+    /// The help overlay, over whatever mode it was opened from.
+    pub help: Option<Mode>,
+    /// Something visible changed since the event loop last drew; the loop clears it.
+    pub dirty: bool,
+    /// Store writes asked for and not yet answered.
+    pub writes_in_flight: u32,
+    /// The store watcher has yet to report this workstation's own last commit.
+    pub own_commit_unseen: bool,
 }
 
 impl AppState {
@@ -367,6 +203,10 @@ impl AppState {
             today,
             generation: 0,
             quit: false,
+            help: None,
+            dirty: true,
+            writes_in_flight: 0,
+            own_commit_unseen: false,
         }
     }
 
@@ -378,6 +218,29 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// What the keyboard is talking to now.
+    pub fn mode(&self) -> Mode {
+        if self.help.is_some() {
+            return Mode::Help;
+        }
+        match &self.overlay {
+            Some(Overlay::Search(_)) => return Mode::Search,
+            Some(Overlay::Drugs(_)) => return Mode::Drugs,
+            Some(Overlay::Form(f)) => return Mode::Form(f.selected_kind()),
+            Some(Overlay::Confirm(_)) => return Mode::Confirm,
+            None => {}
+        }
+        match self.screen {
+            Screen::SignIn => Mode::SignIn,
+            Screen::Queue => Mode::Queue,
+            Screen::Chart => Mode::Chart,
+            Screen::Consult if self.consult.as_ref().is_some_and(|c| c.editing_note) => {
+                Mode::NoteEditor
+            }
+            Screen::Consult => Mode::Consult,
+        }
+    }
+
     pub fn next_generation(&mut self) -> u64 {
         self.generation += 1;
         self.generation
@@ -387,7 +250,12 @@ impl AppState {
 /// Everything that can happen to the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Key(KeyEvent),
+    /// A key press, with the time it was pressed and randomness for what it may create.
+    Key {
+        key: KeyEvent,
+        at: Instant,
+        fresh: Fresh,
+    },
     Paste(String),
     Tick(Instant),
     ClinicLoaded(Box<Clinic>),
@@ -422,6 +290,31 @@ pub enum Action {
     StoreChanged,
     /// The background sync finished an attempt.
     SyncStatus(crate::sync::background::SyncStatus),
+    /// The answer to a sign-in attempt.
+    PinChecked {
+        staff: String,
+        check: PinCheck,
+    },
+}
+
+impl Action {
+    /// A key pressed now, as the terminal reports it.
+    pub fn key(key: KeyEvent) -> Action {
+        Action::Key {
+            key,
+            at: time::OffsetDateTime::now_utc(),
+            fresh: Fresh::random(),
+        }
+    }
+}
+
+/// What a sign-in attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinCheck {
+    Accepted,
+    Wrong,
+    /// The staff member has no PIN: an administrator has to set one.
+    NotSet,
 }
 
 /// What a store write saved, for the status line.
@@ -505,6 +398,11 @@ pub enum Write {
 /// Work the event loop does on the state's behalf.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// Checks a PIN against the staff member's stored hash, away from the UI thread.
+    VerifyPin {
+        staff: String,
+        pin: String,
+    },
     LoadClinic,
     LoadQueue {
         day: Date,
@@ -534,6 +432,11 @@ pub enum Effect {
     LaunchVideo {
         room: String,
     },
+}
+
+/// Whether `row` is in `status`: the one place the workstation compares a queue row's status.
+pub fn row_is(row: &QueueRow, status: QueueStatus) -> bool {
+    row.status == status.as_str()
 }
 
 /// The visit kinds as the queue board shows them.

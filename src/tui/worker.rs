@@ -4,8 +4,8 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use super::state::{Action, Effect, Saved, Write};
-use crate::domain::{DrugInfo, DrugLookup, QueueStatus};
+use super::state::{Action, Effect, PinCheck, Saved, Write};
+use crate::domain::{DrugInfo, DrugLookup, QueueStatus, Staff};
 use crate::drugs::DrugMaster;
 use crate::store::{DocId, Store, StoreError};
 
@@ -22,6 +22,14 @@ impl Worker {
     /// Runs one effect and returns what it produced.
     pub fn run(&mut self, effect: Effect) -> Vec<Action> {
         match effect {
+            Effect::VerifyPin { staff, pin } => match self.store.clinic() {
+                Ok(clinic) => {
+                    let record = clinic.as_ref().and_then(|c| c.staff.get(&staff));
+                    let check = record.map_or(PinCheck::Wrong, |s| check_pin(s, &pin));
+                    vec![Action::PinChecked { staff, check }]
+                }
+                Err(e) => vec![failed(e)],
+            },
             Effect::LoadClinic => match self.store.clinic() {
                 Ok(Some(clinic)) => {
                     self.clinic_id = clinic.id.clone();
@@ -206,6 +214,17 @@ impl Worker {
             .spawn()
             .map(|_| ())
             .map_err(|e| format!("video command {program:?}: {e}"))
+    }
+}
+
+/// Checks `pin` against the stored hash of `staff` (which takes a hash, so not on the UI thread).
+pub fn check_pin(staff: &Staff, pin: &str) -> PinCheck {
+    if staff.pin_hash.is_none() {
+        PinCheck::NotSet
+    } else if staff.verify_pin(pin) {
+        PinCheck::Accepted
+    } else {
+        PinCheck::Wrong
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use enkaku::domain::{Date, parse_date};
 use enkaku::drugs::DrugMaster;
 use enkaku::store::Store;
+use enkaku::tui::forms::Fresh;
 use enkaku::tui::i18n::Lang;
 use enkaku::tui::state::{Action, AppState, Effect};
 use enkaku::tui::update::update;
@@ -68,15 +69,21 @@ impl App {
         self.run(effects);
     }
 
+    /// A key pressed at the test's instant, with fresh randomness as the terminal reader gives.
+    fn press(&mut self, key: KeyEvent) {
+        self.act(Action::Key {
+            key,
+            at: self.state.now,
+            fresh: Fresh::random(),
+        });
+    }
+
     pub fn key(&mut self, code: KeyCode) {
-        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.press(KeyEvent::new(code, KeyModifiers::NONE));
     }
 
     pub fn ctrl(&mut self, c: char) {
-        self.act(Action::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
+        self.press(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     }
 
     /// Types text one character at a time, as a terminal input method delivers it.

@@ -8,9 +8,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::chart::patient_header;
 use super::{drug_marks, fit, hhmm, wrap};
+use crate::domain::SessionChecks;
 use crate::rules::Severity;
 use crate::tui::i18n::Lang;
-use crate::tui::state::{AppState, ConsultFocus, ConsultState, SessionChecks, visit_label};
+use crate::tui::state::{AppState, ConsultFocus, ConsultState, SoapNote, visit_label};
 use crate::tui::theme::{Role, style};
 
 fn pane(title: String, focused: bool) -> Block<'static> {
@@ -90,11 +91,10 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
             }
         };
     for i in 0..SessionChecks::COUNT {
-        let text = format!(
-            " [{}] {}",
-            if c.checks.get(i) { "x" } else { " " },
-            SessionChecks::label(l, i)
-        );
+        let text = format!(" [{}] {}", if c.checks.get(i) { "x" } else { " " }, {
+            let item = SessionChecks::item(i);
+            l.tr(item.ja, item.en)
+        });
         let role = if c.checks.get(i) {
             Role::Ok
         } else {
@@ -160,9 +160,9 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
 fn soap(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
     let focused = c.focus == ConsultFocus::Note;
     let mut lines = Vec::new();
-    for (i, tag) in ["S", "O", "A", "P"].iter().enumerate() {
+    for (i, tag) in SoapNote::TAGS.iter().enumerate() {
         let active = focused && c.note_field == i;
-        let editor = &c.note[i];
+        let editor = c.note.part(i);
         for (row, text) in editor.lines().iter().enumerate() {
             let prefix = if row == 0 {
                 format!("{tag}: ")

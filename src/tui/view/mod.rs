@@ -38,6 +38,9 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     if let Some(o) = &state.overlay {
         overlay::render(state, o, frame, body);
     }
+    if let Some(mode) = state.help {
+        overlay::render_help(state, mode, frame, body);
+    }
 }
 
 pub(crate) fn role_label(state: &AppState, role: StaffRole) -> &'static str {
@@ -245,7 +248,7 @@ fn hint_bar(state: &AppState, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0;
     // Only whole hints: one that does not fit is left for the help overlay.
-    for b in bindings(state.screen).filter(|b| b.hint) {
+    for b in bindings(state.mode()).filter(|b| b.hint) {
         let key = format!(" {}", b.label);
         let text = format!(" {} ", l.tr(b.ja, b.en));
         let width = unicode_width::UnicodeWidthStr::width(key.as_str())

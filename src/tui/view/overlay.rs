@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{drug_marks, fit, tail};
-use crate::tui::keymap::bindings;
-use crate::tui::state::{AppState, Confirm, FieldValue, Overlay};
+use crate::tui::forms::FieldView;
+use crate::tui::forms::prescription::DrugField;
+use crate::tui::keymap::{Mode, bindings};
+use crate::tui::state::{AppState, Confirm, Overlay};
 use crate::tui::theme::{Role, style};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -62,29 +64,32 @@ fn input(text: &str, active: bool) -> Vec<Span<'static>> {
     spans
 }
 
+/// The help of `mode`, generated from the keymap that dispatches its keys.
+pub fn render_help(state: &AppState, mode: Mode, frame: &mut Frame, area: Rect) {
+    let l = state.lang;
+    let lines: Vec<Line> = bindings(mode)
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<6}", b.label), style(Role::Key)),
+                Span::raw(l.tr(b.ja, b.en)),
+            ])
+        })
+        .collect();
+    let height = lines.len() as u16 + 2;
+    boxed(
+        frame,
+        centered(area, 44, height),
+        format!(
+            " {} ",
+            l.tr("キー操作 (何かキーで閉じる)", "Keys (any key closes)")
+        ),
+        lines,
+    );
+}
+
 pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     match overlay {
-        Overlay::Help => {
-            let lines: Vec<Line> = bindings(state.screen)
-                .map(|b| {
-                    Line::from(vec![
-                        Span::styled(format!(" {:<6}", b.label), style(Role::Key)),
-                        Span::raw(l.tr(b.ja, b.en)),
-                    ])
-                })
-                .collect();
-            let height = lines.len() as u16 + 2;
-            boxed(
-                frame,
-                centered(area, 44, height),
-                format!(
-                    " {} ",
-                    l.tr("キー操作 (何かキーで閉じる)", "Keys (any key closes)")
-                ),
-                lines,
-            );
-        }
         Overlay::Search(s) => {
             let mut lines = vec![Line::from(
                 [
@@ -121,16 +126,24 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
             );
         }
         Overlay::Drugs(s) => {
-            let label = |i: usize, ja, en| {
+            let label = |field: DrugField, ja, en| {
                 Span::styled(
                     format!(" {}: ", l.tr(ja, en)),
-                    style(if s.field == i { Role::Key } else { Role::Title }),
+                    style(if s.field == field {
+                        Role::Key
+                    } else {
+                        Role::Title
+                    }),
                 )
             };
             let mut lines = vec![Line::from(
                 [
-                    vec![label(0, "薬剤名・成分・コード", "drug, ingredient or code")],
-                    input(&s.query.text(), s.field == 0),
+                    vec![label(
+                        DrugField::Query,
+                        "薬剤名・成分・コード",
+                        "drug, ingredient or code",
+                    )],
+                    input(&s.query.text(), s.field == DrugField::Query),
                 ]
                 .concat(),
             )];
@@ -149,20 +162,23 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
             }
             lines.push(Line::from(
                 [
-                    vec![label(1, "用法・用量", "dose")],
-                    input(&s.dose.text(), s.field == 1),
+                    vec![label(DrugField::Dose, "用法・用量", "dose")],
+                    input(&s.dose.text(), s.field == DrugField::Dose),
                 ]
                 .concat(),
             ));
             lines.push(Line::from(
                 [
-                    vec![label(2, "日数", "days")],
-                    input(&s.days.text(), s.field == 2),
+                    vec![label(DrugField::Days, "日数", "days")],
+                    input(&s.days.text(), s.field == DrugField::Days),
                 ]
                 .concat(),
             ));
-            if let Some(e) = &s.error {
-                lines.push(Line::styled(format!(" {e}"), style(Role::Danger)));
+            if let Some(e) = s.error {
+                lines.push(Line::styled(
+                    format!(" {}", e.message(l)),
+                    style(Role::Danger),
+                ));
             }
             boxed(
                 frame,
@@ -180,29 +196,26 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
         Overlay::Form(f) => {
             let width = 84.min(area.width) as usize;
             let mut field_lines = Vec::new();
-            for (i, field) in f.fields.iter().enumerate() {
+            for (i, field) in f.fields().into_iter().enumerate() {
                 let active = i == f.selected;
-                let label = format!(" {} ", field.label);
+                let label = format!(" {} ", field.label());
                 let room =
                     width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()) + 6);
                 let label =
                     Span::styled(label, style(if active { Role::Key } else { Role::Normal }));
-                let value: Vec<Span> = match &field.value {
-                    FieldValue::Toggle(v) => vec![Span::raw(if *v { "[x]" } else { "[ ]" })],
-                    FieldValue::Choice { options, selected } => {
+                let value: Vec<Span> = match field {
+                    FieldView::Toggle(t) => vec![Span::raw(if t.on { "[x]" } else { "[ ]" })],
+                    FieldView::Choice { shown, .. } => {
                         vec![Span::raw(format!(
                             "‹ {} ›",
-                            fit(
-                                options.get(*selected).map(|o| o.1.as_str()).unwrap_or("-"),
-                                room
-                            )
+                            fit(shown.unwrap_or("-"), room)
                         ))]
                     }
-                    FieldValue::Text(e) => {
+                    FieldView::Text(t) => {
                         let text = if active {
-                            tail(&e.text(), room)
+                            tail(&t.editor.text(), room)
                         } else {
-                            fit(&e.text(), room)
+                            fit(&t.editor.text(), room)
                         };
                         let mut spans = vec![Span::raw(": ")];
                         spans.extend(input(&text, active));
@@ -222,9 +235,9 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 .skip(first)
                 .take(room.max(1))
                 .collect();
-            if let Some(e) = &f.error {
+            if let Some(e) = f.error {
                 lines.push(Line::styled(
-                    fit(&format!(" {e}"), width.saturating_sub(2)),
+                    fit(&format!(" {}", e.message(l)), width.saturating_sub(2)),
                     style(Role::Danger),
                 ));
             }

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
 use crate::domain::{QueueStatus, format_date};
-use crate::tui::state::{AppState, status_label, visit_label};
+use crate::tui::state::{AppState, row_is, status_label, visit_label};
 use crate::tui::theme::{Role, style};
 
 fn status_role(status: &str) -> Role {
@@ -27,7 +27,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let counts: Vec<String> = QueueStatus::ALL
         .iter()
         .filter_map(|s| {
-            let n = q.rows.iter().filter(|r| r.status == s.as_str()).count();
+            let n = q.rows.iter().filter(|r| row_is(r, *s)).count();
             (n > 0).then(|| format!("{} {n}", status_label(l, s.as_str())))
         })
         .collect();

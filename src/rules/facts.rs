@@ -1,0 +1,453 @@
+//! Turns a stored patient, the encounter being prepared, the clinic, the doctor and the doctor's
+//! per-session confirmations (the pre-flight checklist) into the [`Consultation`] case the rules
+//! evaluate. Which consent and which care plan are in force is decided here, once, for the rules
+//! and for the screens that show them.
+
+use crate::domain::{
+    Agreement, CarePlan, Clinic, Consent, ConsentTopic, Date, Encounter, Outcome, Patient,
+    SessionChecks, Staff,
+};
+
+use super::{
+    AttendeeFacts, CarePlanFacts, CarePlanItems, Consultation, ExplainedTopic, Method,
+    PrescriptionLine,
+};
+
+/// Everything the case is built from: the records as stored plus what only the consultation
+/// itself knows.
+#[derive(Debug, Clone, Copy)]
+pub struct Visit<'a> {
+    pub patient: &'a Patient,
+    /// The encounter being prepared, saved or not.
+    pub encounter: &'a Encounter,
+    pub clinic: Option<&'a Clinic>,
+    /// The doctor holding the consultation.
+    pub doctor: &'a Staff,
+    /// The consultation's day (ages, how recent the medication check is).
+    pub day: Date,
+    pub checks: &'a SessionChecks,
+    /// The queue entry records a pre-consultation (診療前相談).
+    pub pre_consult_done: bool,
+    /// The doctor has another patient in session right now (指針 V.1(6)).
+    pub doctor_in_other_session: bool,
+    /// A SOAP note is being written but not yet saved: it counts as the record's content.
+    pub note_drafted: bool,
+}
+
+/// The consent in force: the latest one not withdrawn.
+pub fn consent_in_force(patient: &Patient) -> Option<&Consent> {
+    patient
+        .consents
+        .values()
+        .filter(|x| x.withdrawn_at.is_none())
+        .max_by_key(|x| x.agreed_at)
+}
+
+/// The care plan in force: the latest agreed one still in online care, else the latest drawn up.
+pub fn care_plan_in_force(patient: &Patient) -> Option<&CarePlan> {
+    let open = patient
+        .care_plans
+        .values()
+        .filter(|p| p.online_care_ended_on.is_none());
+    open.max_by_key(|p| (p.agreed_on.is_some(), p.agreed_on, p.id.clone()))
+}
+
+fn topic(t: ConsentTopic) -> ExplainedTopic {
+    match t {
+        ConsentTopic::BenefitsAndRisks => ExplainedTopic::BenefitsAndRisks,
+        ConsentTopic::CarePlan => ExplainedTopic::CarePlan,
+        ConsentTopic::SwitchToInPerson => ExplainedTopic::SwitchToInPerson,
+        ConsentTopic::SecurityRisks => ExplainedTopic::SecurityRisks,
+        ConsentTopic::Fees => ExplainedTopic::Fees,
+    }
+}
+
+/// Builds the case the rules evaluate for `visit`.
+pub fn consultation(visit: &Visit) -> Consultation {
+    let p = visit.patient;
+    let e = visit.encounter;
+    let checks = visit.checks;
+    let doctor = visit.doctor;
+    let clinic = visit.clinic;
+    let today = visit.day;
+    let mut ctx = Consultation {
+        visit: Some(e.kind),
+        ..Consultation::default()
+    };
+
+    ctx.patient.kakaritsuke_here = Some(p.kakaritsuke);
+    ctx.patient.history_known = Some(p.history.known);
+    ctx.patient.history_sources = Some(p.history.sources.clone());
+    if !e.chief_complaint.trim().is_empty() {
+        ctx.patient.symptoms = Some(vec![e.chief_complaint.clone()]);
+    }
+    ctx.patient.age = u32::try_from(p.demographics.age_on(today)).ok();
+    ctx.patient.sex = Some(p.demographics.sex);
+    let confirmed_lately = p.medications_confirmed_at.is_some_and(|at| {
+        (e.started_at.unwrap_or(at) - at).whole_days() <= 30 && at.date() <= today
+    });
+    ctx.patient.current_medications_confirmed =
+        Some(checks.medications_confirmed || confirmed_lately);
+    ctx.patient.current_medications = Some(
+        p.medications
+            .values()
+            .filter_map(|m| m.drug_code.clone())
+            .collect(),
+    );
+
+    match consent_in_force(p) {
+        Some(consent) => {
+            ctx.consent.patient_requested = Some(consent.patient_requested);
+            ctx.consent.explained = Some(consent.explained.iter().copied().map(topic).collect());
+            ctx.consent.agreed = Some(true);
+            ctx.consent.by_proxy = Some(matches!(consent.agreed_by, Agreement::Proxy { .. }));
+            ctx.consent.recording_agreed = Some(consent.recording_agreed);
+        }
+        None => ctx.consent.agreed = Some(false),
+    }
+    ctx.consent.proxy_needed = Some(p.proxy.is_some());
+    ctx.consent.recording_planned = Some(false);
+
+    ctx.care_plan = match care_plan_in_force(p) {
+        Some(plan) => {
+            let items = plan.items();
+            let has = |i: usize| Some(items[i].2);
+            CarePlanFacts {
+                present: Some(true),
+                items: CarePlanItems {
+                    care_content: has(0),
+                    in_person_schedule: has(1),
+                    consultation_hours: has(2),
+                    method: has(3),
+                    stop_conditions: has(4),
+                    patient_cooperation: has(5),
+                    emergency_plan: has(6),
+                    doctors: has(7),
+                    security_responsibility: has(8),
+                },
+                agreed: Some(plan.agreed_on.is_some()),
+                doctors: Some(plan.doctors.clone()),
+                online_care_ended_on: plan.online_care_ended_on,
+                keep_until: plan.retain_until(),
+                next_steps_explained: Some(checks.next_steps_explained),
+                ..CarePlanFacts::default()
+            }
+        }
+        None => CarePlanFacts {
+            present: Some(false),
+            next_steps_explained: Some(checks.next_steps_explained),
+            ..CarePlanFacts::default()
+        },
+    };
+
+    let latest_check = p.identity_checks.values().max_by_key(|x| x.checked_at);
+    ctx.identity.patient_documents = Some(
+        latest_check
+            .map(|x| x.documents.clone())
+            .unwrap_or_default(),
+    );
+    ctx.identity.patient_known_to_doctor = Some(checks.patient_identity_confirmed);
+    ctx.identity.doctor_photo_id_shown = Some(checks.doctor_id_shown && doctor.photo_id_on_file);
+    ctx.identity.doctor_registration_year_shown =
+        Some(checks.doctor_id_shown && doctor.registration_year.is_some());
+    ctx.identity.doctor_licence_shown =
+        Some(checks.doctor_id_shown && doctor.licence_number.is_some());
+    ctx.identity.doctor_hpki_shown = Some(checks.doctor_id_shown && doctor.hpki_card.is_some());
+    ctx.identity.doctor_known_to_patient = Some(p.kakaritsuke);
+    // The video runs in an external, general-purpose program: the stricter identity rules apply.
+    ctx.identity.general_purpose_video = Some(true);
+
+    ctx.prescriptions = e
+        .prescriptions
+        .values()
+        .map(|rx| PrescriptionLine {
+            drug: Some(rx.drug_code.clone()),
+            name: Some(rx.drug_name.clone()),
+            days: Some(rx.days),
+            ..PrescriptionLine::default()
+        })
+        .collect();
+    ctx.attendees = e
+        .attendees
+        .values()
+        .map(|a| AttendeeFacts {
+            name: Some(a.name.clone()),
+            role: Some(a.role.clone()),
+            consented: Some(a.patient_consented),
+        })
+        .collect();
+
+    ctx.doctor.id = Some(doctor.id.clone());
+    ctx.doctor.trained_on = doctor.online_training_completed;
+    ctx.doctor.emergency_contraception_trained_on = doctor.emergency_contraception_training;
+    ctx.doctor.in_other_session = Some(visit.doctor_in_other_session);
+    ctx.doctor.affiliated = Some(clinic.is_some_and(|cl| cl.staff.contains_key(&doctor.id)));
+    let location = e.doctor_location.as_ref();
+    ctx.doctor.location.in_clinic = Some(location.is_none_or(|l| l.in_clinic));
+    ctx.doctor.location.description = location
+        .map(|l| l.description.clone())
+        .filter(|d| !d.is_empty());
+    ctx.doctor.location.private = Some(checks.doctor_place_private);
+    ctx.doctor.location.suitable = Some(checks.doctor_place_private);
+    // The chart is open in front of the doctor.
+    ctx.doctor.location.records_accessible = Some(true);
+
+    ctx.nurse.present = Some(e.nurse.is_some());
+
+    ctx.security.privacy_confirmed = Some(checks.patient_privacy);
+    ctx.security.no_third_party_confirmed = Some(checks.no_third_party);
+    ctx.security.no_unagreed_recording_confirmed = Some(checks.no_unagreed_recording);
+    ctx.security.patient_logged_in_before_connecting = Some(checks.patient_logged_in);
+
+    ctx.session.method = checks.video_and_audio.then_some(Method::VideoAndAudio);
+    ctx.session.started_at = e.started_at;
+    ctx.session.ended_at = e.ended_at;
+    ctx.session.information_sufficient = Some(checks.information_sufficient);
+    ctx.session.switched_to_in_person = Some(matches!(
+        e.outcome,
+        Some(Outcome::SwitchedToInPerson { .. })
+    ));
+
+    let note_written = e.notes.values().any(|n| {
+        !(n.subjective.is_empty()
+            && n.objective.is_empty()
+            && n.assessment.is_empty()
+            && n.plan.is_empty())
+    }) || visit.note_drafted;
+    ctx.billing_record.content = Some(note_written);
+    ctx.billing_record.date = Some(e.started_at.is_some());
+    ctx.billing_record.time = Some(e.started_at.is_some() && e.ended_at.is_some());
+    ctx.billing_record.place =
+        Some(location.is_none_or(|l| l.in_clinic || !l.description.is_empty()));
+    ctx.billing_record.emergency_arrangement =
+        Some(care_plan_in_force(p).is_some_and(|p| !p.emergency_plan.trim().is_empty()));
+    ctx.billing_record.guideline_statement = Some(checks.guideline_followed);
+
+    ctx.pre_consult.done = Some(visit.pre_consult_done);
+    ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Encounter, Prescription, VisitKind};
+
+    fn patient(id: &str) -> Patient {
+        crate::demo::patients()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == id)
+            .unwrap()
+    }
+
+    fn day() -> Date {
+        crate::domain::parse_date("2026-11-21").unwrap()
+    }
+
+    fn at(text: &str) -> crate::domain::Instant {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    fn consent(id: &str, agreed_at: &str, withdrawn: bool) -> Consent {
+        Consent {
+            id: id.into(),
+            patient_requested: true,
+            explained: vec![ConsentTopic::BenefitsAndRisks],
+            agreed_by: Agreement::Patient,
+            agreed_at: at(agreed_at),
+            recorded_by: "dr-sato".into(),
+            recording_agreed: false,
+            care_plan: None,
+            withdrawn_at: withdrawn.then(|| at("2026-11-20T00:00:00Z")),
+        }
+    }
+
+    fn plan(id: &str, agreed_on: Option<&str>, ended: bool) -> CarePlan {
+        CarePlan {
+            id: id.into(),
+            agreed_on: agreed_on.map(|d| crate::domain::parse_date(d).unwrap()),
+            online_care_ended_on: ended.then(day),
+            ..CarePlan::default()
+        }
+    }
+
+    #[test]
+    fn the_consent_in_force_is_the_latest_not_withdrawn() {
+        // (consents as (id, agreed at, withdrawn), expected)
+        type Consents = &'static [(&'static str, &'static str, bool)];
+        let cases: [(Consents, Option<&str>); 4] = [
+            (&[], None),
+            (&[("cs-a", "2026-01-01T00:00:00Z", false)], Some("cs-a")),
+            (
+                &[
+                    ("cs-a", "2026-01-01T00:00:00Z", false),
+                    ("cs-b", "2026-06-01T00:00:00Z", false),
+                ],
+                Some("cs-b"),
+            ),
+            (
+                &[
+                    ("cs-a", "2026-01-01T00:00:00Z", false),
+                    ("cs-b", "2026-06-01T00:00:00Z", true),
+                ],
+                Some("cs-a"),
+            ),
+        ];
+        for (consents, expected) in cases {
+            let mut p = patient("p-0013");
+            p.consents = consents
+                .iter()
+                .map(|(id, at, w)| (id.to_string(), consent(id, at, *w)))
+                .collect();
+            assert_eq!(
+                consent_in_force(&p).map(|c| c.id.as_str()),
+                expected,
+                "{consents:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_care_plan_in_force_prefers_an_agreed_open_plan() {
+        // (plans as (id, agreed on, online care ended), expected)
+        type Plans = &'static [(&'static str, Option<&'static str>, bool)];
+        let cases: [(Plans, Option<&str>); 5] = [
+            (&[], None),
+            (&[("cp-a", None, false)], Some("cp-a")),
+            (
+                &[("cp-a", Some("2026-01-01"), false), ("cp-b", None, false)],
+                Some("cp-a"),
+            ),
+            (
+                &[
+                    ("cp-a", Some("2026-01-01"), false),
+                    ("cp-b", Some("2026-05-01"), false),
+                ],
+                Some("cp-b"),
+            ),
+            (
+                &[
+                    ("cp-a", Some("2026-01-01"), false),
+                    ("cp-b", Some("2026-05-01"), true),
+                ],
+                Some("cp-a"),
+            ),
+        ];
+        for (plans, expected) in cases {
+            let mut p = patient("p-0013");
+            p.care_plans = plans
+                .iter()
+                .map(|(id, agreed, ended)| (id.to_string(), plan(id, *agreed, *ended)))
+                .collect();
+            assert_eq!(
+                care_plan_in_force(&p).map(|c| c.id.as_str()),
+                expected,
+                "{plans:?}"
+            );
+        }
+    }
+
+    fn case_of(p: &Patient, e: &Encounter, checks: &SessionChecks) -> Consultation {
+        let clinic = crate::demo::clinic().unwrap();
+        let doctor = clinic.staff.get("dr-sato").unwrap().clone();
+        consultation(&Visit {
+            patient: p,
+            encounter: e,
+            clinic: Some(&clinic),
+            doctor: &doctor,
+            day: day(),
+            checks,
+            pre_consult_done: false,
+            doctor_in_other_session: false,
+            note_drafted: false,
+        })
+    }
+
+    #[test]
+    fn a_first_visit_without_consent_or_plan_says_so() {
+        let p = patient("p-0013");
+        assert!(p.consents.is_empty() && p.care_plans.is_empty());
+        let e = Encounter::new("en-1", VisitKind::OnlineInitial);
+        let case = case_of(&p, &e, &SessionChecks::default());
+        assert_eq!(case.visit, Some(VisitKind::OnlineInitial));
+        assert_eq!(case.consent.agreed, Some(false));
+        assert_eq!(case.consent.explained, None);
+        assert_eq!(case.care_plan.present, Some(false));
+        assert_eq!(case.identity.patient_known_to_doctor, Some(false));
+        assert_eq!(case.session.method, None);
+        assert!(case.prescriptions.is_empty());
+        assert_eq!(case.doctor.id.as_deref(), Some("dr-sato"));
+        assert_eq!(case.doctor.affiliated, Some(true));
+    }
+
+    #[test]
+    fn a_regular_patient_brings_consent_and_plan_and_the_checks_count() {
+        let p = patient("p-0001");
+        let consent = consent_in_force(&p).expect("demo consent");
+        let e = Encounter::new("en-1", VisitKind::OnlineFollowup);
+        let checks = SessionChecks {
+            patient_identity_confirmed: true,
+            video_and_audio: true,
+            next_steps_explained: true,
+            ..SessionChecks::default()
+        };
+        let case = case_of(&p, &e, &checks);
+        assert_eq!(case.consent.agreed, Some(true));
+        assert_eq!(
+            case.consent.patient_requested,
+            Some(consent.patient_requested)
+        );
+        assert_eq!(case.care_plan.present, Some(true));
+        assert_eq!(case.care_plan.next_steps_explained, Some(true));
+        assert_eq!(case.identity.patient_known_to_doctor, Some(true));
+        assert_eq!(case.session.method, Some(Method::VideoAndAudio));
+        assert_eq!(case.patient.kakaritsuke_here, Some(p.kakaritsuke));
+    }
+
+    #[test]
+    fn prescriptions_become_lines_of_the_case() {
+        let p = patient("p-0013");
+        let mut e = Encounter::new("en-1", VisitKind::OnlineInitial);
+        e.prescriptions.insert(
+            "rx-1".into(),
+            Prescription {
+                id: "rx-1".into(),
+                drug_code: "1129009F1025".into(),
+                drug_name: "ゾルピデム酒石酸塩錠5mg".into(),
+                dose: "1回1錠".into(),
+                days: 14,
+                prescribed_by: "dr-sato".into(),
+            },
+        );
+        let case = case_of(&p, &e, &SessionChecks::default());
+        assert_eq!(case.prescriptions.len(), 1);
+        assert_eq!(case.prescriptions[0].drug.as_deref(), Some("1129009F1025"));
+        assert_eq!(case.prescriptions[0].days, Some(14));
+    }
+
+    #[test]
+    fn a_drafted_note_counts_as_the_records_content() {
+        let p = patient("p-0013");
+        let e = Encounter::new("en-1", VisitKind::OnlineInitial);
+        let clinic = crate::demo::clinic().unwrap();
+        let doctor = clinic.staff.get("dr-sato").unwrap().clone();
+        let checks = SessionChecks::default();
+        let mut visit = Visit {
+            patient: &p,
+            encounter: &e,
+            clinic: Some(&clinic),
+            doctor: &doctor,
+            day: day(),
+            checks: &checks,
+            pre_consult_done: true,
+            doctor_in_other_session: true,
+            note_drafted: false,
+        };
+        assert_eq!(consultation(&visit).billing_record.content, Some(false));
+        visit.note_drafted = true;
+        let case = consultation(&visit);
+        assert_eq!(case.billing_record.content, Some(true));
+        assert_eq!(case.pre_consult.done, Some(true));
+        assert_eq!(case.doctor.in_other_session, Some(true));
+    }
+}

@@ -1,0 +1,359 @@
+//! The forms of the workstation. Each form is a typed struct of its fields with the `submit` that
+//! turns them into what is recorded, side by side in its own module; shared here are the field
+//! widgets, how the form overlay walks and edits any form's fields, and why a submission is
+//! refused ([`FormError`]).
+
+pub mod assign_doctor;
+pub mod care_plan;
+pub mod check_in;
+pub mod consent;
+pub mod end_session;
+pub mod note;
+pub mod override_reason;
+pub mod prescription;
+
+use super::editor::TextEditor;
+use super::i18n::Lang;
+use super::keymap::FieldKind;
+use crate::domain::{Date, Instant};
+
+pub use assign_doctor::AssignDoctorForm;
+pub use care_plan::CarePlanForm;
+pub use check_in::CheckInForm;
+pub use consent::ConsentForm;
+pub use end_session::{EndSessionForm, Ending};
+pub use note::SoapNote;
+pub use override_reason::OverrideForm;
+pub use prescription::DrugSearch;
+
+/// A yes/no box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toggle {
+    pub label: &'static str,
+    pub on: bool,
+}
+
+impl Toggle {
+    pub fn new(label: &'static str, on: bool) -> Toggle {
+        Toggle { label, on }
+    }
+}
+
+/// A one-line text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub label: &'static str,
+    pub editor: TextEditor,
+}
+
+impl Text {
+    pub fn new(label: &'static str, value: &str) -> Text {
+        Text {
+            label,
+            editor: TextEditor::with_text(value, false),
+        }
+    }
+
+    /// The text typed, without surrounding blanks.
+    pub fn value(&self) -> String {
+        self.editor.text().trim().to_string()
+    }
+}
+
+/// One of a list of options, each with what it means and how it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice<T> {
+    pub label: &'static str,
+    pub options: Vec<(T, String)>,
+    pub selected: usize,
+}
+
+impl<T> Choice<T> {
+    pub fn new(label: &'static str, options: Vec<(T, String)>, selected: usize) -> Choice<T> {
+        Choice {
+            label,
+            options,
+            selected,
+        }
+    }
+
+    /// What the selected option means; `None` when there are no options.
+    pub fn value(&self) -> Option<&T> {
+        self.options.get(self.selected).map(|o| &o.0)
+    }
+
+    fn shown(&self) -> Option<&str> {
+        self.options.get(self.selected).map(|o| o.1.as_str())
+    }
+}
+
+/// A field as the form overlay draws it, whatever the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldView<'a> {
+    Toggle(&'a Toggle),
+    Text(&'a Text),
+    Choice {
+        label: &'static str,
+        shown: Option<&'a str>,
+    },
+}
+
+impl FieldView<'_> {
+    pub fn label(&self) -> &'static str {
+        match self {
+            FieldView::Toggle(t) => t.label,
+            FieldView::Text(t) => t.label,
+            FieldView::Choice { label, .. } => label,
+        }
+    }
+
+    pub fn kind(&self) -> FieldKind {
+        match self {
+            FieldView::Toggle(_) => FieldKind::Toggle,
+            FieldView::Text(_) => FieldKind::Text,
+            FieldView::Choice { .. } => FieldKind::Choice,
+        }
+    }
+}
+
+/// A field as keys edit it, whatever the form.
+pub enum FieldEdit<'a> {
+    Toggle(&'a mut bool),
+    Text(&'a mut TextEditor),
+    Choice { selected: &'a mut usize, len: usize },
+}
+
+impl<'a> From<&'a Toggle> for FieldView<'a> {
+    fn from(t: &'a Toggle) -> Self {
+        FieldView::Toggle(t)
+    }
+}
+
+impl<'a> From<&'a Text> for FieldView<'a> {
+    fn from(t: &'a Text) -> Self {
+        FieldView::Text(t)
+    }
+}
+
+impl<'a, T> From<&'a Choice<T>> for FieldView<'a> {
+    fn from(c: &'a Choice<T>) -> Self {
+        FieldView::Choice {
+            label: c.label,
+            shown: c.shown(),
+        }
+    }
+}
+
+impl<'a> From<&'a mut Toggle> for FieldEdit<'a> {
+    fn from(t: &'a mut Toggle) -> Self {
+        FieldEdit::Toggle(&mut t.on)
+    }
+}
+
+impl<'a> From<&'a mut Text> for FieldEdit<'a> {
+    fn from(t: &'a mut Text) -> Self {
+        FieldEdit::Text(&mut t.editor)
+    }
+}
+
+impl<'a, T> From<&'a mut Choice<T>> for FieldEdit<'a> {
+    fn from(c: &'a mut Choice<T>) -> Self {
+        FieldEdit::Choice {
+            len: c.options.len(),
+            selected: &mut c.selected,
+        }
+    }
+}
+
+/// A form's fields in the order the overlay shows them. Each form lists its own, next to the
+/// struct that names them.
+pub trait Fields {
+    fn fields(&self) -> Vec<FieldView<'_>>;
+    fn field_mut(&mut self, i: usize) -> Option<FieldEdit<'_>>;
+}
+
+/// Who records what a form submits, and when.
+#[derive(Debug, Clone)]
+pub struct Author {
+    /// Staff id of the signed-in user.
+    pub staff: String,
+    pub now: Instant,
+    /// Today in Japan (agreement dates).
+    pub today: Date,
+    /// Randomness for the ids of what the submission creates.
+    pub fresh: Fresh,
+}
+
+/// Randomness that arrives with a key press, so that `update` stays a function of its input:
+/// ids of new records and the video room name are made from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fresh(pub u128);
+
+impl Fresh {
+    /// New randomness, for the event loop to attach to a key press.
+    pub fn random() -> Fresh {
+        Fresh(uuid::Uuid::new_v4().as_u128())
+    }
+
+    /// An id for a record created on this machine: random, so that two offline devices never
+    /// pick the same one.
+    pub fn id(self, prefix: &str) -> String {
+        format!("{prefix}-{:016x}", self.0 as u64)
+    }
+
+    /// An unguessable video room name.
+    pub fn room(self) -> String {
+        format!("enkaku-{:032x}", self.0)
+    }
+}
+
+/// Why a form cannot be submitted: which field, and what is wrong with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("identity documents: choose at least one document seen")]
+    NoDocumentSeen,
+    #[error("doctor: there is no doctor to assign")]
+    NoDoctor,
+    #[error("agreed by the proxy: no proxy is registered for this patient")]
+    NoProxy,
+    #[error("reason: write a specific reason (5 characters or more)")]
+    ReasonTooShort,
+    #[error("reason for switching: write why care switches to in person")]
+    NoSwitchReason,
+    #[error("drug: choose a drug")]
+    NoDrug,
+    #[error("days: a whole number from 1 to 365")]
+    DaysOutOfRange,
+}
+
+impl FormError {
+    /// The message the form shows, in the interface language.
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            FormError::NoDocumentSeen => lang.tr(
+                "確認した書類を1つ以上選んでください",
+                "Choose at least one document seen",
+            ),
+            FormError::NoDoctor => lang.tr("医師がいません", "There is no doctor to assign"),
+            FormError::NoProxy => lang.tr(
+                "代理人が登録されていません",
+                "No proxy is registered for this patient",
+            ),
+            FormError::ReasonTooShort => lang.tr(
+                "理由を具体的に記載してください (5文字以上)",
+                "Write a specific reason (5 characters or more)",
+            ),
+            FormError::NoSwitchReason => lang.tr(
+                "切替の理由を記載してください",
+                "Write why care switches to in person",
+            ),
+            FormError::NoDrug => lang.tr("薬剤を選択してください", "Choose a drug"),
+            FormError::DaysOutOfRange => lang.tr(
+                "日数は 1〜365 の整数で入力してください",
+                "Days must be a whole number from 1 to 365",
+            ),
+        }
+    }
+}
+
+/// The forms, by what they record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    CheckIn(CheckInForm),
+    AssignDoctor(AssignDoctorForm),
+    Consent(ConsentForm),
+    /// Boxed: the nine items make it by far the largest form.
+    CarePlan(Box<CarePlanForm>),
+    Override(OverrideForm),
+    EndSession(EndSessionForm),
+}
+
+/// An open form: which one, the selected field and the last refusal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub title: &'static str,
+    pub kind: FormKind,
+    pub selected: usize,
+    pub error: Option<FormError>,
+}
+
+impl Form {
+    pub fn new(title: &'static str, kind: FormKind) -> Form {
+        Form {
+            title,
+            kind,
+            selected: 0,
+            error: None,
+        }
+    }
+
+    fn inner(&self) -> &dyn Fields {
+        match &self.kind {
+            FormKind::CheckIn(f) => f,
+            FormKind::AssignDoctor(f) => f,
+            FormKind::Consent(f) => f,
+            FormKind::CarePlan(f) => f.as_ref(),
+            FormKind::Override(f) => f,
+            FormKind::EndSession(f) => f,
+        }
+    }
+
+    fn inner_mut(&mut self) -> &mut dyn Fields {
+        match &mut self.kind {
+            FormKind::CheckIn(f) => f,
+            FormKind::AssignDoctor(f) => f,
+            FormKind::Consent(f) => f,
+            FormKind::CarePlan(f) => f.as_mut(),
+            FormKind::Override(f) => f,
+            FormKind::EndSession(f) => f,
+        }
+    }
+
+    pub fn fields(&self) -> Vec<FieldView<'_>> {
+        self.inner().fields()
+    }
+
+    /// The kind of the selected field, which decides what Space and the arrows do.
+    pub fn selected_kind(&self) -> FieldKind {
+        self.fields()
+            .get(self.selected)
+            .map(FieldView::kind)
+            .unwrap_or(FieldKind::Toggle)
+    }
+
+    pub fn selected_mut(&mut self) -> Option<FieldEdit<'_>> {
+        let i = self.selected;
+        self.inner_mut().field_mut(i)
+    }
+
+    pub fn next_field(&mut self) {
+        let n = self.fields().len();
+        self.selected = (self.selected + 1).min(n.saturating_sub(1));
+    }
+
+    pub fn prev_field(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn author() -> Author {
+        Author {
+            staff: "dr-sato".into(),
+            now: time::OffsetDateTime::parse(
+                "2026-11-21T01:00:00Z",
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap(),
+            today: crate::domain::parse_date("2026-11-21").unwrap(),
+            fresh: Fresh(0xabcd),
+        }
+    }
+
+    pub fn day() -> Date {
+        crate::domain::parse_date("2026-11-21").unwrap()
+    }
+}

@@ -1,0 +1,553 @@
+//! The keymap's tables: every mode's bindings, with the key as printed, the command and the
+//! hint in Japanese and English.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::{Binding, Command, Keys};
+
+const fn b(
+    key: KeyCode,
+    label: &'static str,
+    command: Command,
+    ja: &'static str,
+    en: &'static str,
+    hint: bool,
+) -> Binding {
+    on(Keys::Key(key), label, command, ja, en, hint)
+}
+
+const fn on(
+    keys: Keys,
+    label: &'static str,
+    command: Command,
+    ja: &'static str,
+    en: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        command,
+        ja,
+        en,
+        hint,
+    }
+}
+
+const fn ctrl(
+    c: char,
+    label: &'static str,
+    command: Command,
+    ja: &'static str,
+    en: &'static str,
+    hint: bool,
+) -> Binding {
+    on(Keys::Ctrl(c), label, command, ja, en, hint)
+}
+
+pub(super) const HELP: Binding = b(KeyCode::F(1), "F1", Command::Help, "ヘルプ", "help", true);
+
+/// The screens' keys besides their own: help first so that the hint bar never loses it on a
+/// narrow terminal, then the rest after the screen's own.
+pub(super) const SCREEN_TAIL: &[Binding] = &[
+    b(
+        KeyCode::Char('?'),
+        "?",
+        Command::Help,
+        "ヘルプ",
+        "help",
+        false,
+    ),
+    ctrl('f', "^F", Command::Search, "患者検索", "find patient", true),
+    ctrl('q', "^Q", Command::Quit, "終了", "quit", true),
+];
+
+pub(super) const SIGN_IN: &[Binding] = &[
+    b(
+        KeyCode::Up,
+        "↑",
+        Command::Up,
+        "前の職員",
+        "previous staff",
+        false,
+    ),
+    b(
+        KeyCode::Down,
+        "↓",
+        Command::Down,
+        "次の職員",
+        "next staff",
+        false,
+    ),
+    on(
+        Keys::Digit,
+        "0-9",
+        Command::PinDigit,
+        "PIN 入力",
+        "type PIN",
+        false,
+    ),
+    b(
+        KeyCode::Backspace,
+        "BS",
+        Command::PinErase,
+        "PIN を1字消す",
+        "erase a digit",
+        false,
+    ),
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::Select,
+        "サインイン",
+        "sign in",
+        true,
+    ),
+];
+
+pub(super) const QUEUE: &[Binding] = &[
+    b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
+    b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
+    b(
+        KeyCode::Char('i'),
+        "i",
+        Command::CheckIn,
+        "受付・本人確認",
+        "check in / ID",
+        true,
+    ),
+    b(
+        KeyCode::Char('d'),
+        "d",
+        Command::AssignDoctor,
+        "担当医",
+        "assign doctor",
+        true,
+    ),
+    b(
+        KeyCode::Char('p'),
+        "p",
+        Command::PreConsult,
+        "診療前相談済",
+        "pre-consult done",
+        true,
+    ),
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::OpenChart,
+        "カルテ",
+        "chart",
+        true,
+    ),
+    b(
+        KeyCode::Char('c'),
+        "c",
+        Command::Consult,
+        "診察開始",
+        "consult",
+        true,
+    ),
+    b(
+        KeyCode::Char('x'),
+        "x",
+        Command::CancelVisit,
+        "取消",
+        "cancel visit",
+        false,
+    ),
+    b(
+        KeyCode::Char('f'),
+        "f",
+        Command::Filter,
+        "状態で絞込",
+        "filter status",
+        true,
+    ),
+    b(
+        KeyCode::Left,
+        "←",
+        Command::PrevDay,
+        "前日",
+        "previous day",
+        true,
+    ),
+    b(
+        KeyCode::Right,
+        "→",
+        Command::NextDay,
+        "翌日",
+        "next day",
+        true,
+    ),
+    b(
+        KeyCode::Char('t'),
+        "t",
+        Command::Today,
+        "今日",
+        "today",
+        false,
+    ),
+    ctrl(
+        'o',
+        "^O",
+        Command::SignOut,
+        "サインアウト",
+        "sign out",
+        false,
+    ),
+];
+
+pub(super) const CHART: &[Binding] = &[
+    b(
+        KeyCode::Tab,
+        "Tab",
+        Command::NextTab,
+        "次のタブ",
+        "next tab",
+        true,
+    ),
+    b(
+        KeyCode::BackTab,
+        "S-Tab",
+        Command::PrevTab,
+        "前のタブ",
+        "previous tab",
+        false,
+    ),
+    b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
+    b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
+    b(
+        KeyCode::Char('a'),
+        "a",
+        Command::RecordConsent,
+        "同意を記録",
+        "record consent",
+        true,
+    ),
+    b(
+        KeyCode::Char('n'),
+        "n",
+        Command::NewCarePlan,
+        "診療計画",
+        "care plan",
+        true,
+    ),
+    b(
+        KeyCode::Char('c'),
+        "c",
+        Command::Consult,
+        "診察開始",
+        "consult",
+        true,
+    ),
+    b(KeyCode::Esc, "Esc", Command::Back, "戻る", "back", true),
+];
+
+pub(super) const CONSULT: &[Binding] = &[
+    b(
+        KeyCode::Tab,
+        "Tab",
+        Command::FocusNext,
+        "欄を移動",
+        "next pane",
+        true,
+    ),
+    b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
+    b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
+    b(
+        KeyCode::Char(' '),
+        "Space",
+        Command::Toggle,
+        "確認",
+        "confirm item",
+        true,
+    ),
+    b(
+        KeyCode::Char('a'),
+        "a",
+        Command::RecordConsent,
+        "同意",
+        "consent",
+        false,
+    ),
+    b(
+        KeyCode::Char('n'),
+        "n",
+        Command::NewCarePlan,
+        "診療計画",
+        "care plan",
+        false,
+    ),
+    b(
+        KeyCode::Char('v'),
+        "v",
+        Command::StartVideo,
+        "ビデオ開始",
+        "start video",
+        true,
+    ),
+    b(
+        KeyCode::Char('e'),
+        "e",
+        Command::EditNote,
+        "SOAP記載",
+        "write note",
+        true,
+    ),
+    b(
+        KeyCode::Char('r'),
+        "r",
+        Command::AddPrescription,
+        "処方追加",
+        "prescribe",
+        true,
+    ),
+    b(
+        KeyCode::Delete,
+        "Del",
+        Command::RemovePrescription,
+        "処方削除",
+        "remove line",
+        false,
+    ),
+    b(
+        KeyCode::Char('o'),
+        "o",
+        Command::Override,
+        "ブロック解除",
+        "override block",
+        false,
+    ),
+    b(
+        KeyCode::Char('z'),
+        "z",
+        Command::EndSession,
+        "診察終了",
+        "end session",
+        true,
+    ),
+    b(KeyCode::Char('s'), "s", Command::Sign, "署名", "sign", true),
+    b(KeyCode::Esc, "Esc", Command::Back, "戻る", "back", true),
+];
+
+pub(super) const NOTE_EDITOR: &[Binding] = &[
+    HELP,
+    b(
+        KeyCode::Tab,
+        "Tab",
+        Command::NextField,
+        "次の欄",
+        "next field",
+        true,
+    ),
+    b(
+        KeyCode::BackTab,
+        "S-Tab",
+        Command::PrevField,
+        "前の欄",
+        "previous field",
+        false,
+    ),
+    b(
+        KeyCode::Esc,
+        "Esc",
+        Command::SaveNote,
+        "保存して終了",
+        "save and stop",
+        true,
+    ),
+    on(Keys::Text, "文字", Command::Type, "記載", "type", false),
+];
+
+pub(super) const HELP_KEYS: &[Binding] = &[on(
+    Keys::Any,
+    "Any",
+    Command::CloseHelp,
+    "キーで閉じる",
+    "key closes",
+    true,
+)];
+
+pub(super) const SEARCH: &[Binding] = &[
+    HELP,
+    b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
+    b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::Select,
+        "開く",
+        "open",
+        true,
+    ),
+    b(
+        KeyCode::Esc,
+        "Esc",
+        Command::Dismiss,
+        "閉じる",
+        "close",
+        true,
+    ),
+    on(
+        Keys::Text,
+        "文字",
+        Command::Type,
+        "氏名・カナ・ID",
+        "name, kana or id",
+        false,
+    ),
+];
+
+pub(super) const DRUGS: &[Binding] = &[
+    HELP,
+    b(
+        KeyCode::Tab,
+        "Tab",
+        Command::NextField,
+        "次の欄",
+        "next field",
+        true,
+    ),
+    b(
+        KeyCode::BackTab,
+        "S-Tab",
+        Command::PrevField,
+        "前の欄",
+        "previous field",
+        false,
+    ),
+    b(
+        KeyCode::Up,
+        "↑",
+        Command::Up,
+        "前の薬剤",
+        "previous drug",
+        false,
+    ),
+    b(
+        KeyCode::Down,
+        "↓",
+        Command::Down,
+        "次の薬剤",
+        "next drug",
+        false,
+    ),
+    b(KeyCode::Enter, "Enter", Command::Save, "追加", "add", true),
+    b(
+        KeyCode::Esc,
+        "Esc",
+        Command::Dismiss,
+        "取消",
+        "cancel",
+        true,
+    ),
+    on(Keys::Text, "文字", Command::Type, "入力", "type", false),
+];
+
+/// The keys every form takes, whatever field is selected.
+pub(super) const FORM_COMMON: &[Binding] = &[
+    HELP,
+    b(
+        KeyCode::Down,
+        "↓",
+        Command::NextField,
+        "次の項目",
+        "next field",
+        true,
+    ),
+    b(
+        KeyCode::Up,
+        "↑",
+        Command::PrevField,
+        "前の項目",
+        "previous field",
+        false,
+    ),
+    b(
+        KeyCode::Tab,
+        "Tab",
+        Command::NextField,
+        "次の項目",
+        "next field",
+        false,
+    ),
+    b(
+        KeyCode::BackTab,
+        "S-Tab",
+        Command::PrevField,
+        "前の項目",
+        "previous field",
+        false,
+    ),
+    b(KeyCode::Enter, "Enter", Command::Save, "保存", "save", true),
+    ctrl('s', "^S", Command::Save, "保存", "save", false),
+    b(
+        KeyCode::Esc,
+        "Esc",
+        Command::Dismiss,
+        "取消",
+        "cancel",
+        true,
+    ),
+];
+
+pub(super) const FORM_TOGGLE: &[Binding] = &[b(
+    KeyCode::Char(' '),
+    "Space",
+    Command::Toggle,
+    "切替",
+    "toggle",
+    true,
+)];
+
+pub(super) const FORM_CHOICE: &[Binding] = &[
+    b(
+        KeyCode::Char(' '),
+        "Space",
+        Command::NextOption,
+        "次の選択肢",
+        "next option",
+        true,
+    ),
+    b(
+        KeyCode::Right,
+        "→",
+        Command::NextOption,
+        "次の選択肢",
+        "next option",
+        false,
+    ),
+    b(
+        KeyCode::Left,
+        "←",
+        Command::PrevOption,
+        "前の選択肢",
+        "previous option",
+        false,
+    ),
+];
+
+pub(super) const FORM_TEXT: &[Binding] =
+    &[on(Keys::Text, "文字", Command::Type, "記載", "type", false)];
+
+pub(super) const CONFIRM: &[Binding] = &[
+    b(
+        KeyCode::Char('y'),
+        "y",
+        Command::Yes,
+        "確定",
+        "confirm",
+        true,
+    ),
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::Yes,
+        "確定",
+        "confirm",
+        false,
+    ),
+    b(KeyCode::Char('n'), "n", Command::No, "取消", "cancel", true),
+    b(KeyCode::Esc, "Esc", Command::No, "取消", "cancel", false),
+];

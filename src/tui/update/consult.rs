@@ -1,0 +1,490 @@
+//! The consultation: opening it, the pre-flight checklist, asking the rules for findings, the
+//! video, the SOAP note editor, prescription lines, ending, overriding and signing.
+
+use super::queue::doctor_busy;
+use super::{Press, author, chart, doctor_only, is_doctor, message, staff_id, write};
+use crate::domain::{
+    Encounter, Outcome, Override, Patient, Prescription, QueueStatus, SessionChecks, VisitKind,
+};
+use crate::rules::facts::{self, Visit};
+use crate::rules::{Consultation, Finding, Severity, gates_start};
+use crate::store::QueueRow;
+use crate::tui::forms::{
+    DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm, SoapNote,
+};
+use crate::tui::keymap::Command;
+use crate::tui::state::*;
+
+/// Opens the consultation of `patient_id` (from its chart), for the visit `row` if there is one.
+pub(super) fn start(
+    state: &mut AppState,
+    fresh: Fresh,
+    patient_id: String,
+    row: Option<QueueRow>,
+) -> Vec<Effect> {
+    if !doctor_only(state) {
+        return Vec::new();
+    }
+    let Some(patient) = state
+        .chart
+        .as_ref()
+        .map(|c| c.patient.clone())
+        .filter(|p| p.id == patient_id)
+    else {
+        // Open the chart first; the doctor starts the consultation from it.
+        return vec![Effect::LoadChart { patient_id }];
+    };
+    let me = staff_id(state);
+    let kind = row
+        .as_ref()
+        .and_then(|r| VisitKind::parse(&r.visit))
+        .unwrap_or(VisitKind::OnlineFollowup);
+    let entry_id = row.as_ref().map(|r| r.entry_id.clone());
+    // Reopen today's unsigned encounter of this patient and visit, or begin a new one.
+    let open = patient
+        .encounters
+        .values()
+        .filter(|e| {
+            e.signed_at.is_none()
+                && e.queue_entry == entry_id
+                && e.doctor.as_deref() == Some(me.as_str())
+        })
+        .max_by_key(|e| e.id.clone())
+        .cloned();
+    let encounter = open.unwrap_or_else(|| {
+        let mut e = Encounter::new(fresh.id("en"), kind);
+        e.doctor = Some(me.clone());
+        e.queue_entry = entry_id.clone();
+        e
+    });
+    let note = SoapNote::of(encounter.notes.values().next());
+    let busy = doctor_busy(&state.queue.rows, Some(me.as_str()), entry_id.as_ref());
+    state.consult = Some(ConsultState {
+        patient,
+        day: state.queue.day,
+        entry_id,
+        encounter: encounter.clone(),
+        checks: SessionChecks::default(),
+        findings: Vec::new(),
+        focus: ConsultFocus::Checklist,
+        selected: 0,
+        note,
+        note_field: 0,
+        editing_note: false,
+        rx_selected: 0,
+        drugs: Vec::new(),
+        pre_consult_done: row.as_ref().is_some_and(|r| r.pre_consult_done),
+        doctor_busy: busy,
+        eval_generation: 0,
+    });
+    state.screen = Screen::Consult;
+    let mut effects = vec![write(
+        state,
+        Write::Encounter {
+            patient_id,
+            encounter: Box::new(encounter),
+            action: "encounter.open",
+        },
+    )];
+    effects.extend(evaluate(state));
+    effects
+}
+
+/// The case the rules read for the consultation as it stands.
+fn case(state: &AppState) -> Option<Consultation> {
+    let (Some(c), Some(user)) = (&state.consult, &state.user) else {
+        return None;
+    };
+    Some(facts::consultation(&Visit {
+        patient: &c.patient,
+        encounter: &c.encounter,
+        clinic: state.clinic.as_ref(),
+        doctor: user,
+        day: c.day,
+        checks: &c.checks,
+        pre_consult_done: c.pre_consult_done,
+        doctor_in_other_session: c.doctor_busy,
+        note_drafted: c.note.is_drafted(),
+    }))
+}
+
+/// Asks the rules for the findings of the consultation as it stands.
+pub(super) fn evaluate(state: &mut AppState) -> Vec<Effect> {
+    let Some(consultation) = case(state) else {
+        return Vec::new();
+    };
+    let generation = state.next_generation();
+    let now = state.now;
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    c.eval_generation = generation;
+    let codes = c
+        .encounter
+        .prescriptions
+        .values()
+        .map(|rx| rx.drug_code.clone())
+        .collect();
+    vec![Effect::Evaluate {
+        generation,
+        consultation: Box::new(consultation),
+        codes,
+        now,
+    }]
+}
+
+pub(super) fn evaluated(
+    state: &mut AppState,
+    generation: u64,
+    findings: Vec<Finding>,
+    drugs: Vec<crate::domain::DrugInfo>,
+) -> Vec<Effect> {
+    if let Some(c) = &mut state.consult
+        && c.eval_generation == generation
+    {
+        c.findings = findings;
+        c.drugs = drugs;
+        state.dirty = true;
+    }
+    Vec::new()
+}
+
+/// The patient's record arrived again during the consultation: keep the encounter being
+/// prepared, take everything else from the record, and ask the rules again only when what they
+/// read has changed.
+pub(super) fn record_loaded(state: &mut AppState, patient: Patient) -> Vec<Effect> {
+    let before = case(state);
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    if let Some(stored) = patient.encounters.get(&c.encounter.id)
+        && stored.signed_at.is_some()
+    {
+        c.encounter = stored.clone();
+    }
+    c.patient = patient;
+    if case(state) == before {
+        return Vec::new();
+    }
+    evaluate(state)
+}
+
+/// The unresolved blocks: blocks the doctor has not overridden.
+pub fn open_blocks(c: &ConsultState) -> impl Iterator<Item = &Finding> {
+    c.findings.iter().filter(|f| {
+        f.severity == Severity::Block && !c.encounter.overrides.values().any(|o| o.rule == f.rule)
+    })
+}
+
+/// Saves the encounter being prepared; `action` names the step in the audit log.
+fn save_encounter(state: &AppState, action: &'static str) -> Vec<Effect> {
+    let Some(c) = &state.consult else {
+        return Vec::new();
+    };
+    vec![write(
+        state,
+        Write::Encounter {
+            patient_id: c.patient.id.clone(),
+            encounter: Box::new(c.encounter.clone()),
+            action,
+        },
+    )]
+}
+
+/// Saves the encounter and asks the rules again.
+fn save_and_evaluate(state: &mut AppState, action: &'static str) -> Vec<Effect> {
+    let mut effects = save_encounter(state, action);
+    effects.extend(evaluate(state));
+    effects
+}
+
+/// A key while the SOAP note is being written.
+pub(super) fn note_key(state: &mut AppState, press: Press) -> Vec<Effect> {
+    let parts = SoapNote::TAGS.len();
+    if press.command == Command::Help {
+        state.help = Some(crate::tui::keymap::Mode::NoteEditor);
+        return Vec::new();
+    }
+    let by = author(state, press.fresh);
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    match press.command {
+        Command::SaveNote => {
+            c.editing_note = false;
+            let note = c.note.submit(&c.encounter, &by);
+            c.encounter.notes.insert(note.id.clone(), note);
+            return save_and_evaluate(state, "note.save");
+        }
+        Command::NextField => c.note_field = (c.note_field + 1) % parts,
+        Command::PrevField => c.note_field = (c.note_field + parts - 1) % parts,
+        Command::Type => {
+            c.note.part_mut(c.note_field).handle(press.key);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A prescription line passed its checks: it joins the encounter.
+pub(super) fn add_prescription(state: &mut AppState, rx: Prescription) -> Vec<Effect> {
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    c.encounter.prescriptions.insert(rx.id.clone(), rx);
+    save_and_evaluate(state, "prescription.add")
+}
+
+/// The session ends with `outcome`: the encounter and the visit's status are saved.
+pub(super) fn end(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
+    let me = staff_id(state);
+    let now = state.now;
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    let status = if matches!(outcome, Outcome::Completed) {
+        QueueStatus::Done
+    } else {
+        QueueStatus::SwitchedToInPerson
+    };
+    c.encounter.ended_at = Some(now);
+    c.encounter.outcome = Some(outcome);
+    let mut effects = save_encounter(state, "encounter.end");
+    if let Some(c) = &state.consult
+        && let Some(entry) = &c.entry_id
+    {
+        effects.push(Effect::Write {
+            staff: me,
+            write: Write::QueueStatus {
+                day: c.day,
+                entry_id: entry.clone(),
+                status,
+            },
+        });
+    }
+    effects.extend(evaluate(state));
+    effects
+}
+
+/// A clinical-risk action passed its confirm step.
+pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) -> Vec<Effect> {
+    let me = staff_id(state);
+    let now = state.now;
+    let lang = state.lang;
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    match confirm {
+        Confirm::Override { rule, reason } => {
+            c.encounter.overrides.insert(
+                fresh.id("ov"),
+                Override {
+                    rule,
+                    reason,
+                    by: me,
+                    at: now,
+                },
+            );
+            save_and_evaluate(state, "block.override")
+        }
+        Confirm::Sign => {
+            c.encounter.signed_by = Some(me);
+            c.encounter.signed_at = Some(now);
+            let effects = save_encounter(state, "encounter.sign");
+            message(state, lang.tr("署名しました", "Signed"), false);
+            state.consult = None;
+            state.screen = if state.chart.is_some() {
+                Screen::Chart
+            } else {
+                Screen::Queue
+            };
+            effects
+        }
+    }
+}
+
+/// Blocks of `c` that stop a step, as the status line names them.
+fn blocking(c: &ConsultState, gates: fn(&str) -> bool) -> Vec<String> {
+    open_blocks(c)
+        .filter(|f| gates(f.rule))
+        .map(|f| format!("{} ({})", f.rule, f.clause))
+        .collect()
+}
+
+pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
+    let lang = state.lang;
+    let now = state.now;
+    let doctor = is_doctor(state);
+    let Some(c) = &mut state.consult else {
+        state.screen = Screen::Queue;
+        return Vec::new();
+    };
+    let signed = c.encounter.signed_at.is_some();
+    match press.command {
+        Command::FocusNext => {
+            c.focus = match c.focus {
+                ConsultFocus::Checklist => ConsultFocus::Note,
+                ConsultFocus::Note => ConsultFocus::Prescriptions,
+                ConsultFocus::Prescriptions => ConsultFocus::Checklist,
+            };
+        }
+        Command::Up => match c.focus {
+            ConsultFocus::Checklist => c.selected = c.selected.saturating_sub(1),
+            ConsultFocus::Note => c.note_field = c.note_field.saturating_sub(1),
+            ConsultFocus::Prescriptions => c.rx_selected = c.rx_selected.saturating_sub(1),
+        },
+        Command::Down => match c.focus {
+            ConsultFocus::Checklist => {
+                c.selected = (c.selected + 1).min(SessionChecks::COUNT + c.findings.len() - 1)
+            }
+            ConsultFocus::Note => c.note_field = (c.note_field + 1).min(SoapNote::TAGS.len() - 1),
+            ConsultFocus::Prescriptions => {
+                c.rx_selected =
+                    (c.rx_selected + 1).min(c.encounter.prescriptions.len().saturating_sub(1))
+            }
+        },
+        Command::Toggle
+            if c.focus == ConsultFocus::Checklist
+                && c.selected < SessionChecks::COUNT
+                && !signed =>
+        {
+            c.checks.toggle(c.selected);
+            return evaluate(state);
+        }
+        Command::RecordConsent => chart::open_consent(state),
+        Command::NewCarePlan => chart::open_care_plan(state),
+        Command::StartVideo => {
+            if c.encounter.started_at.is_some() {
+                message(
+                    state,
+                    lang.tr("ビデオは開始済みです", "The video has already started"),
+                    true,
+                );
+                return Vec::new();
+            }
+            let blocking = blocking(c, gates_start);
+            if !blocking.is_empty() {
+                let text = format!(
+                    "{}: {}",
+                    lang.tr("開始できません", "Cannot start"),
+                    blocking.join(", ")
+                );
+                message(state, text, true);
+                return Vec::new();
+            }
+            let room = press.fresh.room();
+            c.encounter.video_room = Some(room.clone());
+            c.encounter.started_at = Some(now);
+            let mut effects = vec![Effect::LaunchVideo { room }];
+            effects.extend(save_encounter(state, "encounter.start"));
+            if let Some(c) = &state.consult
+                && let Some(entry) = &c.entry_id
+            {
+                effects.push(write(
+                    state,
+                    Write::QueueStatus {
+                        day: c.day,
+                        entry_id: entry.clone(),
+                        status: QueueStatus::InSession,
+                    },
+                ));
+            }
+            effects.extend(evaluate(state));
+            return effects;
+        }
+        Command::EditNote | Command::Override if !doctor => {
+            message(
+                state,
+                lang.tr("医師のみが行えます", "Only a doctor can do this"),
+                true,
+            );
+        }
+        Command::EditNote if !signed => {
+            c.focus = ConsultFocus::Note;
+            c.editing_note = true;
+        }
+        Command::AddPrescription if !signed && doctor => {
+            state.overlay = Some(Overlay::Drugs(DrugSearch::default()));
+        }
+        Command::RemovePrescription if c.focus == ConsultFocus::Prescriptions && !signed => {
+            if let Some(id) = c.encounter.prescriptions.keys().nth(c.rx_selected).cloned() {
+                c.encounter.prescriptions.remove(&id);
+                c.rx_selected = c.rx_selected.saturating_sub(1);
+                return save_and_evaluate(state, "prescription.remove");
+            }
+        }
+        Command::Override if !signed => {
+            let finding = c
+                .selected
+                .checked_sub(SessionChecks::COUNT)
+                .and_then(|i| c.findings.get(i));
+            let Some(f) = finding.filter(|f| f.severity == Severity::Block) else {
+                message(
+                    state,
+                    lang.tr(
+                        "解除するブロックを選択してください",
+                        "Select a block to override",
+                    ),
+                    true,
+                );
+                return Vec::new();
+            };
+            let form = OverrideForm::new(lang, f.rule.to_string());
+            state.overlay = Some(Overlay::Form(Form::new(
+                OverrideForm::title(lang),
+                FormKind::Override(form),
+            )));
+        }
+        Command::EndSession if !signed => {
+            if c.encounter.started_at.is_none() {
+                message(
+                    state,
+                    lang.tr("ビデオが開始されていません", "The video has not started"),
+                    true,
+                );
+                return Vec::new();
+            }
+            state.overlay = Some(Overlay::Form(Form::new(
+                EndSessionForm::title(lang),
+                FormKind::EndSession(EndSessionForm::new(lang)),
+            )));
+        }
+        Command::Sign if !signed && doctor => {
+            if c.encounter.ended_at.is_none() {
+                message(
+                    state,
+                    lang.tr(
+                        "診察を終了してから署名してください",
+                        "End the session before signing",
+                    ),
+                    true,
+                );
+                return Vec::new();
+            }
+            let blocking = blocking(c, |_| true);
+            if !blocking.is_empty() {
+                let text = format!(
+                    "{}: {}",
+                    lang.tr("署名できません", "Cannot sign"),
+                    blocking.join(", ")
+                );
+                message(state, text, true);
+                return Vec::new();
+            }
+            state.overlay = Some(Overlay::Confirm(Confirm::Sign));
+        }
+        Command::Back => {
+            state.screen = if state.chart.is_some() {
+                Screen::Chart
+            } else {
+                Screen::Queue
+            };
+            state.consult = None;
+            return vec![Effect::LoadQueue {
+                day: state.queue.day,
+            }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,273 @@
+//! `update(&mut AppState, Action) -> Vec<Effect>`: every change of the workstation's state, with
+//! no I/O. Here: the answers of the worker and the store, and which room a key goes to; each
+//! screen, the overlays and the forms have a module of their own. Role checks live with the
+//! screens: front desk cannot write notes or prescribe; only a doctor consults, signs and
+//! overrides.
+
+mod chart;
+mod consult;
+mod overlay;
+mod queue;
+mod sign_in;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::forms::{Author, Fresh};
+use super::keymap::{Command, Mode, command_for};
+use super::state::*;
+use crate::domain::Role;
+
+pub use consult::open_blocks;
+
+/// A key press as the rooms see it: the key, what it means in the current mode, and the
+/// randomness it brings for new records (its time is already the state's clock).
+struct Press {
+    key: KeyEvent,
+    command: Command,
+    fresh: Fresh,
+}
+
+fn message(state: &mut AppState, text: impl Into<String>, error: bool) {
+    state.status = Some(StatusMessage {
+        text: text.into(),
+        error,
+    });
+}
+
+fn is_doctor(state: &AppState) -> bool {
+    state.user.as_ref().is_some_and(|u| u.role == Role::Doctor)
+}
+
+fn staff_id(state: &AppState) -> String {
+    state
+        .user
+        .as_ref()
+        .map(|u| u.id.clone())
+        .unwrap_or_default()
+}
+
+fn write(state: &AppState, write: Write) -> Effect {
+    Effect::Write {
+        staff: staff_id(state),
+        write,
+    }
+}
+
+/// Who records what a key press submits.
+fn author(state: &AppState, fresh: Fresh) -> Author {
+    Author {
+        staff: staff_id(state),
+        now: state.now,
+        today: state.today,
+        fresh,
+    }
+}
+
+/// Says "only a doctor" and refuses unless the user is a doctor.
+fn doctor_only(state: &mut AppState) -> bool {
+    if is_doctor(state) {
+        return true;
+    }
+    let text = state
+        .lang
+        .tr("医師のみが行えます", "Only a doctor can do this");
+    message(state, text, true);
+    false
+}
+
+/// The one entry point.
+pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let effects = dispatch(state, action);
+    let writes = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Write { .. }))
+        .count();
+    state.writes_in_flight += u32::try_from(writes).unwrap_or(u32::MAX);
+    effects
+}
+
+fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key { key, at, fresh } => {
+            let mode = state.mode();
+            let Some(command) = command_for(mode, &key) else {
+                return Vec::new();
+            };
+            state.now = at;
+            state.dirty = true;
+            on_key(
+                state,
+                mode,
+                Press {
+                    key,
+                    command,
+                    fresh,
+                },
+            )
+        }
+        Action::Paste(text) => {
+            state.dirty = true;
+            overlay::paste(state, &text)
+        }
+        Action::Tick(now) => {
+            state.now = now;
+            // The event loop also ticks after a resize: the frame is drawn again either way.
+            state.dirty = true;
+            Vec::new()
+        }
+        Action::ClinicLoaded(clinic) => {
+            if let Some(user) = &state.user {
+                state.user = clinic.staff.get(&user.id).cloned();
+            }
+            if state.clinic.as_ref() != Some(&*clinic) {
+                state.clinic = Some(*clinic);
+                state.dirty = true;
+            }
+            Vec::new()
+        }
+        Action::QueueLoaded { day, rows } => queue::loaded(state, day, rows),
+        Action::ChartLoaded { patient, history } => chart::loaded(state, *patient, history),
+        Action::PatientsFound {
+            generation,
+            results,
+        } => overlay::patients_found(state, generation, results),
+        Action::DrugsFound {
+            generation,
+            results,
+        } => overlay::drugs_found(state, generation, results),
+        Action::Evaluated {
+            generation,
+            findings,
+            drugs,
+        } => consult::evaluated(state, generation, findings, drugs),
+        Action::Saved { what } => {
+            let text = what.label(state.lang);
+            message(state, text, false);
+            state.dirty = true;
+            state.own_commit_unseen = true;
+            written(state)
+        }
+        Action::Failed { message: text } => {
+            message(state, text, true);
+            state.dirty = true;
+            written(state)
+        }
+        Action::StoreChanged => store_changed(state),
+        Action::SyncStatus(status) => {
+            sync_status(state, status);
+            Vec::new()
+        }
+        Action::PinChecked { staff, check } => sign_in::pin_checked(state, &staff, check),
+    }
+}
+
+fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
+    match mode {
+        Mode::Help => {
+            state.help = None;
+            Vec::new()
+        }
+        Mode::Search | Mode::Drugs | Mode::Form(_) | Mode::Confirm => {
+            overlay::on_key(state, mode, press)
+        }
+        Mode::NoteEditor => consult::note_key(state, press),
+        Mode::SignIn | Mode::Queue | Mode::Chart | Mode::Consult => {
+            screen_command(state, mode, press)
+        }
+    }
+}
+
+/// The commands every screen shares, then the screen's own.
+fn screen_command(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
+    match press.command {
+        Command::Quit => {
+            state.quit = true;
+            return Vec::new();
+        }
+        Command::Help => {
+            state.help = Some(mode);
+            return Vec::new();
+        }
+        Command::Search if state.user.is_some() => {
+            state.overlay = Some(Overlay::Search(PatientSearch {
+                query: super::editor::TextEditor::new(false),
+                results: Vec::new(),
+                selected: 0,
+                generation: 0,
+            }));
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match mode {
+        Mode::SignIn => sign_in::command(state, press),
+        Mode::Queue => queue::command(state, press),
+        Mode::Chart => chart::command(state, press),
+        _ => consult::command(state, press),
+    }
+}
+
+/// A write was answered. Once none is left in flight, what is on screen is read again: one
+/// reload for a step that wrote several things.
+fn written(state: &mut AppState) -> Vec<Effect> {
+    state.writes_in_flight = state.writes_in_flight.saturating_sub(1);
+    if state.writes_in_flight > 0 {
+        return Vec::new();
+    }
+    reload(state)
+}
+
+/// Another connection committed to the store. The watcher cannot tell whose commit it saw, so:
+/// while own writes are in flight their answer reloads afterwards anyway, and the first report
+/// after an own save is taken to be that save, already reloaded. A sync's commit that the
+/// watcher happens to report together with an own one shows with the next change or screen.
+fn store_changed(state: &mut AppState) -> Vec<Effect> {
+    if state.writes_in_flight > 0 {
+        return Vec::new();
+    }
+    if std::mem::take(&mut state.own_commit_unseen) {
+        return Vec::new();
+    }
+    reload(state)
+}
+
+/// Re-reads what is on screen after the store changed.
+fn reload(state: &AppState) -> Vec<Effect> {
+    let mut effects = vec![
+        Effect::LoadClinic,
+        Effect::LoadQueue {
+            day: state.queue.day,
+        },
+    ];
+    if let Some(c) = &state.consult {
+        effects.push(Effect::LoadChart {
+            patient_id: c.patient.id.clone(),
+        });
+    } else if let Some(c) = &state.chart {
+        effects.push(Effect::LoadChart {
+            patient_id: c.patient.id.clone(),
+        });
+    }
+    effects
+}
+
+fn sync_status(state: &mut AppState, status: crate::sync::background::SyncStatus) {
+    // A new error is said in words once; the sync label keeps marking it until a sync succeeds.
+    let previous = match &state.sync {
+        SyncState::Enrolled(Some(s)) => s.last_error.clone(),
+        _ => None,
+    };
+    if let Some(error) = status
+        .last_error
+        .as_ref()
+        .filter(|e| Some(*e) != previous.as_ref())
+    {
+        let text = format!(
+            "{} {error}",
+            state.lang.tr("同期できません:", "sync failed:")
+        );
+        message(state, text, true);
+    }
+    state.sync = SyncState::Enrolled(Some(status));
+    state.dirty = true;
+}
