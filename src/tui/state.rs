@@ -70,7 +70,7 @@ impl QueueState {
     pub fn visible(&self) -> Vec<&QueueRow> {
         self.rows
             .iter()
-            .filter(|r| self.filter.is_none_or(|f| r.status == f.as_str()))
+            .filter(|r| self.filter.is_none_or(|f| r.status == f))
             .collect()
     }
 

@@ -123,7 +123,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             if let Some(c) = &mut state.consult {
                 let me = state.user.as_ref().map(|u| u.id.as_str());
                 c.doctor_busy = state.queue.rows.iter().any(|r| {
-                    r.status == QueueStatus::InSession.as_str()
+                    r.status == QueueStatus::InSession
                         && r.doctor.as_deref() == me
                         && Some(&r.entry_id) != c.entry_id.as_ref()
                 });
@@ -628,7 +628,9 @@ fn chart_command(state: &mut AppState, command: Command) -> Vec<Effect> {
                 .rows
                 .iter()
                 .find(|r| {
-                    r.patient_id == patient_id && r.status != "done" && r.status != "cancelled"
+                    r.patient_id == patient_id
+                        && r.status != QueueStatus::Done
+                        && r.status != QueueStatus::Cancelled
                 })
                 .cloned();
             return start_consult(state, patient_id, row);
@@ -823,7 +825,7 @@ fn start_consult(
     let me = staff_id(state);
     let kind = row
         .as_ref()
-        .and_then(|r| VisitKind::parse(&r.visit))
+        .map(|r| r.visit_kind)
         .unwrap_or(VisitKind::OnlineFollowup);
     // Reopen today's unsigned encounter of this patient and visit, or begin a new one.
     let open = patient
@@ -862,7 +864,7 @@ fn start_consult(
     ];
     let pre_consult_done = row.as_ref().is_some_and(|r| r.pre_consult_done);
     let doctor_busy = state.queue.rows.iter().any(|r| {
-        r.status == QueueStatus::InSession.as_str()
+        r.status == QueueStatus::InSession
             && r.doctor.as_deref() == Some(me.as_str())
             && Some(&r.entry_id) != row.as_ref().map(|x| &x.entry_id)
     });

@@ -4,7 +4,7 @@
 use std::sync::mpsc::{Receiver, Sender};
 
 use super::state::{Action, Effect, Saved, Write};
-use crate::domain::{DrugInfo, DrugLookup, QueueStatus};
+use crate::domain::{DrugInfo, DrugLookup};
 use crate::drugs::DrugMaster;
 use crate::store::{DocId, Store, StoreError};
 
@@ -115,23 +115,7 @@ impl Worker {
                 check,
             } => {
                 self.store
-                    .record_identity_check(staff, &patient_id, &check)?;
-                self.store.set_queue_field(
-                    staff,
-                    &clinic,
-                    day,
-                    &entry_id,
-                    "identity_check",
-                    &check.id,
-                )?;
-                self.store.set_queue_status(
-                    staff,
-                    &clinic,
-                    day,
-                    &entry_id,
-                    QueueStatus::CheckedIn,
-                    now,
-                )?;
+                    .check_in(staff, &clinic, day, &entry_id, &patient_id, &check, now)?;
                 Ok(Saved::CheckedIn)
             }
             Write::AssignDoctor {
@@ -140,18 +124,12 @@ impl Worker {
                 doctor,
             } => {
                 self.store
-                    .set_queue_field(staff, &clinic, day, &entry_id, "doctor", &doctor)?;
+                    .assign_doctor(staff, &clinic, day, &entry_id, &doctor)?;
                 Ok(Saved::DoctorAssigned)
             }
             Write::PreConsultDone { day, entry_id } => {
-                self.store.set_queue_field(
-                    staff,
-                    &clinic,
-                    day,
-                    &entry_id,
-                    "pre_consult_done",
-                    &true,
-                )?;
+                self.store
+                    .mark_pre_consult(staff, &clinic, day, &entry_id)?;
                 Ok(Saved::PreConsult)
             }
             Write::QueueStatus {

@@ -447,7 +447,7 @@ fn make_edit(
                 return None;
             }
             dev.store
-                .set_patient_field(&staff, &patient.id, &PHONE, &value)
+                .update_demographics(&staff, &patient.id, |d| d.phone = value.clone())
                 .unwrap();
             Some(Edit {
                 device: d,
@@ -464,7 +464,7 @@ fn make_edit(
                 return None;
             }
             dev.store
-                .set_patient_field(&staff, CONTESTED, &ADDRESS, &value)
+                .update_demographics(&staff, CONTESTED, |d| d.address = value.clone())
                 .unwrap();
             Some(Edit {
                 device: d,
@@ -935,7 +935,9 @@ fn a_server_killed_mid_sync_and_restarted_loses_nothing() {
                     .unwrap()
                     .to_string();
                 desk.store
-                    .set_patient_field("staff-desk", &id, &PHONE, &format!("cycle-{cycle}-{k}"))
+                    .update_demographics("staff-desk", &id, |d| {
+                        d.phone = format!("cycle-{cycle}-{k}")
+                    })
                     .unwrap();
             }
             enkaku::demo::add_synthetic(&mut desk.store, 30).unwrap();
