@@ -13,28 +13,51 @@ use crate::rules::CaseError;
 use crate::store::{AuditFailure, StoreError};
 use crate::sync::client::SyncError;
 
-/// Any failed command.
+/// Any failed command. Each family is boxed: a store or config error is large, and this
+/// travels up every command's call chain.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
-    Setup(#[from] SetupError),
+    Setup(Box<SetupError>),
     #[error(transparent)]
-    Queue(#[from] QueueError),
+    Queue(Box<QueueError>),
     #[error(transparent)]
-    Staff(#[from] StaffError),
+    Staff(Box<StaffError>),
     #[error(transparent)]
-    Drugs(#[from] DrugsError),
+    Drugs(Box<DrugsError>),
     #[error(transparent)]
-    Audit(#[from] AuditError),
+    Audit(Box<AuditError>),
     #[error(transparent)]
-    Sync(#[from] SyncCommandError),
+    Sync(Box<SyncCommandError>),
     #[error(transparent)]
-    Check(#[from] CheckError),
+    Check(Box<CheckError>),
     #[error(transparent)]
-    Export(#[from] ExportError),
+    Export(Box<ExportError>),
     #[error(transparent)]
-    Demo(#[from] DemoCommandError),
+    Demo(Box<DemoCommandError>),
 }
+
+macro_rules! family {
+    ($($variant:ident($family:ty)),* $(,)?) => {
+        $(impl From<$family> for CliError {
+            fn from(e: $family) -> CliError {
+                CliError::$variant(Box::new(e))
+            }
+        })*
+    };
+}
+
+family!(
+    Setup(SetupError),
+    Queue(QueueError),
+    Staff(StaffError),
+    Drugs(DrugsError),
+    Audit(AuditError),
+    Sync(SyncCommandError),
+    Check(CheckError),
+    Export(ExportError),
+    Demo(DemoCommandError),
+);
 
 /// What every command needs before it runs: the data directory, the config, the store.
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +106,7 @@ pub enum StaffError {
     Store {
         staff_id: String,
         #[source]
-        source: StoreError,
+        source: Box<StoreError>,
     },
 }
 
@@ -172,7 +195,7 @@ impl CliError {
     /// The process exit code: what a script branches on.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Check(CheckError::InvalidCase { .. }) => {
+            CliError::Check(e) if matches!(**e, CheckError::InvalidCase { .. }) => {
                 ExitCode::from(crate::rules::EXIT_INVALID_CASE)
             }
             _ => ExitCode::FAILURE,

@@ -208,7 +208,10 @@ impl Store {
 
     /// A document as JSON from the read model: what charts and lists display. The same value
     /// as `read_json(id, &[])`, without loading the document's history.
-    pub fn read_view<T: DeserializeOwned>(&self, id: &DocId) -> Result<Option<T>, StoreError> {
+    pub(crate) fn read_view<T: DeserializeOwned>(
+        &self,
+        id: &DocId,
+    ) -> Result<Option<T>, StoreError> {
         let Some(text) = read_model::read_text(&self.conn, &self.path, id)? else {
             return Ok(None);
         };

@@ -5,7 +5,7 @@
 //! transaction.
 
 mod audit;
-pub mod bridge;
+mod bridge;
 mod docs;
 mod index;
 mod persist;
@@ -135,12 +135,12 @@ impl Store {
     }
 
     /// This device's Automerge actor id, in hex; every local change carries it.
-    pub fn device_id(&self) -> String {
+    pub(crate) fn device_id(&self) -> String {
         self.actor.to_hex_string()
     }
 
     /// Whether the store holds no documents yet.
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
+    pub(crate) fn is_empty(&self) -> Result<bool, StoreError> {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM docs", [], |r| r.get(0))

@@ -105,7 +105,7 @@ impl Worker {
         let now = time::OffsetDateTime::now_utc();
         match write {
             Write::SignedIn => {
-                self.store.audit_event(staff, "session", "staff.sign_in")?;
+                self.store.record_sign_in(staff)?;
                 Ok(Saved::SignedIn)
             }
             Write::CheckIn {
