@@ -41,12 +41,7 @@ fn main() {
         let id = format!("s-{:06}", 1 + (i * 7919) % 10_000);
         let t = Instant::now();
         store
-            .set_patient_field(
-                "fd-bench",
-                &id,
-                &["demographics", "phone"],
-                &format!("03-{i:04}"),
-            )
+            .update_demographics("fd-bench", &id, |d| d.phone = format!("03-{i:04}"))
             .expect("edit");
         edits.push(t.elapsed());
     }

@@ -17,7 +17,6 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -475,12 +474,7 @@ fn main() {
     let doc = DocId::patient(&edited).expect("doc id");
     let heads_before = b.store.heads(&doc).expect("heads");
     b.store
-        .set_patient_field(
-            "dr-sato",
-            &edited,
-            &["demographics", "phone"],
-            &"080-1234-5678",
-        )
+        .update_demographics("dr-sato", &edited, |d| d.phone = "080-1234-5678".into())
         .expect("edit");
     let floor_a = b
         .store
@@ -573,7 +567,7 @@ fn main() {
     let assigned: Vec<String> = (1..=300 - demo_in_team).map(synthetic).collect();
     for p in &assigned {
         a.store
-            .set_patient_field("fd-suzuki", p, &["care_team"], &"team-kita")
+            .assign_care_team("fd-suzuki", p, Some("team-kita"))
             .expect("assign");
     }
     let trips = a.settle();

@@ -30,12 +30,7 @@ fn crash_child_writer() {
         e.chief_complaint = format!("edit {n}");
         store.save_encounter("dr-crash", "p-1", &e).unwrap();
         store
-            .set_patient_field(
-                "dr-crash",
-                "p-1",
-                &["demographics", "phone"],
-                &n.to_string(),
-            )
+            .update_demographics("dr-crash", "p-1", |d| d.phone = n.to_string())
             .unwrap();
         writeln!(out, "committed {n}").unwrap();
         out.flush().unwrap();

@@ -82,9 +82,9 @@ fn concurrent_edits_of_different_fields_both_survive() {
     let mut b = Store::open_dir(db.path()).unwrap();
     a.add_patient("fd", &patient("p-1")).unwrap();
     exchange(&mut a, &mut b);
-    a.set_patient_field("fd", "p-1", &["demographics", "phone"], &"090-1111-1111")
+    a.update_demographics("fd", "p-1", |d| d.phone = "090-1111-1111".into())
         .unwrap();
-    b.set_patient_field("ns", "p-1", &["demographics", "address"], &"大阪府")
+    b.update_demographics("ns", "p-1", |d| d.address = "大阪府".into())
         .unwrap();
     exchange(&mut a, &mut b);
     let pa = a.patient("p-1").unwrap();
@@ -100,9 +100,9 @@ fn concurrent_edits_of_the_same_field_converge_on_one_value() {
     let mut b = Store::open_dir(db.path()).unwrap();
     a.add_patient("fd", &patient("p-1")).unwrap();
     exchange(&mut a, &mut b);
-    a.set_patient_field("fd", "p-1", &["demographics", "phone"], &"A")
+    a.update_demographics("fd", "p-1", |d| d.phone = "A".into())
         .unwrap();
-    b.set_patient_field("fd", "p-1", &["demographics", "phone"], &"B")
+    b.update_demographics("fd", "p-1", |d| d.phone = "B".into())
         .unwrap();
     exchange(&mut a, &mut b);
     let phone = a.patient("p-1").unwrap().demographics.phone;
@@ -161,9 +161,9 @@ fn another_process_edits_are_seen_by_an_open_store() {
         two.patient("p-1").unwrap().demographics.phone,
         "03-0000-0000"
     );
-    one.set_patient_field("fd", "p-1", &["demographics", "phone"], &"1")
+    one.update_demographics("fd", "p-1", |d| d.phone = "1".into())
         .unwrap();
-    two.set_patient_field("fd", "p-1", &["demographics", "address"], &"2")
+    two.update_demographics("fd", "p-1", |d| d.address = "2".into())
         .unwrap();
     let p = one.patient("p-1").unwrap();
     assert_eq!(
@@ -241,11 +241,11 @@ proptest! {
             match op.clone() {
                 Op::SetPhone { on_b, value } => {
                     let s = if pick(on_b) { &mut b } else { &mut a };
-                    s.set_patient_field("x", "p-1", &["demographics", "phone"], &format!("{value}")).unwrap();
+                    s.update_demographics("x", "p-1", |d| d.phone = format!("{value}")).unwrap();
                 }
                 Op::SetAddress { on_b, value } => {
                     let s = if on_b { &mut b } else { &mut a };
-                    s.set_patient_field("x", "p-1", &["demographics", "address"], &format!("{value}")).unwrap();
+                    s.update_demographics("x", "p-1", |d| d.address = format!("{value}")).unwrap();
                 }
                 Op::AddEncounter { on_b, n } => {
                     let s = if on_b { &mut b } else { &mut a };
@@ -253,12 +253,16 @@ proptest! {
                 }
                 Op::SetComplaint { on_b, n, value } => {
                     let s = if on_b { &mut b } else { &mut a };
-                    let _ = s.set_patient_field("x", "p-1", &["encounters", &format!("en-{n}"), "chief_complaint"], &format!("c{value}"));
+                    // Only an encounter this store has can have its complaint changed.
+                    let mut p = s.patient("p-1").unwrap();
+                    if let Some(mut e) = p.encounters.remove(&format!("en-{n}")) {
+                        e.chief_complaint = format!("c{value}");
+                        s.save_encounter("x", "p-1", &e).unwrap();
+                    }
                 }
                 Op::DeleteEncounter { on_b, n } => {
                     let s = if on_b { &mut b } else { &mut a };
-                    let id = DocId::patient("p-1").unwrap();
-                    s.edit(&id, "x", "encounter.delete", |e| e.delete(&["encounters", &format!("en-{n}")])).unwrap();
+                    s.discard_encounter("x", "p-1", &format!("en-{n}")).unwrap();
                 }
                 Op::Sync => exchange(&mut a, &mut b),
             }
@@ -292,13 +296,8 @@ fn search_sees_patients_another_process_added_or_renamed() {
         two.search_patients("すずき", 10).unwrap()[0].patient_id,
         "p-2"
     );
-    one.set_patient_field(
-        "fd",
-        "p-1",
-        &["demographics", "name_kana"],
-        &"サトウ タロウ",
-    )
-    .unwrap();
+    one.update_demographics("fd", "p-1", |d| d.name_kana = "サトウ タロウ".into())
+        .unwrap();
     // The kanji is still 山田, but no name reads やまだ any more.
     assert!(two.search_patients("やまだ", 10).unwrap().is_empty());
     assert_eq!(
@@ -330,7 +329,7 @@ fn sync_marks_follow_edits_and_never_name_a_document_the_store_lacks() {
     store.save_sync_state(&p1, &state).unwrap();
     assert!(store.dirty_docs().unwrap().is_empty());
     store
-        .set_patient_field("fd", "p-1", &["demographics", "phone"], &"1")
+        .update_demographics("fd", "p-1", |d| d.phone = "1".into())
         .unwrap();
     assert_eq!(store.dirty_docs().unwrap(), vec![p1]);
     // A state saved for a document this store does not hold is kept, but not marked to send.
@@ -339,4 +338,167 @@ fn sync_marks_follow_edits_and_never_name_a_document_the_store_lacks() {
         .save_sync_state(&absent, &automerge::sync::State::new())
         .unwrap();
     assert!(!store.dirty_docs().unwrap().contains(&absent));
+}
+
+fn queue_entry(id: &str, patient: &str) -> enkaku::domain::QueueEntry {
+    enkaku::domain::QueueEntry {
+        id: id.into(),
+        patient_id: patient.into(),
+        time: "09:00".into(),
+        visit: VisitKind::OnlineFollowup,
+        status: enkaku::domain::QueueStatus::Reserved,
+        doctor: None,
+        pre_consult_done: false,
+        identity_check: None,
+        source: "phone".into(),
+        memo: String::new(),
+        history: Default::default(),
+    }
+}
+
+fn identity_check(id: &str) -> enkaku::domain::IdentityCheck {
+    enkaku::domain::IdentityCheck {
+        id: id.into(),
+        documents: vec![enkaku::domain::IdentityDocument::MyNumberCard],
+        checked_by: "fd".into(),
+        checked_at: time::OffsetDateTime::from_unix_timestamp(1_780_000_000).unwrap(),
+        method: enkaku::domain::VerificationMethod::InPerson,
+    }
+}
+
+/// What a failed check-in must leave exactly as it was: the patient's record as charts read it
+/// and as the document holds it (in memory too), the queue, the audit log and the sync marks.
+fn check_in_footprint(
+    store: &mut Store,
+    day: time::Date,
+) -> impl PartialEq + std::fmt::Debug + use<> {
+    let id = DocId::patient("p-1").unwrap();
+    (
+        store.patient("p-1").unwrap().identity_checks,
+        store.read_json(&id, &["identity_checks"]).unwrap(),
+        store.heads(&id).unwrap(),
+        store.queue_day("c1", day).unwrap(),
+        store.audit_entries(None).unwrap().len(),
+        store.dirty_docs().unwrap(),
+    )
+}
+
+#[test]
+fn a_check_in_is_stored_whole_or_not_at_all() {
+    use enkaku::domain::QueueStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let day = parse_date("2026-11-21").unwrap();
+    store.add_patient("fd", &patient("p-1")).unwrap();
+    store.add_patient("fd", &patient("p-2")).unwrap();
+    store
+        .add_queue_entry("fd", "c1", day, &queue_entry("q-1", "p-1"))
+        .unwrap();
+    store
+        .add_queue_entry("fd", "c1", day, &queue_entry("q-2", "p-2"))
+        .unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let check = identity_check("ic-1");
+    let before = check_in_footprint(&mut store, day);
+
+    // The patient's part is written first; the queue entry does not exist.
+    let err = store
+        .check_in("fd", "c1", day, "q-404", "p-1", &check, now)
+        .unwrap_err();
+    assert!(err.to_string().contains("no queue entry q-404"), "{err}");
+    assert_eq!(check_in_footprint(&mut store, day), before);
+
+    // The entry is another patient's: the identity seen is not recorded on either.
+    let err = store
+        .check_in("fd", "c1", day, "q-2", "p-1", &check, now)
+        .unwrap_err();
+    assert!(err.to_string().contains("is for patient p-2"), "{err}");
+    assert_eq!(check_in_footprint(&mut store, day), before);
+
+    // The database refuses the queue's change after the patient's is written in the same
+    // transaction: nothing of either is on disk, nor left in memory.
+    let db = rusqlite::Connection::open(store.path()).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse_queue BEFORE INSERT ON changes WHEN NEW.doc_id LIKE 'queue/%'
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+    )
+    .unwrap();
+    let err = store
+        .check_in("fd", "c1", day, "q-1", "p-1", &check, now)
+        .unwrap_err();
+    assert!(err.to_string().contains("disk full"), "{err}");
+    assert_eq!(check_in_footprint(&mut store, day), before);
+    db.execute_batch("DROP TRIGGER refuse_queue").unwrap();
+
+    store
+        .check_in("fd", "c1", day, "q-1", "p-1", &check, now)
+        .unwrap();
+    let p = store.patient("p-1").unwrap();
+    assert_eq!(p.identity_checks.get("ic-1"), Some(&check));
+    let entry = &store.queue_day("c1", day).unwrap().unwrap().entries["q-1"];
+    assert_eq!(entry.identity_check.as_deref(), Some("ic-1"));
+    assert_eq!(entry.status, QueueStatus::CheckedIn);
+    assert_eq!(entry.history.len(), 1);
+    let row = store.queue_rows(day).unwrap();
+    assert_eq!(row[0].status, QueueStatus::CheckedIn);
+    let actions: Vec<String> = store
+        .audit_entries(None)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .take(2)
+        .map(|a| format!("{} {}", a.doc_id, a.action))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "queue/c1/2026-11-21 queue.status.checked_in",
+            "patient/p-1 identity.check"
+        ]
+    );
+    assert_eq!(store.verify_audit().unwrap(), Ok(7));
+    // What is on disk is what the open store holds.
+    let mut reopened = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(
+        check_in_footprint(&mut reopened, day),
+        check_in_footprint(&mut store, day)
+    );
+}
+
+#[test]
+fn a_queue_index_row_with_an_unknown_status_is_an_error_naming_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let day = parse_date("2026-11-21").unwrap();
+    store.add_patient("fd", &patient("p-1")).unwrap();
+    store
+        .add_queue_entry("fd", "c1", day, &queue_entry("q-1", "p-1"))
+        .unwrap();
+    let db = rusqlite::Connection::open(store.path()).unwrap();
+    db.execute("UPDATE queue_index SET status = 'teleported'", [])
+        .unwrap();
+    let err = store.queue_rows(day).unwrap_err().to_string();
+    assert!(
+        err.contains("queue entry q-1 of 2026-11-21")
+            && err.contains("\"teleported\"")
+            && err.contains(&store.path().display().to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_signed_encounter_cannot_be_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    store.add_patient("dr", &patient("p-1")).unwrap();
+    let mut draft = Encounter::new("en-1", VisitKind::OnlineFollowup);
+    store.save_encounter("dr", "p-1", &draft).unwrap();
+    store.discard_encounter("dr", "p-1", "en-1").unwrap();
+    assert!(store.patient("p-1").unwrap().encounters.is_empty());
+    draft.signed_by = Some("dr".into());
+    draft.signed_at = Some(time::OffsetDateTime::now_utc());
+    store.save_encounter("dr", "p-1", &draft).unwrap();
+    let err = store.discard_encounter("dr", "p-1", "en-1").unwrap_err();
+    assert!(err.to_string().contains("is signed"), "{err}");
+    assert_eq!(store.patient("p-1").unwrap().encounters.len(), 1);
 }

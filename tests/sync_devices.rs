@@ -88,12 +88,10 @@ fn run_schedule(seed: u64) {
                 let field = ["phone", "address"][rng.below(2) as usize];
                 let value = format!("{who}-{step}");
                 p.store
-                    .set_patient_field(
-                        &format!("staff-{who}"),
-                        patient,
-                        &["demographics", field],
-                        &value,
-                    )
+                    .update_demographics(&format!("staff-{who}"), patient, |d| match field {
+                        "phone" => d.phone = value.clone(),
+                        _ => d.address = value.clone(),
+                    })
                     .unwrap();
             }
             2 => {

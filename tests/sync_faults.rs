@@ -446,7 +446,7 @@ fn make_edit(
                 return None;
             }
             dev.store
-                .set_patient_field(&staff, &patient.id, &PHONE, &value)
+                .update_demographics(&staff, &patient.id, |d| d.phone = value.clone())
                 .unwrap();
             Some(Edit {
                 device: d,
@@ -463,7 +463,7 @@ fn make_edit(
                 return None;
             }
             dev.store
-                .set_patient_field(&staff, CONTESTED, &ADDRESS, &value)
+                .update_demographics(&staff, CONTESTED, |d| d.address = value.clone())
                 .unwrap();
             Some(Edit {
                 device: d,
@@ -758,7 +758,35 @@ fn edits_arrive_and_stores_converge_through_a_proxy_that_cuts_and_delays() {
 // ---------------------------------------------------------------------------------------------
 // 2. The server killed and restarted mid-sync
 
-/// The server binary in its own process on 127.0.0.1:<free port>, killed with SIGKILL.
+/// Where [`server_process_for_the_kill_test`] finds its data directory.
+const SERVE_DIR: &str = "ENKAKU_TEST_SERVE_DIR";
+
+/// The body of the server process [`ServerProcess`] starts and kills: this test binary run
+/// again with only this function selected. It serves until killed; on its own (no data
+/// directory given) it refuses to run, hence `ignore`.
+#[test]
+#[ignore = "the server process of the kill test; started by it"]
+fn server_process_for_the_kill_test() {
+    let dir = std::env::var_os(SERVE_DIR).expect("run by the kill test, which sets the data dir");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime
+        .block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            println!("listening on http://{}", listener.local_addr()?);
+            enkaku_sync_server::launch_with_listener(
+                enkaku_sync_server::Settings::new(std::path::PathBuf::from(dir)),
+                listener,
+                std::future::pending(),
+            )
+            .await
+        })
+        .expect("server");
+}
+
+/// A sync server in its own process on 127.0.0.1:<free port>, killed with SIGKILL.
 struct ServerProcess {
     child: Child,
     url: String,
@@ -771,25 +799,34 @@ impl ServerProcess {
             .append(true)
             .open(log)
             .unwrap();
-        // Port 0: the server binds a free port itself and says which, so no other test can
-        // take the port between a probe and the bind.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_enkaku-sync-server"))
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("serve")
-            .arg("--listen")
-            .arg("127.0.0.1:0")
+        // This test binary again, running only `server_process_for_the_kill_test`: a real
+        // server in a process of its own. Port 0: it binds a free port itself and says which,
+        // so no other test can take the port between a probe and the bind.
+        let mut child = Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "--ignored",
+                "--exact",
+                "server_process_for_the_kill_test",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(SERVE_DIR, data_dir)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))
             .spawn()
-            .expect("server binary starts");
+            .expect("server process starts");
         let stdout = child.stdout.take().expect("server stdout");
         let mut line = String::new();
-        io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("server prints its address");
+        let mut reader = io::BufReader::new(stdout);
+        // The test harness says what it runs before the server says where it listens.
+        while !line.starts_with("listening on ") {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+        }
         let Some(url) = line
             .trim()
             .strip_prefix("listening on ")
@@ -934,7 +971,9 @@ fn a_server_killed_mid_sync_and_restarted_loses_nothing() {
                     .unwrap()
                     .to_string();
                 desk.store
-                    .set_patient_field("staff-desk", &id, &PHONE, &format!("cycle-{cycle}-{k}"))
+                    .update_demographics("staff-desk", &id, |d| {
+                        d.phone = format!("cycle-{cycle}-{k}")
+                    })
                     .unwrap();
             }
             enkaku::demo::add_synthetic(&mut desk.store, 30).unwrap();

@@ -46,7 +46,8 @@ fn enkaku_stores_converge_through_the_server() {
         .find(|id| id.patient_id().is_some())
         .unwrap()
         .clone();
-    desk.edit(&patient, "", "test", |e| e.put(&["care_team"], "north"))
+    let patient_id = patient.patient_id().unwrap().to_string();
+    desk.assign_care_team("", &patient_id, Some("north"))
         .unwrap();
     let edit_up = sync_once(&mut desk, &desk_device, &mut http).unwrap();
     let edit_down = sync_once(&mut doctor, &doctor_device, &mut http).unwrap();

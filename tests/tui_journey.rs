@@ -57,7 +57,7 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         .iter()
         .find(|r| r.patient_id == PATIENT)
         .unwrap();
-    assert_eq!(row.status, "checked_in");
+    assert_eq!(row.status, QueueStatus::CheckedIn);
     // Front desk cannot consult.
     app.key(KeyCode::Char('c'));
     assert_eq!(app.state.screen, Screen::Queue);
@@ -238,7 +238,7 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         .iter()
         .find(|r| r.patient_id == PATIENT)
         .unwrap();
-    assert_eq!(row.status, QueueStatus::Done.as_str());
+    assert_eq!(row.status, QueueStatus::Done);
 
     // The record holds it all.
     let p = app.worker.store.patient(PATIENT).unwrap();

@@ -131,8 +131,8 @@ fn row(i: usize, patient: &str, status: QueueStatus) -> QueueRow {
         patient_id: patient.into(),
         name_kanji: format!("患者　{i}"),
         name_kana: format!("カンジャ　{i}"),
-        visit: "online_followup".into(),
-        status: status.as_str().into(),
+        visit_kind: enkaku::domain::VisitKind::OnlineFollowup,
+        status,
         doctor: Some(DOCTOR.into()),
         pre_consult_done: false,
     }
@@ -558,7 +558,7 @@ fn filter_cycles_through_every_status_and_back_to_all() {
         assert_eq!(state.queue.visible().len(), visible, "{filter:?}");
         assert_eq!(state.queue.selected, 0, "the selection restarts");
         if let Some(f) = filter {
-            assert!(state.queue.visible().iter().all(|r| r.status == f.as_str()));
+            assert!(state.queue.visible().iter().all(|r| r.status == f));
         }
     }
 }

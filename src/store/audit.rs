@@ -90,13 +90,13 @@ pub(super) fn append(
 }
 
 impl Store {
-    /// Records an action that changes no document (a sign-in, an export) in the audit log.
-    pub fn audit_event(
-        &mut self,
-        staff: &str,
-        subject: &str,
-        action: &str,
-    ) -> Result<(), StoreError> {
+    /// Records that a staff member signed in at this workstation.
+    pub fn record_sign_in(&mut self, staff: &str) -> Result<(), StoreError> {
+        self.audit_event(staff, "session", "staff.sign_in")
+    }
+
+    /// Records an action that changes no document in the audit log.
+    fn audit_event(&mut self, staff: &str, subject: &str, action: &str) -> Result<(), StoreError> {
         let device = self.device_id();
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(StoreError::sqlite(&path))?;

@@ -1,78 +1,13 @@
-//! Documents: loading with cross-process refresh, creation from the shared genesis
-//! ([`crate::protocol::docs`]), and the edit transaction that makes a change durable together with its index rows and audit entry.
+//! Documents: loading them for reading, with the refresh that picks up what another process
+//! committed. Their ids and genesis are the protocol's ([`crate::protocol::docs`]); writing is
+//! `persist`'s concern.
 
-use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{ActorId, Automerge};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use serde::Serialize;
+use rusqlite::{OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
-use super::read_model::{self, Touched};
-use super::{CACHE_CAPACITY, Cached, DocId, Store, StoreError, audit, bridge, index, sync_state};
-
-/// Compact a document's history into a fresh snapshot after this many stored changes.
-const COMPACT_AFTER: i64 = 256;
-
-/// The editing surface handed to an edit: write or delete serde values at a path of map keys.
-pub struct Editor<'a, 'b> {
-    tx: &'a mut Transaction<'b>,
-    id: &'a DocId,
-    touched: Touched,
-}
-
-impl Editor<'_, '_> {
-    /// Writes `value` at `path`, touching only what differs from what is there.
-    pub fn put<T: Serialize + ?Sized>(
-        &mut self,
-        path: &[&str],
-        value: &T,
-    ) -> Result<(), StoreError> {
-        let json = serde_json::to_value(value)
-            .map_err(|e| StoreError::InvalidPath(format!("{}: {e}", path.join("/"))))?;
-        read_model::touch(&mut self.touched, self.id, path);
-        bridge::write_json(self.tx, path, &json)
-    }
-
-    pub fn delete(&mut self, path: &[&str]) -> Result<(), StoreError> {
-        read_model::touch(&mut self.touched, self.id, path);
-        bridge::delete_at(self.tx, path)
-    }
-
-    /// Writes each top-level field of `value` at the document root.
-    pub fn put_root<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), StoreError> {
-        let json =
-            serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
-        let Json::Object(fields) = json else {
-            return Err(StoreError::InvalidPath("a document must be a map".into()));
-        };
-        for (key, value) in &fields {
-            read_model::touch(&mut self.touched, self.id, &[key.as_str()]);
-            bridge::write_json(self.tx, &[key.as_str()], value)?;
-        }
-        Ok(())
-    }
-
-    /// Reads what is at `path` now (inside the edit), as a domain value.
-    pub fn get<T: DeserializeOwned>(&self, path: &[&str]) -> Result<Option<T>, StoreError> {
-        let json = bridge::read_json(&*self.tx, path)?;
-        if json.is_null() {
-            return Ok(None);
-        }
-        serde_json::from_value(json)
-            .map(Some)
-            .map_err(|e| StoreError::BadDocument {
-                doc: path.join("/"),
-                reason: e.to_string(),
-            })
-    }
-}
-
-fn now_text() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+use super::{CACHE_CAPACITY, Cached, DocId, Store, StoreError, bridge, read_model};
 
 impl Store {
     /// Whether a document exists in this store.
@@ -93,149 +28,6 @@ impl Store {
         for row in rows {
             out.push(DocId::parse(&row.map_err(self.sql_err())?)?);
         }
-        Ok(out)
-    }
-
-    /// Creates a document: its genesis, then `fill` as the creator's first change.
-    pub fn create(
-        &mut self,
-        id: &DocId,
-        staff: &str,
-        action: &str,
-        fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::sqlite(&path))?;
-        let doc = create_in(&tx, &path, &self.actor, id, (staff, action), None, fill)?;
-        tx.commit().map_err(StoreError::sqlite(&path))?;
-        remember(
-            &mut self.cache,
-            id,
-            Cached {
-                doc,
-                generation: 1,
-                last_change: 0,
-                pending: 0,
-            },
-        );
-        Ok(())
-    }
-
-    /// Creates many documents in one transaction (bulk registration, seeding): all or none.
-    pub fn create_many<'v, T: Serialize + 'v>(
-        &mut self,
-        staff: &str,
-        action: &str,
-        docs: impl IntoIterator<Item = (DocId, &'v T)>,
-    ) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::sqlite(&path))?;
-        let mut n = 0;
-        for (id, value) in docs {
-            let json =
-                serde_json::to_value(value).map_err(|e| StoreError::InvalidPath(e.to_string()))?;
-            let Json::Object(root) = json else {
-                return Err(StoreError::InvalidPath(format!(
-                    "{id}: a document must be a map"
-                )));
-            };
-            create_in(
-                &tx,
-                &path,
-                &self.actor,
-                &id,
-                (staff, action),
-                Some(&root),
-                |e| e.put_root(&root),
-            )?;
-            n += 1;
-        }
-        tx.commit().map_err(StoreError::sqlite(&path))?;
-        Ok(n)
-    }
-
-    /// Applies one edit to a document. When this returns `Ok`, the change, the index rows it
-    /// affects and the audit entry are on disk; on error nothing is.
-    pub fn edit<T>(
-        &mut self,
-        id: &DocId,
-        staff: &str,
-        action: &str,
-        change: impl FnOnce(&mut Editor) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let path = self.path.clone();
-        let device = self.actor.to_hex_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::sqlite(&path))?;
-        // Inside the write lock, catch up with whatever another process committed, so that our
-        // change builds on it.
-        let mut cached = match self.cache.remove(id.as_str()) {
-            Some(c) => c,
-            None => load(&tx, &path, id, &self.actor)?,
-        };
-        refresh(&tx, &path, id, &mut cached, &self.actor)?;
-        let heads = cached.doc.get_heads();
-        let mut am = cached.doc.transaction();
-        let mut editor = Editor {
-            tx: &mut am,
-            id,
-            touched: Touched::new(),
-        };
-        let outcome = change(&mut editor);
-        let touched = editor.touched;
-        let out = match outcome {
-            Ok(out) => out,
-            Err(e) => {
-                am.rollback();
-                remember(&mut self.cache, id, cached);
-                return Err(e);
-            }
-        };
-        let (hash, _) = am.commit_with(
-            CommitOptions::default()
-                .with_time(unix_now())
-                .with_message(action),
-        );
-        let Some(hash) = hash else {
-            // Nothing differed: nothing to store or audit.
-            remember(&mut self.cache, id, cached);
-            return Ok(out);
-        };
-        let bytes = cached.doc.save_after(&heads);
-        // On any error below the in-memory document is dropped, so it cannot hold a change the
-        // file does not.
-        tx.execute(
-            "INSERT INTO changes (doc_id, data) VALUES (?1, ?2)",
-            params![id.as_str(), bytes],
-        )
-        .map_err(StoreError::sqlite(&path))?;
-        cached.last_change = tx.last_insert_rowid();
-        cached.pending += 1;
-        index::reindex(&tx, &path, id, &cached.doc)?;
-        read_model::refresh(&tx, &path, id, &cached.doc, Some(&touched))?;
-        sync_state::mark_dirty(&tx, &path, id)?;
-        audit::append(
-            &tx,
-            &path,
-            &device,
-            staff,
-            id.as_str(),
-            action,
-            &hash.to_string(),
-        )?;
-        if cached.pending >= COMPACT_AFTER {
-            compact(&tx, &path, id, &mut cached)?;
-        }
-        tx.commit().map_err(StoreError::sqlite(&path))?;
-        remember(&mut self.cache, id, cached);
         Ok(out)
     }
 
@@ -265,7 +57,10 @@ impl Store {
 
     /// A document as JSON from the read model: what charts and lists display. The same value
     /// as `read_json(id, &[])`, without loading the document's history.
-    pub fn read_view<T: DeserializeOwned>(&self, id: &DocId) -> Result<Option<T>, StoreError> {
+    pub(crate) fn read_view<T: DeserializeOwned>(
+        &self,
+        id: &DocId,
+    ) -> Result<Option<T>, StoreError> {
         let Some(text) = read_model::read_text(&self.conn, &self.path, id)? else {
             return Ok(None);
         };
@@ -296,85 +91,8 @@ impl Store {
         Ok(self.doc(id)?.get_heads())
     }
 
-    /// Merges changes (or a whole saved document) received from another store. Creates the
-    /// document if this store does not have it. Returns how many changes were new.
-    pub fn merge(&mut self, id: &DocId, bytes: &[u8]) -> Result<usize, StoreError> {
-        self.absorb(id, |_, doc| {
-            doc.load_incremental(bytes)
-                .map_err(|e| StoreError::BadDocument {
-                    doc: id.to_string(),
-                    reason: e.to_string(),
-                })
-        })
-    }
-
-    /// Applies what came from elsewhere (`apply` changes the document in memory, inside the
-    /// write transaction) and persists the changes it added, with their index and read-model
-    /// rows, in that transaction. A document this store lacks is created. Remote changes are not
-    /// audited here: the device that made them audited them.
-    pub(super) fn absorb(
-        &mut self,
-        id: &DocId,
-        apply: impl FnOnce(&rusqlite::Transaction, &mut Automerge) -> Result<usize, StoreError>,
-    ) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::sqlite(&path))?;
-        let existing = doc_exists(&tx, &path, id)?;
-        let mut cached = if existing {
-            let mut cached = match self.cache.remove(id.as_str()) {
-                Some(c) => c,
-                None => load(&tx, &path, id, &self.actor)?,
-            };
-            refresh(&tx, &path, id, &mut cached, &self.actor)?;
-            cached
-        } else {
-            let doc = Automerge::new().with_actor(self.actor.clone());
-            Cached {
-                doc,
-                generation: 1,
-                last_change: 0,
-                pending: 0,
-            }
-        };
-        let heads = cached.doc.get_heads();
-        // On error the in-memory document is dropped with the transaction.
-        let added = apply(&tx, &mut cached.doc)?;
-        let new = cached.doc.save_after(&heads);
-        if !new.is_empty() {
-            if existing {
-                tx.execute(
-                    "INSERT INTO changes (doc_id, data) VALUES (?1, ?2)",
-                    params![id.as_str(), new],
-                )
-                .map_err(StoreError::sqlite(&path))?;
-                cached.last_change = tx.last_insert_rowid();
-                cached.pending += 1;
-            } else {
-                tx.execute(
-                    "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                    params![id.as_str(), id.kind().as_str(), cached.doc.save(), now_text()],
-                )
-                .map_err(StoreError::sqlite(&path))?;
-            }
-            index::reindex(&tx, &path, id, &cached.doc)?;
-            read_model::refresh(&tx, &path, id, &cached.doc, None)?;
-            sync_state::mark_dirty(&tx, &path, id)?;
-            if cached.pending >= COMPACT_AFTER {
-                compact(&tx, &path, id, &mut cached)?;
-            }
-        }
-        tx.commit().map_err(StoreError::sqlite(&path))?;
-        if existing || !cached.doc.get_heads().is_empty() {
-            remember(&mut self.cache, id, cached);
-        }
-        Ok(added)
-    }
-
-    /// The in-memory document, loaded or refreshed from the file (read only: edits go through
-    /// [`Store::edit`] so that they are durable and audited).
+    /// The in-memory document, loaded or refreshed from the file (read only: changes go through
+    /// the store's clinic operations, so that they are durable and audited).
     pub fn doc(&mut self, id: &DocId) -> Result<&Automerge, StoreError> {
         let path = self.path.clone();
         let mut cached = match self.cache.remove(id.as_str()) {
@@ -390,7 +108,11 @@ impl Store {
     }
 }
 
-fn remember(cache: &mut std::collections::HashMap<String, Cached>, id: &DocId, cached: Cached) {
+pub(super) fn remember(
+    cache: &mut std::collections::HashMap<String, Cached>,
+    id: &DocId,
+    cached: Cached,
+) {
     if cache.len() >= CACHE_CAPACITY
         && !cache.contains_key(id.as_str())
         && let Some(victim) = cache.keys().next().cloned()
@@ -400,7 +122,7 @@ fn remember(cache: &mut std::collections::HashMap<String, Cached>, id: &DocId, c
     cache.insert(id.to_string(), cached);
 }
 
-fn doc_exists(
+pub(super) fn doc_exists(
     conn: &rusqlite::Connection,
     path: &std::path::Path,
     id: &DocId,
@@ -415,59 +137,6 @@ fn doc_exists(
     .map_err(StoreError::sqlite(path))
 }
 
-fn create_in(
-    tx: &rusqlite::Transaction,
-    path: &std::path::Path,
-    actor: &ActorId,
-    id: &DocId,
-    (staff, action): (&str, &str),
-    rows: Option<&serde_json::Map<String, Json>>,
-    fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
-) -> Result<Automerge, StoreError> {
-    let exists = doc_exists(tx, path, id)?;
-    if exists {
-        return Err(StoreError::DocumentExists(id.to_string()));
-    }
-    let mut doc = crate::protocol::genesis(id.kind(), actor)?;
-    let mut am = doc.transaction();
-    fill(&mut Editor {
-        tx: &mut am,
-        id,
-        touched: Touched::new(),
-    })?;
-    let (hash, _) = am.commit_with(
-        CommitOptions::default()
-            .with_time(unix_now())
-            .with_message(action),
-    );
-    let change_hash = hash.map(|h| h.to_string()).unwrap_or_default();
-    tx.execute(
-        "INSERT INTO docs (doc_id, kind, snapshot, generation, updated_at) VALUES (?1, ?2, ?3, 1, ?4)",
-        params![id.as_str(), id.kind().as_str(), doc.save(), now_text()],
-    )
-    .map_err(StoreError::sqlite(path))?;
-    index::reindex(tx, path, id, &doc)?;
-    sync_state::mark_dirty(tx, path, id)?;
-    match rows {
-        Some(root) => read_model::write_new(tx, path, id, root)?,
-        None => read_model::refresh(tx, path, id, &doc, None)?,
-    }
-    audit::append(
-        tx,
-        path,
-        &actor.to_hex_string(),
-        staff,
-        id.as_str(),
-        action,
-        &change_hash,
-    )?;
-    Ok(doc)
-}
-
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 fn bad_doc(id: &DocId) -> impl FnOnce(automerge::AutomergeError) -> StoreError + '_ {
     move |e| StoreError::BadDocument {
         doc: id.to_string(),
@@ -475,7 +144,7 @@ fn bad_doc(id: &DocId) -> impl FnOnce(automerge::AutomergeError) -> StoreError +
     }
 }
 
-fn load(
+pub(super) fn load(
     conn: &rusqlite::Connection,
     path: &std::path::Path,
     id: &DocId,
@@ -506,7 +175,7 @@ fn load(
 
 /// Brings a cached document up to date with the file: reloads it if it was compacted by another
 /// process, else applies the change rows it has not seen.
-fn refresh(
+pub(super) fn refresh(
     conn: &rusqlite::Connection,
     path: &std::path::Path,
     id: &DocId,
@@ -550,25 +219,5 @@ fn apply_stored_changes(
         cached.last_change = rowid;
         cached.pending += 1;
     }
-    Ok(())
-}
-
-/// Folds the stored changes of a document into a new snapshot, in the caller's transaction.
-fn compact(
-    tx: &rusqlite::Transaction,
-    path: &std::path::Path,
-    id: &DocId,
-    cached: &mut Cached,
-) -> Result<(), StoreError> {
-    let generation = cached.generation + 1;
-    tx.execute(
-        "UPDATE docs SET snapshot = ?2, generation = ?3, updated_at = ?4 WHERE doc_id = ?1",
-        params![id.as_str(), cached.doc.save(), generation, now_text()],
-    )
-    .map_err(StoreError::sqlite(path))?;
-    tx.execute("DELETE FROM changes WHERE doc_id = ?1", [id.as_str()])
-        .map_err(StoreError::sqlite(path))?;
-    cached.generation = generation;
-    cached.pending = 0;
     Ok(())
 }

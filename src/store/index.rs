@@ -10,7 +10,8 @@ use serde_json::Value as Json;
 
 use super::{DocId, DocKind, Store, StoreError, bridge};
 use crate::domain::{
-    Date, Demographics, HistoryKnowledge, QueueEntry, Staff, fold_for_search, format_date,
+    Date, Demographics, HistoryKnowledge, QueueEntry, QueueStatus, Staff, VisitKind,
+    fold_for_search, format_date,
 };
 
 /// A patient as lists show them, read from the index.
@@ -41,8 +42,10 @@ pub struct QueueRow {
     pub patient_id: String,
     pub name_kanji: String,
     pub name_kana: String,
-    pub visit: String,
-    pub status: String,
+    /// `visit` in JSON, the name scripts reading `enkaku queue list --json` know.
+    #[serde(rename = "visit")]
+    pub visit_kind: VisitKind,
+    pub status: QueueStatus,
     pub doctor: Option<String>,
     /// A pre-consult (診療前相談) was held before this visit.
     pub pre_consult_done: bool,
@@ -236,22 +239,16 @@ impl Store {
     }
 
     /// One patient's index row.
-    pub fn patient_summary(&self, patient_id: &str) -> Result<Option<PatientSummary>, StoreError> {
-        use rusqlite::OptionalExtension;
-        self.conn
-            .prepare_cached(
-                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
-                 FROM patient_index WHERE patient_id = ?1",
-            )
-            .map_err(self.sql_err())?
-            .query_row([patient_id], summary_row)
-            .optional()
-            .map_err(self.sql_err())
+    pub(crate) fn patient_summary(
+        &self,
+        patient_id: &str,
+    ) -> Result<Option<PatientSummary>, StoreError> {
+        patient_summary(&self.conn, &self.path, patient_id)
     }
 
     /// Patients with this kana name (folded) and date of birth: how a reservation without a
     /// patient id is matched.
-    pub fn find_patient_by_name_dob(
+    pub(crate) fn find_patient_by_name_dob(
         &self,
         name: &str,
         dob: Date,
@@ -278,27 +275,8 @@ impl Store {
             .collect())
     }
 
-    /// The document that holds a queue entry of `day`, per the index.
-    pub(super) fn queue_doc_of(
-        &self,
-        day: Date,
-        entry_id: &str,
-    ) -> Result<Option<DocId>, StoreError> {
-        use rusqlite::OptionalExtension;
-        let doc: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT doc_id FROM queue_index WHERE day = ?1 AND entry_id = ?2",
-                params![format_date(day), entry_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.sql_err())?;
-        Ok(doc.map(|d| DocId::parse(&d)).transpose()?)
-    }
-
     /// Number of patients whose id starts with `prefix`.
-    pub fn count_patients_with_prefix(&self, prefix: &str) -> Result<usize, StoreError> {
+    pub(crate) fn count_patients_with_prefix(&self, prefix: &str) -> Result<usize, StoreError> {
         let n: i64 = self
             .conn
             .query_row(
@@ -306,15 +284,6 @@ impl Store {
                 [prefix],
                 |r| r.get(0),
             )
-            .map_err(self.sql_err())?;
-        Ok(n as usize)
-    }
-
-    /// Number of patients.
-    pub fn patient_count(&self) -> Result<usize, StoreError> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM patient_index", [], |r| r.get(0))
             .map_err(self.sql_err())?;
         Ok(n as usize)
     }
@@ -330,24 +299,77 @@ impl Store {
                  WHERE q.day = ?1 ORDER BY q.time, q.entry_id",
             )
             .map_err(self.sql_err())?;
-        let rows = stmt
-            .query_map([format_date(day)], |r| {
-                Ok(QueueRow {
-                    entry_id: r.get(0)?,
-                    day: r.get(1)?,
-                    time: r.get(2)?,
-                    patient_id: r.get(3)?,
-                    name_kanji: r.get(4)?,
-                    name_kana: r.get(5)?,
-                    visit: r.get(6)?,
-                    status: r.get(7)?,
-                    doctor: r.get(8)?,
-                    pre_consult_done: r.get(9)?,
-                })
-            })
-            .map_err(self.sql_err())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+        let mut rows = stmt.query([format_date(day)]).map_err(self.sql_err())?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(self.sql_err())? {
+            let get = |i| -> Result<String, StoreError> { r.get(i).map_err(self.sql_err()) };
+            let entry_id = get(0)?;
+            let day = get(1)?;
+            // An index row is written from a parsed queue entry, so a value this program does
+            // not know means the file was altered or written by a newer version. The board
+            // must not silently drop a waiting patient: refuse, naming the row.
+            let unknown = |field: &'static str, value: String| StoreError::UnknownIndexValue {
+                path: self.path.clone(),
+                entry_id: entry_id.clone(),
+                day: day.clone(),
+                field,
+                value,
+            };
+            let visit = get(6)?;
+            let visit_kind = VisitKind::parse(&visit).ok_or_else(|| unknown("visit", visit))?;
+            let status = get(7)?;
+            let status = QueueStatus::parse(&status).ok_or_else(|| unknown("status", status))?;
+            out.push(QueueRow {
+                time: get(2)?,
+                patient_id: get(3)?,
+                name_kanji: get(4)?,
+                name_kana: get(5)?,
+                visit_kind,
+                status,
+                doctor: r.get(8).map_err(self.sql_err())?,
+                pre_consult_done: r.get(9).map_err(self.sql_err())?,
+                entry_id,
+                day,
+            });
+        }
+        Ok(out)
     }
+}
+
+/// One patient's index row.
+pub(super) fn patient_summary(
+    conn: &Connection,
+    path: &Path,
+    patient_id: &str,
+) -> Result<Option<PatientSummary>, StoreError> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(
+        "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
+         FROM patient_index WHERE patient_id = ?1",
+    )
+    .map_err(StoreError::sqlite(path))?
+    .query_row([patient_id], summary_row)
+    .optional()
+    .map_err(StoreError::sqlite(path))
+}
+
+/// The document that holds a queue entry of `day`, per the index.
+pub(super) fn queue_doc_of(
+    conn: &Connection,
+    path: &Path,
+    day: Date,
+    entry_id: &str,
+) -> Result<Option<DocId>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let doc: Option<String> = conn
+        .query_row(
+            "SELECT doc_id FROM queue_index WHERE day = ?1 AND entry_id = ?2",
+            params![format_date(day), entry_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(StoreError::sqlite(path))?;
+    Ok(doc.map(|d| DocId::parse(&d)).transpose()?)
 }
 
 /// Whether every character of `needle` appears in `haystack`, in order.

@@ -1,12 +1,14 @@
 //! The local store: one Automerge document per clinic, patient and clinic-day queue, persisted
 //! in one SQLite file (WAL) together with the index tables that lists and searches read and the
-//! hash-chained audit log. An edit returns only once its change, its index rows and its audit
-//! entry are committed in one SQLite transaction.
+//! hash-chained audit log. A clinic operation returns only once every change it made — to one
+//! document or several — with their index rows and audit entries is committed in one SQLite
+//! transaction.
 
 mod audit;
-pub mod bridge;
+mod bridge;
 mod docs;
 mod index;
+mod persist;
 mod read_model;
 mod records;
 mod schema;
@@ -51,6 +53,16 @@ pub enum StoreError {
     InvalidPath(String),
     #[error("invalid identifier {0:?}: use letters, digits, '-' and '_'")]
     InvalidId(String),
+    #[error(
+        "{path}: queue entry {entry_id} of {day} has an unknown {field} {value:?} in the index"
+    )]
+    UnknownIndexValue {
+        path: PathBuf,
+        entry_id: String,
+        day: String,
+        field: &'static str,
+        value: String,
+    },
     #[error("automerge: {0}")]
     Automerge(#[from] automerge::AutomergeError),
     #[error("{0}")]
@@ -135,12 +147,12 @@ impl Store {
     }
 
     /// This device's Automerge actor id, in hex; every local change carries it.
-    pub fn device_id(&self) -> String {
+    pub(crate) fn device_id(&self) -> String {
         self.actor.to_hex_string()
     }
 
     /// Whether the store holds no documents yet.
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
+    pub(crate) fn is_empty(&self) -> Result<bool, StoreError> {
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM docs", [], |r| r.get(0))

@@ -1,15 +1,16 @@
-//! The store's operations in the clinic's words: register a patient, record an identity check,
-//! a consent, a care plan, an encounter, a note or a prescription, put a reservation on a day's
-//! queue and move it through its statuses. Each is one durable, audited edit at the smallest path.
+//! The store's operations in the clinic's words: register a patient, update their details,
+//! check them in, record a consent, a care plan, an encounter, a note or a prescription, put a
+//! reservation on a day's queue, assign its doctor and move it through its statuses. Each is one
+//! durable, audited SQLite transaction, however many documents it changes, writing at the
+//! smallest path.
 
-use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::docs::Editor;
-use super::{DocId, Store, StoreError};
+use super::persist::Editor;
+use super::{DocId, Store, StoreError, check_id};
 use crate::domain::{
-    CarePlan, ChartNote, Clinic, Consent, Date, Encounter, IdentityCheck, Instant, Patient,
-    Prescription, QueueDay, QueueEntry, QueueStatus, StatusChange,
+    CarePlan, ChartNote, Clinic, Consent, Date, Demographics, Encounter, IdentityCheck, Instant,
+    Patient, Prescription, QueueDay, QueueEntry, QueueStatus, StatusChange,
 };
 
 impl Store {
@@ -62,28 +63,76 @@ impl Store {
             .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
     }
 
-    /// Sets one field (or sub-record) of a patient's record, e.g. `["demographics", "phone"]`.
-    pub fn set_patient_field<T: Serialize>(
+    /// Updates a patient's demographics (name, date of birth, sex, phone, address) as
+    /// `change` says, reading them inside the write so that a concurrent edit is not lost. Only
+    /// the fields that differ are written, so that two devices changing different fields merge.
+    pub fn update_demographics(
         &mut self,
         staff: &str,
         patient_id: &str,
-        path: &[&str],
-        value: &T,
+        change: impl FnOnce(&mut Demographics),
     ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        let action = format!("patient.set.{}", path.join("."));
-        self.edit(&id, staff, &action, |e| e.put(path, value))
+        self.edit(&id, staff, "patient.demographics", |e| {
+            let mut demographics: Demographics = e
+                .get(&["demographics"])?
+                .ok_or_else(|| StoreError::Rejected(format!("{id} has no demographics")))?;
+            change(&mut demographics);
+            e.put(&["demographics"], &demographics)
+        })
     }
 
-    pub fn record_identity_check(
+    /// Puts a patient under a home-care team (訪問診療チーム), or none. The patient's later
+    /// visits go on that team's queue, and the team's devices receive the record.
+    pub fn assign_care_team(
         &mut self,
         staff: &str,
         patient_id: &str,
-        check: &IdentityCheck,
+        team: Option<&str>,
     ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
-        self.edit(&id, staff, "identity.check", |e| {
-            e.put(&["identity_checks", &check.id], check)
+        if let Some(team) = team {
+            check_id(team)?;
+        }
+        self.edit(&id, staff, "patient.care_team", |e| match team {
+            Some(team) => e.put(&["care_team"], team),
+            None => e.delete(&["care_team"]),
+        })
+    }
+
+    /// Checks a patient in at the front desk (受付): the identity check is recorded on the
+    /// patient, linked from the queue entry, and the entry moves to checked-in — in one
+    /// transaction, so that a check-in is either wholly stored or not at all and no patient
+    /// carries an identity check that no visit refers to.
+    #[allow(clippy::too_many_arguments)]
+    pub fn check_in(
+        &mut self,
+        staff: &str,
+        clinic: &str,
+        day: Date,
+        entry_id: &str,
+        patient_id: &str,
+        check: &IdentityCheck,
+        at: Instant,
+    ) -> Result<(), StoreError> {
+        let patient = DocId::patient(patient_id)?;
+        self.write(|w| {
+            let queue = w.queue_doc(clinic, day, entry_id)?;
+            w.edit(&patient, staff, "identity.check", |e| {
+                e.put(&["identity_checks", &check.id], check)
+            })?;
+            w.edit(&queue, staff, "queue.status.checked_in", |e| {
+                let entry = require_entry(e, entry_id)?;
+                // The identity seen must be recorded on the patient the entry is for.
+                if entry.patient_id != patient_id {
+                    return Err(StoreError::Rejected(format!(
+                        "queue entry {entry_id} is for patient {}, not {patient_id}",
+                        entry.patient_id
+                    )));
+                }
+                e.put(&["entries", entry_id, "identity_check"], &check.id)?;
+                put_status(e, entry_id, QueueStatus::CheckedIn, staff, at)
+            })
         })
     }
 
@@ -135,6 +184,28 @@ impl Store {
         })
     }
 
+    /// Discards an encounter that was never signed (a draft opened by mistake). A signed
+    /// encounter is part of the medical record (診療録) and is kept. Discarding one that is not
+    /// there changes nothing.
+    pub fn discard_encounter(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter_id: &str,
+    ) -> Result<(), StoreError> {
+        let id = DocId::patient(patient_id)?;
+        self.edit(&id, staff, "encounter.discard", |e| {
+            let path = ["encounters", encounter_id];
+            match e.get::<Encounter>(&path)? {
+                None => Ok(()),
+                Some(enc) if enc.signed_at.is_some() => Err(StoreError::Rejected(format!(
+                    "encounter {encounter_id} is signed and cannot be discarded"
+                ))),
+                Some(_) => e.delete(&path),
+            }
+        })
+    }
+
     pub fn save_note(
         &mut self,
         staff: &str,
@@ -178,38 +249,31 @@ impl Store {
         entry: &QueueEntry,
     ) -> Result<bool, StoreError> {
         // A home-care patient's visits go on the day's queue of the patient's care team, which
-        // that team's devices receive; everyone else's on the clinic's.
-        let team = self
-            .patient_summary(&entry.patient_id)?
-            .and_then(|p| p.care_team);
-        let id = match &team {
-            Some(team) => DocId::team_queue(clinic, day, team)?,
-            None => DocId::queue(clinic, day)?,
-        };
-        if !self.exists(&id)? {
-            let header = QueueDay {
-                clinic: clinic.to_string(),
-                date: day,
-                entries: Default::default(),
+        // that team's devices receive; everyone else's on the clinic's. Opening the day and
+        // adding the entry are one transaction.
+        self.write(|w| {
+            let team = w.care_team_of(&entry.patient_id)?;
+            let id = match &team {
+                Some(team) => DocId::team_queue(clinic, day, team)?,
+                None => DocId::queue(clinic, day)?,
             };
-            match self.create(&id, staff, "queue.open_day", |e| {
-                e.put(&["clinic"], &header.clinic)?;
-                e.put(&["date"], &header.date)?;
-                match &team {
-                    Some(team) => e.put(&["care_team"], team),
-                    None => Ok(()),
+            if !w.exists(&id)? {
+                w.create(&id, staff, "queue.open_day", |e| {
+                    e.put(&["clinic"], clinic)?;
+                    e.put(&["date"], &day)?;
+                    match &team {
+                        Some(team) => e.put(&["care_team"], team),
+                        None => Ok(()),
+                    }
+                })?;
+            }
+            w.edit(&id, staff, "queue.add", |e| {
+                if e.get::<Json>(&["entries", &entry.id])?.is_some() {
+                    return Ok(false);
                 }
-            }) {
-                Ok(()) | Err(StoreError::DocumentExists(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.edit(&id, staff, "queue.add", |e| {
-            if e.get::<Json>(&["entries", &entry.id])?.is_some() {
-                return Ok(false);
-            }
-            e.put(&["entries", &entry.id], entry)?;
-            Ok(true)
+                e.put(&["entries", &entry.id], entry)?;
+                Ok(true)
+            })
         })
     }
 
@@ -223,52 +287,95 @@ impl Store {
         status: QueueStatus,
         at: Instant,
     ) -> Result<(), StoreError> {
-        let id = self.queue_doc(clinic, day, entry_id)?;
         let action = format!("queue.status.{}", status.as_str());
-        self.edit(&id, staff, &action, |e| {
-            require(e, &["entries", entry_id], "queue entry")?;
-            let change = StatusChange {
-                to: status,
-                by: staff.to_string(),
-                at,
-            };
-            let key = format!(
-                "{}-{}",
-                at.unix_timestamp_nanos(),
-                crate::domain::new_id("s")
-            );
-            e.put(&["entries", entry_id, "status"], &status)?;
-            e.put(&["entries", entry_id, "history", &key], &change)
+        self.write(|w| {
+            let id = w.queue_doc(clinic, day, entry_id)?;
+            w.edit(&id, staff, &action, |e| {
+                require_entry(e, entry_id)?;
+                put_status(e, entry_id, status, staff, at)
+            })
         })
     }
 
-    /// Sets one field of a queue entry (doctor, pre-consult flag, identity check, memo).
-    pub fn set_queue_field<T: Serialize>(
+    /// Assigns the doctor who will see a queue entry.
+    pub fn assign_doctor(
         &mut self,
         staff: &str,
         clinic: &str,
         day: Date,
         entry_id: &str,
-        field: &str,
-        value: &T,
+        doctor: &str,
     ) -> Result<(), StoreError> {
-        let id = self.queue_doc(clinic, day, entry_id)?;
-        let action = format!("queue.set.{field}");
-        self.edit(&id, staff, &action, |e| {
-            require(e, &["entries", entry_id], "queue entry")?;
-            e.put(&["entries", entry_id, field], value)
+        self.edit_entry(staff, clinic, day, entry_id, "queue.set.doctor", |e| {
+            e.put(&["entries", entry_id, "doctor"], doctor)
+        })
+    }
+
+    /// Records that the pre-consult (診療前相談) before this visit was held (指針 V.1(2)).
+    pub fn mark_pre_consult(
+        &mut self,
+        staff: &str,
+        clinic: &str,
+        day: Date,
+        entry_id: &str,
+    ) -> Result<(), StoreError> {
+        self.edit_entry(
+            staff,
+            clinic,
+            day,
+            entry_id,
+            "queue.set.pre_consult_done",
+            |e| e.put(&["entries", entry_id, "pre_consult_done"], &true),
+        )
+    }
+
+    /// One edit of a queue entry that must exist, on the queue document that holds it.
+    fn edit_entry(
+        &mut self,
+        staff: &str,
+        clinic: &str,
+        day: Date,
+        entry_id: &str,
+        action: &str,
+        change: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.write(|w| {
+            let id = w.queue_doc(clinic, day, entry_id)?;
+            w.edit(&id, staff, action, |e| {
+                require_entry(e, entry_id)?;
+                change(e)
+            })
         })
     }
 }
 
-impl Store {
-    /// The queue document holding an entry: the team queue it was filed on, else the clinic's.
-    fn queue_doc(&self, clinic: &str, day: Date, entry_id: &str) -> Result<DocId, StoreError> {
-        match self.queue_doc_of(day, entry_id)? {
-            Some(id) => Ok(id),
-            None => Ok(DocId::queue(clinic, day)?),
-        }
-    }
+/// The queue entry `entry_id`, or a refusal naming it.
+fn require_entry(e: &Editor, entry_id: &str) -> Result<QueueEntry, StoreError> {
+    e.get::<QueueEntry>(&["entries", entry_id])?
+        .ok_or_else(|| StoreError::Rejected(format!("no queue entry {entry_id}")))
+}
+
+/// Moves a queue entry to `status`, adding the change to its history under a key of its own
+/// so that changes made on two devices both survive a merge.
+fn put_status(
+    e: &mut Editor,
+    entry_id: &str,
+    status: QueueStatus,
+    staff: &str,
+    at: Instant,
+) -> Result<(), StoreError> {
+    let change = StatusChange {
+        to: status,
+        by: staff.to_string(),
+        at,
+    };
+    let key = format!(
+        "{}-{}",
+        at.unix_timestamp_nanos(),
+        crate::domain::new_id("s")
+    );
+    e.put(&["entries", entry_id, "status"], &status)?;
+    e.put(&["entries", entry_id, "history", &key], &change)
 }
 
 fn require(e: &Editor, path: &[&str], what: &str) -> Result<(), StoreError> {

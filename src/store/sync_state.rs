@@ -36,7 +36,7 @@ impl Store {
     }
 
     /// The persisted sync state of a document (the heads shared with the server), or a fresh one.
-    pub fn load_sync_state(&self, id: &DocId) -> Result<State, StoreError> {
+    pub(crate) fn load_sync_state(&self, id: &DocId) -> Result<State, StoreError> {
         let bytes: Option<Option<Vec<u8>>> = self
             .conn
             .query_row(
@@ -78,7 +78,7 @@ impl Store {
     }
 
     /// The next sync message for a document, if it has anything to say.
-    pub fn generate_sync_message(
+    pub(crate) fn generate_sync_message(
         &mut self,
         id: &DocId,
         state: &mut State,
@@ -90,7 +90,7 @@ impl Store {
     }
 
     /// Applies a sync message from the server; returns how many changes it added.
-    pub fn receive_sync_message(
+    pub(crate) fn receive_sync_message(
         &mut self,
         id: &DocId,
         state: &mut State,
@@ -101,16 +101,18 @@ impl Store {
             reason,
         };
         let message = Message::decode(bytes).map_err(|e| bad(format!("sync message: {e}")))?;
-        self.absorb(id, |_, doc| {
-            let heads = doc.get_heads();
-            doc.receive_sync_message(state, message)
-                .map_err(|e| bad(e.to_string()))?;
-            Ok(doc.get_changes(&heads).len())
+        self.write(|w| {
+            w.absorb(id, |doc| {
+                let heads = doc.get_heads();
+                doc.receive_sync_message(state, message)
+                    .map_err(|e| bad(e.to_string()))?;
+                Ok(doc.get_changes(&heads).len())
+            })
         })
     }
 
     /// A value kept with the store's sync bookkeeping (`cursor`, `last_sync`, `last_error`).
-    pub fn sync_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn sync_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row(
                 "SELECT value FROM meta WHERE key = ?1",
@@ -121,7 +123,7 @@ impl Store {
             .map_err(self.sql_err())
     }
 
-    pub fn set_sync_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+    pub(crate) fn set_sync_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

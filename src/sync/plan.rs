@@ -143,10 +143,10 @@ mod tests {
     fn run(case: &str, dirty: &[&str], rounds: &[Round], sent: usize, received: usize) {
         let mut plan = Plan::new(ids(dirty));
         for (n, r) in rounds.iter().enumerate() {
-            let composed = plan
+            let composed: Option<(Vec<String>, Compose)> = plan
                 .compose()
                 .map(|(docs, how)| (docs.iter().map(|d| d.to_string()).collect(), how));
-            let expected = r
+            let expected: Option<(Vec<String>, Compose)> = r
                 .expect
                 .map(|(docs, how)| (docs.iter().map(|d| d.to_string()).collect(), how));
             assert_eq!(composed, expected, "{case}: round {n} composes");

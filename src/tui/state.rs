@@ -436,7 +436,7 @@ pub enum Effect {
 
 /// Whether `row` is in `status`: the one place the workstation compares a queue row's status.
 pub fn row_is(row: &QueueRow, status: QueueStatus) -> bool {
-    row.status == status.as_str()
+    row.status == status
 }
 
 /// The visit kinds as the queue board shows them.

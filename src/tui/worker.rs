@@ -5,7 +5,7 @@
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::state::{Action, Effect, PinCheck, Saved, Write};
-use crate::domain::{DrugInfo, DrugLookup, QueueStatus, Staff};
+use crate::domain::{DrugInfo, DrugLookup, Staff};
 use crate::drugs::DrugMaster;
 use crate::store::{DocId, Store, StoreError};
 
@@ -114,7 +114,7 @@ impl Worker {
         let now = time::OffsetDateTime::now_utc();
         match write {
             Write::SignedIn => {
-                self.store.audit_event(staff, "session", "staff.sign_in")?;
+                self.store.record_sign_in(staff)?;
                 Ok(Saved::SignedIn)
             }
             Write::CheckIn {
@@ -124,23 +124,7 @@ impl Worker {
                 check,
             } => {
                 self.store
-                    .record_identity_check(staff, &patient_id, &check)?;
-                self.store.set_queue_field(
-                    staff,
-                    &clinic,
-                    day,
-                    &entry_id,
-                    "identity_check",
-                    &check.id,
-                )?;
-                self.store.set_queue_status(
-                    staff,
-                    &clinic,
-                    day,
-                    &entry_id,
-                    QueueStatus::CheckedIn,
-                    now,
-                )?;
+                    .check_in(staff, &clinic, day, &entry_id, &patient_id, &check, now)?;
                 Ok(Saved::CheckedIn)
             }
             Write::AssignDoctor {
@@ -149,18 +133,12 @@ impl Worker {
                 doctor,
             } => {
                 self.store
-                    .set_queue_field(staff, &clinic, day, &entry_id, "doctor", &doctor)?;
+                    .assign_doctor(staff, &clinic, day, &entry_id, &doctor)?;
                 Ok(Saved::DoctorAssigned)
             }
             Write::PreConsultDone { day, entry_id } => {
-                self.store.set_queue_field(
-                    staff,
-                    &clinic,
-                    day,
-                    &entry_id,
-                    "pre_consult_done",
-                    &true,
-                )?;
+                self.store
+                    .mark_pre_consult(staff, &clinic, day, &entry_id)?;
                 Ok(Saved::PreConsult)
             }
             Write::QueueStatus {

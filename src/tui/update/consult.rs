@@ -37,7 +37,7 @@ pub(super) fn start(
     let me = staff_id(state);
     let kind = row
         .as_ref()
-        .and_then(|r| VisitKind::parse(&r.visit))
+        .map(|r| r.visit_kind)
         .unwrap_or(VisitKind::OnlineFollowup);
     let entry_id = row.as_ref().map(|r| r.entry_id.clone());
     // Reopen today's unsigned encounter of this patient and visit, or begin a new one.

@@ -65,10 +65,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             Row::new(vec![
                 Cell::from(r.time.clone()),
                 Cell::from(Line::styled(
-                    status_label(l, &r.status),
-                    style(status_role(&r.status)),
+                    status_label(l, r.status.as_str()),
+                    style(status_role(r.status.as_str())),
                 )),
-                Cell::from(visit_label(l, &r.visit)),
+                Cell::from(visit_label(l, r.visit_kind.as_str())),
                 Cell::from(r.name_kanji.clone()),
                 Cell::from(r.name_kana.clone()),
                 Cell::from(doctor_name(&r.doctor)),

@@ -1,0 +1,139 @@
+//! The command line's grammar: global options and the subcommands, as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "enkaku",
+    version,
+    about = "Online-consultation workstation for clinics (オンライン診療)"
+)]
+pub struct Cli {
+    /// Data directory holding the store and the log [default: the platform data directory]
+    #[arg(long, env = "ENKAKU_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Config file [default: config.toml in the platform config directory]
+    #[arg(long, env = "ENKAKU_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Interface language [default: the config file, else the locale]
+    #[arg(long, global = true, value_parser = ["ja", "en"])]
+    pub lang: Option<String>,
+    /// Staff id recorded in the audit log for changes made from the command line
+    #[arg(
+        long,
+        env = "ENKAKU_STAFF",
+        global = true,
+        default_value = "system:cli"
+    )]
+    pub staff: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Seed the demo clinic (idempotent), and optionally add synthetic patients
+    Demo {
+        /// Add this many deterministic synthetic patients with histories
+        #[arg(long)]
+        patients: Option<usize>,
+    },
+    /// Print every document (clinic, patients, queue days) as JSON
+    Export {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The day's queue
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// The audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The guideline rules: id, clause, severity and summary of each
+    Rules {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate one consultation described in a JSON case file (docs/case-format.md).
+    /// Exit 0: no block; 1: at least one block; 2: the case file is invalid
+    Check {
+        #[arg(long)]
+        case: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The drug master (薬価基準収載品目リスト)
+    #[command(subcommand)]
+    Drugs(DrugsCommand),
+    /// Staff administration
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Enrol this data directory with a sync server, using a one-time code from its admin
+    Enroll {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Run one sync with the server and print what moved
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Set a staff member's sign-in PIN, read from standard input (digits only; at least
+    /// `pin.min_length` of the config file)
+    SetPin { staff_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DrugsCommand {
+    /// Import an edition of the MHLW list (CSV), replacing the previous edition atomically
+    Import { file: PathBuf },
+    /// Find drugs by code, product name or ingredient, with their classification
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// List a day's queue
+    List {
+        /// YYYY-MM-DD [default: today in Japan]
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import reservations from a booking-system CSV
+    Import {
+        file: PathBuf,
+        /// Day for rows that carry no date [default: today in Japan]
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; exit 1 naming the first entry that does not verify
+    Verify,
+    /// Print the audit log
+    Log {
+        /// Only entries about this document (e.g. patient/p-0001)
+        #[arg(long)]
+        doc: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}

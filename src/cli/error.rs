@@ -1,0 +1,225 @@
+//! Why a command failed: one error type per command family, each variant naming what and where
+//! (file, line, id), and the one report `main` prints for any of them.
+
+use std::error::Error as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::ConfigError;
+use crate::demo::DemoError;
+use crate::drugs::DrugError;
+use crate::reservations::ImportError;
+use crate::rules::CaseError;
+use crate::store::{AuditFailure, StoreError};
+use crate::sync::client::SyncError;
+
+/// Any failed command. Each family is boxed: a store or config error is large, and this
+/// travels up every command's call chain.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Setup(Box<SetupError>),
+    #[error(transparent)]
+    Queue(Box<QueueError>),
+    #[error(transparent)]
+    Staff(Box<StaffError>),
+    #[error(transparent)]
+    Drugs(Box<DrugsError>),
+    #[error(transparent)]
+    Audit(Box<AuditError>),
+    #[error(transparent)]
+    Sync(Box<SyncCommandError>),
+    #[error(transparent)]
+    Check(Box<CheckError>),
+    #[error(transparent)]
+    Export(Box<ExportError>),
+    #[error(transparent)]
+    Demo(Box<DemoCommandError>),
+}
+
+macro_rules! family {
+    ($($variant:ident($family:ty)),* $(,)?) => {
+        $(impl From<$family> for CliError {
+            fn from(e: $family) -> CliError {
+                CliError::$variant(Box::new(e))
+            }
+        })*
+    };
+}
+
+family!(
+    Setup(SetupError),
+    Queue(QueueError),
+    Staff(StaffError),
+    Drugs(DrugsError),
+    Audit(AuditError),
+    Sync(SyncCommandError),
+    Check(CheckError),
+    Export(ExportError),
+    Demo(DemoCommandError),
+);
+
+/// What every command needs before it runs: the data directory, the config, the store.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("no home directory to put the data in: pass --data-dir DIR")]
+    NoDataDir,
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Drugs(#[from] DrugError),
+    #[error(transparent)]
+    Enrolment(#[from] SyncError),
+    #[error("seeding the demo clinic into the new store")]
+    Seed(#[source] DemoError),
+    #[error("terminal: {0}")]
+    Terminal(#[source] std::io::Error),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku queue list | import`.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("--date {text:?}: expected YYYY-MM-DD")]
+    BadDate { text: String },
+    #[error("the store has no clinic yet: run `enkaku demo` or sync with the clinic first")]
+    NoClinic,
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku staff set-pin`.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("reading the PIN from standard input")]
+    ReadPin(#[source] std::io::Error),
+    #[error("the PIN must be {min} to 12 digits (pin.min_length in the config file)")]
+    PinPolicy { min: usize },
+    #[error("setting the PIN of {staff_id}")]
+    Store {
+        staff_id: String,
+        #[source]
+        source: Box<StoreError>,
+    },
+}
+
+/// `enkaku drugs import | search`.
+#[derive(Debug, thiserror::Error)]
+pub enum DrugsError {
+    #[error(transparent)]
+    Master(#[from] DrugError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku audit verify | log`.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("{}: the audit log is broken", path.display())]
+    Broken {
+        path: PathBuf,
+        #[source]
+        failure: AuditFailure,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku enroll` and `enkaku sync`.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncCommandError {
+    #[error("{} is already enrolled as device {device} of clinic {clinic}", dir.display())]
+    AlreadyEnrolled {
+        dir: PathBuf,
+        device: String,
+        clinic: String,
+    },
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku check --case FILE`.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{}: cannot read the case file", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    InvalidCase {
+        path: PathBuf,
+        #[source]
+        source: CaseError,
+    },
+    #[error(transparent)]
+    Drugs(#[from] DrugError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku export`.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// `enkaku demo`.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoCommandError {
+    #[error(transparent)]
+    Seed(#[from] DemoError),
+}
+
+/// Printing a result for a script to read.
+#[derive(Debug, thiserror::Error)]
+#[error("writing JSON to standard output")]
+pub struct OutputError(#[from] serde_json::Error);
+
+impl CliError {
+    /// The process exit code: what a script branches on.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Check(e) if matches!(**e, CheckError::InvalidCase { .. }) => {
+                ExitCode::from(crate::rules::EXIT_INVALID_CASE)
+            }
+            _ => ExitCode::FAILURE,
+        }
+    }
+
+    /// The one line the user reads: this error, then each cause. Library errors often print
+    /// their cause inside their own message as well, so a cause already said is not repeated.
+    pub fn report(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = self.source();
+        while let Some(e) = cause {
+            let said = e.to_string();
+            if !text.contains(&said) {
+                text.push_str(": ");
+                text.push_str(&said);
+            }
+            cause = e.source();
+        }
+        text
+    }
+}
+
+/// Serialises `value` as pretty JSON for standard output.
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, OutputError> {
+    Ok(serde_json::to_string_pretty(value)?)
+}
