@@ -13,12 +13,13 @@ use enkaku::store::Store;
 
 const CHILD_ENV: &str = "ENKAKU_CRASH_CHILD_DIR";
 
-/// Runs only as the child: edits until killed, printing `committed N` after each edit returns.
+/// The child of the kill test (this test binary run again with only this function selected):
+/// edits until killed, printing `committed N` after each edit returns. On its own (no store
+/// given) it refuses to run, hence `ignore`.
 #[test]
+#[ignore = "the writer process of the kill test; started by it"]
 fn crash_child_writer() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else {
-        return; // not the child: nothing to do
-    };
+    let dir = std::env::var(CHILD_ENV).expect("run by the kill test, which sets the store");
     let start: u64 = std::env::var("ENKAKU_CRASH_START")
         .unwrap()
         .parse()
@@ -62,6 +63,7 @@ fn every_reported_edit_survives_sigkill() {
     for round in 0..60 {
         let mut child = Command::new(&exe)
             .args([
+                "--ignored",
                 "--exact",
                 "crash_child_writer",
                 "--nocapture",
@@ -73,14 +75,39 @@ fn every_reported_edit_survives_sigkill() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let committed = |line: &str| {
+            line.trim()
+                .strip_prefix("committed ")
+                .and_then(|n| n.parse::<u64>().ok())
+        };
+        let mut reported: Vec<u64> = Vec::new();
+        // Most kills land among the edits: the random moment counts from the child's first
+        // report, so a loaded machine that is slow to start the child still tests edits. Every
+        // fourth kill counts from the spawn instead, and may land while the store opens.
+        let among_edits = round % 4 != 0;
+        if among_edits {
+            let mut line = String::new();
+            while out.read_line(&mut line).unwrap_or(0) > 0 {
+                if let Some(n) = committed(&line) {
+                    reported.push(n);
+                    break;
+                }
+                line.clear();
+            }
+            assert!(
+                !reported.is_empty(),
+                "round {round}: the child ended before its first edit"
+            );
+        }
         std::thread::sleep(Duration::from_millis(moments.next_ms()));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
-        let reported: Vec<u64> = BufReader::new(child.stdout.take().unwrap())
-            .lines()
-            .map_while(Result::ok)
-            .filter_map(|l| l.strip_prefix("committed ").and_then(|n| n.parse().ok()))
-            .collect();
+        reported.extend(
+            out.lines()
+                .map_while(Result::ok)
+                .filter_map(|l| committed(&l)),
+        );
         total_reported += reported.len();
 
         let mut store = Store::open_dir(dir.path()).unwrap();
@@ -115,8 +142,5 @@ fn every_reported_edit_survives_sigkill() {
         // The next child continues after everything that may have landed, reported or not.
         next = p.encounters.len() as u64 + 1_000_000 * (round + 1);
     }
-    assert!(
-        total_reported > 50,
-        "the children committed too little to test anything: {total_reported}"
-    );
+    eprintln!("{total_reported} reported edits checked over 60 kills");
 }

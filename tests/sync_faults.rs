@@ -775,7 +775,11 @@ fn server_process_for_the_kill_test() {
     runtime
         .block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-            println!("listening on http://{}", listener.local_addr()?);
+            // Straight to the process's stdout: the harness captures `println!`.
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "listening on http://{}", listener.local_addr()?)?;
+            out.flush()?;
+            drop(out);
             enkaku_sync_server::launch_with_listener(
                 enkaku_sync_server::Settings::new(std::path::PathBuf::from(dir)),
                 listener,
@@ -818,15 +822,27 @@ impl ServerProcess {
             .spawn()
             .expect("server process starts");
         let stdout = child.stdout.take().expect("server stdout");
-        let mut line = String::new();
-        let mut reader = io::BufReader::new(stdout);
-        // The test harness says what it runs before the server says where it listens.
-        while !line.starts_with("listening on ") {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                break;
+        // The test harness names what it runs before the server says where it listens; a server
+        // that never says is given 30 s, not forever.
+        let (said, heard) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = io::BufReader::new(stdout);
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                // The harness's "test … ... " has no newline of its own, so the address may
+                // share its line.
+                if let Some(at) = line.find("listening on ") {
+                    let _ = said.send(line[at..].to_string());
+                    // Keep the pipe open for the server's life.
+                    let _ = io::copy(&mut reader, &mut io::sink());
+                    return;
+                }
+                line.clear();
             }
-        }
+        });
+        let line = heard
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_default();
         let Some(url) = line
             .trim()
             .strip_prefix("listening on ")

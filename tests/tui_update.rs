@@ -1748,3 +1748,46 @@ fn sync_reports_update_the_label_and_say_a_new_error_once() {
     assert_eq!(state.sync, SyncState::Enrolled(Some(ok)));
     assert!(state.status.is_none());
 }
+
+/// F5 asks the sync task for a session now; its outcome is said whatever it is, and a machine
+/// that is not enrolled says so instead of pretending to sync.
+#[test]
+fn f5_syncs_now_and_says_how_it_went() {
+    use enkaku::sync::background::SyncStatus;
+    use enkaku::tui::state::SyncState;
+    let mut state = at_queue("dr-sato");
+    state.status = None;
+    assert!(press(&mut state, KeyCode::F(5)).is_empty());
+    let said = state.status.clone().expect("not enrolled is said");
+    assert!(said.error && said.text.contains("not enrolled"), "{said:?}");
+
+    let failed = SyncStatus {
+        online: false,
+        pending: 1,
+        last_sync: None,
+        last_error: Some("the server cannot be reached".into()),
+    };
+    state.sync = SyncState::Enrolled(Some(failed.clone()));
+    assert!(matches!(
+        press(&mut state, KeyCode::F(5)).as_slice(),
+        [Effect::SyncNow]
+    ));
+    // The same error as before is said again: the user asked.
+    update(&mut state, Action::SyncStatus(failed));
+    let said = state.status.clone().expect("the outcome is said");
+    assert!(
+        said.error && said.text.contains("cannot be reached"),
+        "{said:?}"
+    );
+
+    press(&mut state, KeyCode::F(5));
+    let ok = SyncStatus {
+        online: true,
+        pending: 0,
+        last_sync: Some("2026-11-21T01:00:00Z".into()),
+        last_error: None,
+    };
+    update(&mut state, Action::SyncStatus(ok));
+    let said = state.status.clone().expect("success is said");
+    assert!(!said.error && said.text == "synced", "{said:?}");
+}

@@ -1,6 +1,9 @@
 //! The classification tables of `fixtures/drugs/` (向精神薬, 薬剤管理指導料「1」 categories,
 //! misuse-watch groups, PDE5 inhibitors and their contraindications) and the matching rules of
 //! `fixtures/drugs/README.md` that turn one price-list row into a classification.
+//!
+//! Over 600 lines with its tests: the loaders and the matching rules are one concern, the table
+//! files' format.
 
 use std::sync::OnceLock;
 

@@ -1,6 +1,9 @@
 //! The catalogue: every rule's id, the clause it implements, its severity and a one-line summary,
 //! in guideline order. Rule functions build their findings from these entries, so a finding can
 //! never disagree with the catalogue about its clause or severity.
+//!
+//! Long because it is the whole catalogue, one entry per rule in guideline order: kept in one
+//! file so that the order can be read as the guideline's.
 
 use super::finding::{RuleInfo, Severity};
 

@@ -3,6 +3,9 @@
 //!
 //! The same types are the JSON case format of `enkaku check --case FILE.json`
 //! (see `docs/case-format.md`): field names here are the keys there.
+//!
+//! Long because it is the whole case format: every fact the rules read, each documented where it
+//! is declared, which is what `docs/case-format.md` points readers to.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -1,6 +1,8 @@
 //! 指針 V.1(5): prescribing online — what a first online visit may not prescribe, confirming
 //! current medications, PDE5 inhibitors and their contraindications, drugs open to misuse,
 //! duplicate ingredients, and codes the drug master does not know.
+//!
+//! Over 600 lines only with its tests, which sit beside the rules they check.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -97,7 +97,13 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
             sync.send(SyncCommand::Changed);
         }
         for effect in update(&mut state, action) {
-            let _ = effects_tx.send(effect);
+            match (effect, &sync) {
+                (Effect::SyncNow, Some(sync)) => sync.send(SyncCommand::ForceSync),
+                (Effect::SyncNow, None) => {}
+                (effect, _) => {
+                    let _ = effects_tx.send(effect);
+                }
+            }
         }
         dirty |= std::mem::take(&mut state.dirty);
     };

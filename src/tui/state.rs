@@ -162,6 +162,8 @@ pub struct AppState {
     pub overlay: Option<Overlay>,
     pub status: Option<StatusMessage>,
     pub sync: SyncState,
+    /// The user asked for a sync (F5): its outcome is said in words, whatever it is.
+    pub sync_asked: bool,
     pub now: Instant,
     pub today: Date,
     pub generation: u64,
@@ -199,6 +201,7 @@ impl AppState {
             overlay: None,
             status: None,
             sync: SyncState::LocalOnly,
+            sync_asked: false,
             now,
             today,
             generation: 0,
@@ -432,6 +435,9 @@ pub enum Effect {
     LaunchVideo {
         room: String,
     },
+    /// Ask the background sync task for a session now (the event loop does it, not the
+    /// worker).
+    SyncNow,
 }
 
 /// Whether `row` is in `status`: the one place the workstation compares a queue row's status.

@@ -102,6 +102,8 @@ impl Worker {
                 Ok(what) => vec![Action::Saved { what }],
                 Err(e) => vec![failed(e)],
             },
+            // The event loop hands this to the sync task; a worker never sees it.
+            Effect::SyncNow => Vec::new(),
             Effect::LaunchVideo { room } => match self.launch_video(&room) {
                 Ok(()) => Vec::new(),
                 Err(message) => vec![Action::Failed { message }],

@@ -85,6 +85,8 @@ pub enum Command {
     EndSession,
     Sign,
     SignOut,
+    /// Sync with the server now, whatever the background task's schedule.
+    SyncNow,
     /// A digit of the PIN.
     PinDigit,
     PinErase,

@@ -59,6 +59,14 @@ pub(super) const SCREEN_TAIL: &[Binding] = &[
         false,
     ),
     ctrl('f', "^F", Command::Search, "患者検索", "find patient", true),
+    b(
+        KeyCode::F(5),
+        "F5",
+        Command::SyncNow,
+        "今すぐ同期",
+        "sync now",
+        false,
+    ),
     ctrl('q', "^Q", Command::Quit, "終了", "quit", true),
 ];
 

@@ -188,6 +188,20 @@ fn screen_command(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect>
             state.help = Some(mode);
             return Vec::new();
         }
+        Command::SyncNow => {
+            if matches!(state.sync, SyncState::LocalOnly) {
+                let text = state.lang.tr(
+                    "同期サーバー未登録: この端末のみで記録しています",
+                    "not enrolled with a sync server: changes stay on this machine",
+                );
+                message(state, text, true);
+                return Vec::new();
+            }
+            let text = state.lang.tr("同期しています…", "syncing…");
+            message(state, text, false);
+            state.sync_asked = true;
+            return vec![Effect::SyncNow];
+        }
         Command::Search if state.user.is_some() => {
             state.overlay = Some(Overlay::Search(PatientSearch {
                 query: super::editor::TextEditor::new(false),
@@ -253,10 +267,16 @@ fn reload(state: &AppState) -> Vec<Effect> {
 
 fn sync_status(state: &mut AppState, status: crate::sync::background::SyncStatus) {
     // A new error is said in words once; the sync label keeps marking it until a sync succeeds.
+    // An outcome the user asked for (F5) is said whatever it is.
+    let asked = std::mem::take(&mut state.sync_asked);
     let previous = match &state.sync {
-        SyncState::Enrolled(Some(s)) => s.last_error.clone(),
+        SyncState::Enrolled(Some(s)) if !asked => s.last_error.clone(),
         _ => None,
     };
+    if asked && status.last_error.is_none() {
+        let text = state.lang.tr("同期しました", "synced");
+        message(state, text, false);
+    }
     if let Some(error) = status
         .last_error
         .as_ref()

@@ -1,6 +1,8 @@
 //! The SQLite implementation of [`Storage`]: one WAL-mode file in the data directory, one
 //! connection behind a mutex (callers run on blocking threads), every multi-row write in one
 //! transaction.
+//!
+//! Over 600 lines only with its tests, which exercise the trait on a real file.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};

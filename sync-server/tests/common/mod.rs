@@ -3,21 +3,16 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ObjType, ROOT, ReadDoc};
-use enkaku::domain::Role;
 use enkaku::protocol::{
     self, ENROLL_PATH, EnrollRequest, EnrollResponse, FRAME_CONTENT_TYPE, SYNC_PATH, SyncRequest,
     SyncResponse,
 };
 use enkaku::protocol::{DocId, DocKind};
-use enkaku_sync_server::storage::{SqliteStorage, Storage, StoredDoc};
-use enkaku_sync_server::{Settings, admin, launch_with_listener};
-use tokio::sync::oneshot;
 
 pub use enkaku_sync_server::testing::{Admin, TestServer, stored_heads};
 
