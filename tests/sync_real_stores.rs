@@ -68,3 +68,40 @@ fn enkaku_stores_converge_through_the_server() {
     assert!(idle.body_bytes_up + idle.body_bytes_down < 64, "{idle:?}");
     server.stop();
 }
+
+/// The device's HTTP client reports the status a refusal carried, even while it was still
+/// sending a large body, never "the server cannot be reached"; `sync_once` turns 401 into
+/// "enrol again".
+#[test]
+fn the_client_reports_the_refusal_it_was_given() {
+    use enkaku::sync::client::{Device, SyncError, Transport};
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(server_dir.path());
+    let mut http = Http::new(Duration::from_secs(30)).expect("HTTP transport");
+    let url = format!("{}{}", server.url, enkaku::protocol::SYNC_PATH);
+    let unknown = format!("Bearer {}", "0".repeat(64));
+    for size in [1, 1024 * 1024, 4 * 1024 * 1024] {
+        let answer = http
+            .post(&url, &[("authorization", unknown.clone())], vec![7; size])
+            .unwrap_or_else(|e| panic!("{size} bytes: {e}"));
+        assert_eq!(answer.status, 401, "{size} bytes");
+    }
+    let store_dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(store_dir.path()).unwrap();
+    let day = enkaku::domain::parse_date("2026-11-21").unwrap();
+    enkaku::demo::seed(&mut store, day).unwrap();
+    let stranger = Device {
+        server: server.url.clone(),
+        token: "0".repeat(64),
+        device_id: "d-nobody".into(),
+        clinic_id: "c-nobody".into(),
+        role: "doctor".into(),
+        care_team: None,
+    };
+    // The whole demo clinic goes up in the first request, and is refused as a whole.
+    assert!(matches!(
+        sync_once(&mut store, &stranger, &mut http),
+        Err(SyncError::Unauthorized)
+    ));
+    server.stop();
+}
