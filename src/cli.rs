@@ -1,6 +1,18 @@
 //! The `enkaku` command line: where the data and config live, logging to a file, and the
 //! scripting and administration subcommands, one function per command family.
 
+/// Prints one line of a command's output. A reader that has gone (`enkaku queue list | head`)
+/// ends the command quietly, as Unix tools do: what the command did is already committed, and
+/// a panic's "failed printing to stdout" would only alarm.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            $crate::cli::output_failed(e);
+        }
+    }};
+}
+
 mod args;
 mod error;
 
@@ -120,7 +132,7 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
 /// `enkaku rules`: the catalogue of guideline rules.
 fn rules(as_json: bool) -> Result<ExitCode, CheckError> {
     if as_json {
-        println!("{}", json(&crate::rules::catalogue_json())?);
+        say!("{}", json(&crate::rules::catalogue_json())?);
     } else {
         print!("{}", crate::rules::catalogue_text());
     }
@@ -141,7 +153,7 @@ fn check(dir: &Path, case: &Path, as_json: bool) -> Result<ExitCode, CheckError>
     let drugs = open_drugs(dir)?;
     let findings = crate::rules::evaluate(&consultation, &drugs, time::OffsetDateTime::now_utc());
     if as_json {
-        println!("{}", json(&crate::rules::findings_json(&findings))?);
+        say!("{}", json(&crate::rules::findings_json(&findings))?);
     } else {
         print!("{}", crate::rules::findings_text(&findings));
     }
@@ -153,7 +165,7 @@ fn drugs(dir: &Path, command: &DrugsCommand) -> Result<ExitCode, DrugsError> {
     match command {
         DrugsCommand::Import { file } => {
             let mut drugs = crate::drugs::DrugMaster::open_dir(dir)?;
-            println!("{}", drugs.import_csv(file)?);
+            say!("{}", drugs.import_csv(file)?);
         }
         DrugsCommand::Search {
             text,
@@ -163,11 +175,11 @@ fn drugs(dir: &Path, command: &DrugsCommand) -> Result<ExitCode, DrugsError> {
             let drugs = open_drugs(dir)?;
             let found = drugs.search(text, *limit)?;
             if *as_json {
-                println!("{}", json(&found)?);
+                say!("{}", json(&found)?);
                 return Ok(ExitCode::SUCCESS);
             }
             for d in &found {
-                println!(
+                say!(
                     "{}  {}  [{}] {}  {}",
                     d.code,
                     d.name,
@@ -176,7 +188,7 @@ fn drugs(dir: &Path, command: &DrugsCommand) -> Result<ExitCode, DrugsError> {
                     drug_marks(d).join(" ")
                 );
             }
-            println!("{} found", found.len());
+            say!("{} found", found.len());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -244,7 +256,7 @@ fn workstation(
 /// `enkaku demo`: the demo clinic (idempotent), and synthetic patients on request.
 fn demo(store: &mut Store, patients: Option<usize>) -> Result<ExitCode, DemoCommandError> {
     let report = crate::demo::seed(store, today_jst())?;
-    println!(
+    say!(
         "demo clinic: {}; {} patients added; {} queue entries added for {}",
         if report.clinic_created {
             "created"
@@ -258,7 +270,7 @@ fn demo(store: &mut Store, patients: Option<usize>) -> Result<ExitCode, DemoComm
     if let Some(n) = patients {
         let started = std::time::Instant::now();
         let added = crate::demo::add_synthetic(store, n)?;
-        println!(
+        say!(
             "{added} synthetic patients added in {:.1} s",
             started.elapsed().as_secs_f64()
         );
@@ -275,7 +287,7 @@ fn export(store: &mut Store) -> Result<ExitCode, ExportError> {
     }
     let out =
         serde_json::json!({ "format": "enkaku-export/1", "documents": Json::Object(documents) });
-    println!("{}", json(&out)?);
+    say!("{}", json(&out)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -292,7 +304,7 @@ fn queue(cli: &Cli, store: &mut Store, command: &QueueCommand) -> Result<ExitCod
             let clinic = store.clinic()?.ok_or(QueueError::NoClinic)?;
             let report = crate::reservations::import(store, &cli.staff, &clinic.id, file, day)?;
             for (line, day, entry) in &report.added {
-                println!(
+                say!(
                     "line {line}: queued {} {} {} ({})",
                     format_date(*day),
                     entry.time,
@@ -303,7 +315,7 @@ fn queue(cli: &Cli, store: &mut Store, command: &QueueCommand) -> Result<ExitCod
             for bad in &report.rejected {
                 eprintln!("{}: line {}: {}", file.display(), bad.line, bad.reason);
             }
-            println!(
+            say!(
                 "{} added, {} already queued, {} rejected",
                 report.added.len(),
                 report.already_queued,
@@ -334,7 +346,7 @@ fn enroll(
     }
     let mut http = Http::new(std::time::Duration::from_secs(30))?;
     let device = enroll(store, dir, server, code, &mut http)?;
-    println!(
+    say!(
         "enrolled as device {} of clinic {} (role {}{}); run `enkaku sync`",
         device.device_id,
         device.clinic_id,
@@ -355,9 +367,9 @@ fn sync(store: &mut Store, dir: &Path, as_json: bool) -> Result<ExitCode, SyncCo
     let mut http = Http::new(std::time::Duration::from_secs(60))?;
     let report = sync_once(store, &device, &mut http)?;
     if as_json {
-        println!("{}", json(&report)?);
+        say!("{}", json(&report)?);
     } else {
-        println!(
+        say!(
             "sent {} documents, received {} documents ({} changes) in {} round trips; {} B up, {} B down",
             report.docs_sent,
             report.docs_received,
@@ -397,7 +409,7 @@ fn staff(
             staff_id: staff_id.clone(),
             source: Box::new(source),
         })?;
-    println!("PIN set for {staff_id}");
+    say!("PIN set for {staff_id}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -405,7 +417,7 @@ fn staff(
 fn audit(store: &Store, command: &AuditCommand) -> Result<ExitCode, AuditError> {
     match command {
         AuditCommand::Verify => match store.verify_audit()? {
-            Ok(n) => println!("audit log intact: {n} entries verified"),
+            Ok(n) => say!("audit log intact: {n} entries verified"),
             Err(failure) => {
                 return Err(AuditError::Broken {
                     path: store.path().to_path_buf(),
@@ -416,12 +428,16 @@ fn audit(store: &Store, command: &AuditCommand) -> Result<ExitCode, AuditError> 
         AuditCommand::Log { doc, json: as_json } => {
             let entries = store.audit_entries(doc.as_deref())?;
             if *as_json {
-                println!("{}", json(&entries)?);
+                say!("{}", json(&entries)?);
             } else {
                 for e in entries {
-                    println!(
+                    say!(
                         "{:>6}  {}  {:<14}  {:<28}  {}",
-                        e.seq, e.at, e.staff_id, e.doc_id, e.action
+                        e.seq,
+                        e.at,
+                        e.staff_id,
+                        e.doc_id,
+                        e.action
                     );
                 }
             }
@@ -477,12 +493,12 @@ fn print_queue(store: &Store, day: Date, as_json: bool) -> Result<(), QueueError
     let rows = store.queue_rows(day)?;
     if as_json {
         let out = serde_json::json!({ "date": format_date(day), "entries": rows });
-        println!("{}", json(&out)?);
+        say!("{}", json(&out)?);
         return Ok(());
     }
-    println!("{}  {} entries", format_date(day), rows.len());
+    say!("{}  {} entries", format_date(day), rows.len());
     for r in rows {
-        println!(
+        say!(
             "{}  {:<21} {:<15} {:<8} {} ({})  {}",
             r.time,
             r.status.as_str(),
@@ -494,4 +510,13 @@ fn print_queue(store: &Store, day: Date, as_json: bool) -> Result<(), QueueError
         );
     }
     Ok(())
+}
+
+/// Standard output cannot be written: quietly done when the reader has gone, else said.
+pub(crate) fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("enkaku: cannot write the output: {e}");
+    std::process::exit(1);
 }

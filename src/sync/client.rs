@@ -214,16 +214,12 @@ fn session(
     let url = format!("{}{SYNC_PATH}", device.server);
     while let Some((candidates, how)) = plan.compose() {
         let mut messages = Vec::new();
+        let mut sent = Vec::new();
         for id in candidates {
             if !store.exists(id)? {
                 continue;
             }
-            let state = match states.entry(id.clone()) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(store.load_sync_state(id)?)
-                }
-            };
+            let state = sync_state(&mut states, store, id)?;
             let message = match how {
                 Compose::Offer => {
                     protocol::offer(store.doc(id)?, state).map(automerge::sync::Message::encode)
@@ -237,26 +233,18 @@ fn session(
                     doc: id.to_string(),
                     message,
                 });
+                sent.push(id.clone());
             }
         }
         if !plan.exchange(messages.len()) {
             break;
         }
-        let sent: Vec<DocId> = messages
-            .iter()
-            .filter_map(|m| DocId::parse(&m.doc).ok())
-            .collect();
         let response = exchange(transport, &url, device, cursor, messages, &mut report)?;
         plan.sent(sent);
         let mut received = Vec::new();
         for m in &response.messages {
             let id = DocId::parse(&m.doc).map_err(|e| SyncError::BadAnswer(e.to_string()))?;
-            let state = match states.entry(id.clone()) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(store.load_sync_state(&id)?)
-                }
-            };
+            let state = sync_state(&mut states, store, &id)?;
             report.changes_received += store.receive_sync_message(&id, state, &m.message)?;
             received.push(id);
         }
@@ -276,6 +264,18 @@ fn session(
     report.docs_received = plan.docs_received();
     report.cursor = cursor;
     Ok(report)
+}
+
+/// The sync state of `id` for this session: loaded once, then kept in `states`.
+fn sync_state<'a>(
+    states: &'a mut HashMap<DocId, automerge::sync::State>,
+    store: &mut Store,
+    id: &DocId,
+) -> Result<&'a mut automerge::sync::State, SyncError> {
+    match states.entry(id.clone()) {
+        std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+        std::collections::hash_map::Entry::Vacant(e) => Ok(e.insert(store.load_sync_state(id)?)),
+    }
 }
 
 /// One request and its answer: the frame deflated when that is smaller, the status turned into

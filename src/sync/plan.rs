@@ -54,11 +54,6 @@ impl Plan {
         }
     }
 
-    /// The round about to be composed, from 0.
-    pub fn round(&self) -> usize {
-        self.round
-    }
-
     /// The documents to build a message for this round, and how; `None` when the session is
     /// over.
     pub fn compose(&self) -> Option<(&[DocId], Compose)> {
