@@ -84,6 +84,9 @@ fn prepare(dir: &Path) -> usize {
             identity_check: None,
             source: "bench".into(),
             memo: String::new(),
+            cancel_reason: None,
+            signed_at: None,
+            payment: None,
             history: Default::default(),
         };
         store

@@ -263,6 +263,9 @@ fn row_entry(store: &Store, default_day: Date, row: &Row) -> Result<(Date, Queue
             identity_check: None,
             source: "web".into(),
             memo: field("memo").to_string(),
+            cancel_reason: None,
+            signed_at: None,
+            payment: None,
             history: Default::default(),
         },
     ))

@@ -16,6 +16,7 @@ fn a_patient_survives_reopen_exactly() {
         Allergy {
             substance: "ペニシリン".into(),
             reaction: "発疹".into(),
+            severity: Default::default(),
         },
     );
     {
@@ -134,6 +135,9 @@ fn a_queue_day_opened_on_two_devices_offline_keeps_both_entries() {
         identity_check: None,
         source: "phone".into(),
         memo: String::new(),
+        cancel_reason: None,
+        signed_at: None,
+        payment: None,
         history: Default::default(),
     };
     assert!(
@@ -352,6 +356,9 @@ fn queue_entry(id: &str, patient: &str) -> enkaku::domain::QueueEntry {
         identity_check: None,
         source: "phone".into(),
         memo: String::new(),
+        cancel_reason: None,
+        signed_at: None,
+        payment: None,
         history: Default::default(),
     }
 }

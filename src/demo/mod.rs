@@ -110,6 +110,9 @@ pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
                 t.source
             },
             memo: t.memo,
+            cancel_reason: None,
+            signed_at: None,
+            payment: None,
             history: Default::default(),
         };
         if store.add_queue_entry(SEED_STAFF, &clinic.id, day, &entry)? {

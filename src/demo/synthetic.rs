@@ -268,6 +268,7 @@ pub fn synthetic_patient(k: u64) -> Patient {
                     .pick(&["ペニシリン", "卵", "造影剤", "ロキソプロフェン"])
                     .to_string(),
                 reaction: "発疹".into(),
+                severity: Default::default(),
             },
         );
     }
@@ -329,6 +330,7 @@ pub fn synthetic_patient(k: u64) -> Patient {
 
     Patient {
         id,
+        patient_number: None,
         demographics: Demographics {
             name_kanji: format!("{surname} {given}"),
             name_kana: format!("{surname_kana} {given_kana}"),

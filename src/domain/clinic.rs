@@ -81,6 +81,10 @@ pub struct Staff {
     /// Training for prescribing emergency contraception online (指針 V.1(2)).
     #[serde(default)]
     pub emergency_contraception_training: Option<Date>,
+    /// 産婦人科 (obstetrics and gynaecology): with the training above, may prescribe emergency
+    /// contraception online (指針 V.1(2)).
+    #[serde(default)]
+    pub obgyn: bool,
     #[serde(default)]
     pub care_team: Option<String>,
     /// Salted hash of the sign-in PIN (`salt$hex`); never the PIN itself.

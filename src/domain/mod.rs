@@ -17,11 +17,11 @@ pub use encounter::{
     VisitKind,
 };
 pub use patient::{
-    Agreement, Allergy, CarePlan, Consent, ConsentTopic, Demographics, HistoryKnowledge,
-    HistorySource, IdentityCheck, IdentityDocument, Insurance, InsuranceKind, Medication, Patient,
-    Proxy, Sex, VerificationMethod,
+    Agreement, Allergy, AllergySeverity, CarePlan, Consent, ConsentTopic, Demographics,
+    HistoryKnowledge, HistorySource, IdentityCheck, IdentityDocument, Insurance, InsuranceKind,
+    Medication, Patient, Proxy, Sex, VerificationMethod,
 };
-pub use queue::{QueueDay, QueueEntry, QueueStatus, StatusChange};
+pub use queue::{Payment, PaymentMethod, QueueDay, QueueEntry, QueueStatus, StatusChange};
 pub use session::{CheckItem, SessionChecks};
 pub use text::{fold_for_search, nfkc};
 

@@ -11,6 +11,10 @@ use super::{Date, Encounter, Instant};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Patient {
     pub id: String,
+    /// The clinic's own patient number (診察券番号, the レセコン's 患者番号), when it has one:
+    /// re-importing a list from the レセコン updates the patient with the same number.
+    #[serde(default)]
+    pub patient_number: Option<String>,
     pub demographics: Demographics,
     #[serde(default)]
     pub insurance: Option<Insurance>,
@@ -154,6 +158,47 @@ pub struct Allergy {
     pub substance: String,
     #[serde(default)]
     pub reaction: String,
+    #[serde(default)]
+    pub severity: AllergySeverity,
+}
+
+/// How bad a reaction was, as the patient or the records tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllergySeverity {
+    /// Not known or not recorded.
+    #[default]
+    Unknown,
+    /// 軽度.
+    Mild,
+    /// 中等度.
+    Moderate,
+    /// 重度 (anaphylaxis and the like).
+    Severe,
+}
+
+impl AllergySeverity {
+    pub const ALL: [AllergySeverity; 4] = [
+        AllergySeverity::Unknown,
+        AllergySeverity::Mild,
+        AllergySeverity::Moderate,
+        AllergySeverity::Severe,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllergySeverity::Unknown => "unknown",
+            AllergySeverity::Mild => "mild",
+            AllergySeverity::Moderate => "moderate",
+            AllergySeverity::Severe => "severe",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AllergySeverity> {
+        AllergySeverity::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
 }
 
 /// A current medication (服用中の薬), from the clinic's own prescriptions or another source.

@@ -38,6 +38,17 @@ pub struct QueueEntry {
     pub source: String,
     #[serde(default)]
     pub memo: String,
+    /// Why the visit was cancelled, as the front desk wrote it.
+    #[serde(default)]
+    pub cancel_reason: Option<String>,
+    /// When the doctor signed the encounter of this visit: "session ended" and "signed" are
+    /// different states for the front desk (billing waits for the signature).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub signed_at: Option<Instant>,
+    /// 会計: what the patient owes for this visit and whether it is paid. Enkaku records the
+    /// state; it does not process payments.
+    #[serde(default)]
+    pub payment: Option<Payment>,
     /// Every status change, keyed so that changes made on two devices both survive a merge.
     #[serde(default)]
     pub history: BTreeMap<String, StatusChange>,
@@ -97,4 +108,52 @@ pub struct StatusChange {
     pub by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: Instant,
+}
+
+/// The payment (会計) of one visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    /// 請求額 in yen.
+    pub amount_yen: u32,
+    pub method: PaymentMethod,
+    pub paid: bool,
+    /// Staff id of whoever recorded it.
+    pub recorded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: Instant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// クレジットカード.
+    Card,
+    /// 現金.
+    Cash,
+    /// 銀行振込.
+    BankTransfer,
+    /// 後日払い.
+    Deferred,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 4] = [
+        PaymentMethod::Card,
+        PaymentMethod::Cash,
+        PaymentMethod::BankTransfer,
+        PaymentMethod::Deferred,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Card => "card",
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::BankTransfer => "bank_transfer",
+            PaymentMethod::Deferred => "deferred",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PaymentMethod> {
+        PaymentMethod::ALL.into_iter().find(|m| m.as_str() == text)
+    }
 }

@@ -10,6 +10,7 @@ use enkaku::store::Store;
 pub fn patient(id: &str) -> Patient {
     Patient {
         id: id.into(),
+        patient_number: None,
         demographics: Demographics {
             name_kanji: "山田 太郎".into(),
             name_kana: "ヤマダ タロウ".into(),
