@@ -46,6 +46,23 @@ pub fn format_date(date: Date) -> String {
     date.format(DATE_FORMAT).unwrap_or_default()
 }
 
+/// A value a person typed or a file gave that cannot be recorded, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidField {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl InvalidField {
+    pub fn new(field: &'static str, reason: impl Into<String>) -> InvalidField {
+        InvalidField {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
 /// A fresh identifier for an entity created on this machine: random, so that two offline
 /// devices never pick the same one.
 pub fn new_id(prefix: &str) -> String {

@@ -62,6 +62,39 @@ pub struct Demographics {
 }
 
 impl Demographics {
+    /// Whether these demographics can be recorded on `today`: both names present, a date of
+    /// birth that is not in the future nor more than 130 years ago.
+    pub fn check(&self, today: Date) -> Result<(), super::InvalidField> {
+        if self.name_kanji.trim().is_empty() {
+            return Err(super::InvalidField::new("name_kanji", "the name is empty"));
+        }
+        if self.name_kana.trim().is_empty() {
+            return Err(super::InvalidField::new(
+                "name_kana",
+                "the kana name is empty",
+            ));
+        }
+        if self.date_of_birth > today {
+            return Err(super::InvalidField::new(
+                "date_of_birth",
+                format!(
+                    "{} is in the future",
+                    super::format_date(self.date_of_birth)
+                ),
+            ));
+        }
+        if today.year() - self.date_of_birth.year() > 130 {
+            return Err(super::InvalidField::new(
+                "date_of_birth",
+                format!(
+                    "{} is more than 130 years ago",
+                    super::format_date(self.date_of_birth)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Age in whole years on `on`.
     pub fn age_on(&self, on: Date) -> i32 {
         let mut age = on.year() - self.date_of_birth.year();

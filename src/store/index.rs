@@ -25,6 +25,8 @@ pub struct PatientSummary {
     pub kakaritsuke: bool,
     pub history_known: bool,
     pub care_team: Option<String>,
+    /// The clinic's patient number (診察券番号), when it has one.
+    pub patient_number: Option<String>,
 }
 
 /// The folded search keys of every patient, in kana order, as of an index version.
@@ -87,6 +89,10 @@ pub(super) fn reindex(
                 Json::String(s) => Some(s),
                 _ => None,
             };
+            let patient_number = match bridge::read_json(doc, &["patient_number"])? {
+                Json::String(s) => Some(s),
+                _ => None,
+            };
             let key = format!(
                 "{}|{}|{}",
                 fold_for_search(&d.name_kanji),
@@ -95,13 +101,13 @@ pub(super) fn reindex(
             );
             conn.execute(
                 "INSERT INTO patient_index (patient_id, name_kanji, name_kana, search_key, date_of_birth, sex,
-                     kakaritsuke, history_known, care_team)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     kakaritsuke, history_known, care_team, patient_number)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(patient_id) DO UPDATE SET name_kanji = excluded.name_kanji,
                      name_kana = excluded.name_kana, search_key = excluded.search_key,
                      date_of_birth = excluded.date_of_birth, sex = excluded.sex,
                      kakaritsuke = excluded.kakaritsuke, history_known = excluded.history_known,
-                     care_team = excluded.care_team",
+                     care_team = excluded.care_team, patient_number = excluded.patient_number",
                 params![
                     patient_id,
                     d.name_kanji,
@@ -112,6 +118,7 @@ pub(super) fn reindex(
                     kakaritsuke,
                     history.known,
                     care_team,
+                    patient_number,
                 ],
             )
             .map_err(sql(path))?;
@@ -246,9 +253,26 @@ impl Store {
         patient_summary(&self.conn, &self.path, patient_id)
     }
 
+    /// The patient who carries the clinic's patient number `number`, if any.
+    pub fn find_patient_by_number(
+        &self,
+        number: &str,
+    ) -> Result<Option<PatientSummary>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .prepare_cached(
+                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team, patient_number
+                 FROM patient_index WHERE patient_number = ?1 ORDER BY patient_id LIMIT 1",
+            )
+            .map_err(self.sql_err())?
+            .query_row([number], summary_row)
+            .optional()
+            .map_err(self.sql_err())
+    }
+
     /// Patients with this kana name (folded) and date of birth: how a reservation without a
-    /// patient id is matched.
-    pub(crate) fn find_patient_by_name_dob(
+    /// patient id is matched, and the duplicate check before registering someone new.
+    pub fn find_patient_by_name_dob(
         &self,
         name: &str,
         dob: Date,
@@ -257,7 +281,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
+                "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team, patient_number
                  FROM patient_index WHERE date_of_birth = ?1 ORDER BY patient_id",
             )
             .map_err(self.sql_err())?;
@@ -344,7 +368,7 @@ pub(super) fn patient_summary(
 ) -> Result<Option<PatientSummary>, StoreError> {
     use rusqlite::OptionalExtension;
     conn.prepare_cached(
-        "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team
+        "SELECT patient_id, name_kanji, name_kana, date_of_birth, sex, kakaritsuke, history_known, care_team, patient_number
          FROM patient_index WHERE patient_id = ?1",
     )
     .map_err(StoreError::sqlite(path))?
@@ -388,5 +412,6 @@ fn summary_row(r: &rusqlite::Row) -> rusqlite::Result<PatientSummary> {
         kakaritsuke: r.get(5)?,
         history_known: r.get(6)?,
         care_team: r.get(7)?,
+        patient_number: r.get(8)?,
     })
 }

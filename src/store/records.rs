@@ -47,6 +47,31 @@ impl Store {
         self.create(&id, staff, "patient.register", |e| e.put_root(patient))
     }
 
+    /// Registers a patient someone entered (the front desk's registration form): refuses
+    /// demographics that cannot be right on `today` and a patient number another patient
+    /// already carries, naming the field. The caller does the duplicate check on kana name and
+    /// date of birth, since a twin or a namesake can be genuine.
+    pub fn register_patient(
+        &mut self,
+        staff: &str,
+        patient: &Patient,
+        today: Date,
+    ) -> Result<(), StoreError> {
+        patient
+            .demographics
+            .check(today)
+            .map_err(|e| StoreError::Rejected(e.to_string()))?;
+        if let Some(number) = &patient.patient_number {
+            if let Some(other) = self.find_patient_by_number(number)? {
+                return Err(StoreError::Rejected(format!(
+                    "patient_number: {number} is already {} ({})",
+                    other.patient_id, other.name_kanji
+                )));
+            }
+        }
+        self.add_patient(staff, patient)
+    }
+
     /// Registers many new patients in one transaction (seeding, migration from another system).
     pub fn add_patients(&mut self, staff: &str, patients: &[Patient]) -> Result<usize, StoreError> {
         let docs = patients

@@ -9,7 +9,8 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
-const SCHEMA_VERSION: i64 = 2;
+/// The newest schema: the number of the last migration.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -89,6 +90,17 @@ CREATE TABLE sync_docs (
 INSERT INTO sync_docs (doc_id, dirty) SELECT doc_id, 1 FROM docs;
 ";
 
+/// Version 3: the clinic's own patient number (診察券番号), by which a レセコン list is matched
+/// on re-import. Documents written before it carry none.
+const MIGRATE_TO_3: &str = "
+ALTER TABLE patient_index ADD COLUMN patient_number TEXT;
+CREATE INDEX patient_by_number ON patient_index(patient_number);
+";
+
+/// Every migration, in order: the number it brings the file to and its SQL. A new store runs
+/// `SCHEMA` and then all of them.
+const MIGRATIONS: &[(i64, &str)] = &[(2, MIGRATE_TO_2), (3, MIGRATE_TO_3)];
+
 /// Rejects files that are not SQLite databases or are shorter than their header says, before
 /// SQLite gets a chance to report them later as a generic I/O error.
 pub fn check_file(path: &Path) -> Result<(), StoreError> {
@@ -155,15 +167,18 @@ pub fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(StoreError::sqlite(path))?;
     match version {
-        0 | 1 => {
+        v if v < SCHEMA_VERSION => {
             let tx = conn
                 .unchecked_transaction()
                 .map_err(StoreError::sqlite(path))?;
             if version == 0 {
                 tx.execute_batch(SCHEMA).map_err(StoreError::sqlite(path))?;
             }
-            tx.execute_batch(MIGRATE_TO_2)
-                .map_err(StoreError::sqlite(path))?;
+            for (to, sql) in MIGRATIONS {
+                if *to > version {
+                    tx.execute_batch(sql).map_err(StoreError::sqlite(path))?;
+                }
+            }
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(StoreError::sqlite(path))?;
             tx.commit().map_err(err)?;
