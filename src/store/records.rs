@@ -61,13 +61,13 @@ impl Store {
             .demographics
             .check(today)
             .map_err(|e| StoreError::Rejected(e.to_string()))?;
-        if let Some(number) = &patient.patient_number {
-            if let Some(other) = self.find_patient_by_number(number)? {
-                return Err(StoreError::Rejected(format!(
-                    "patient_number: {number} is already {} ({})",
-                    other.patient_id, other.name_kanji
-                )));
-            }
+        if let Some(number) = &patient.patient_number
+            && let Some(other) = self.find_patient_by_number(number)?
+        {
+            return Err(StoreError::Rejected(format!(
+                "patient_number: {number} is already {} ({})",
+                other.patient_id, other.name_kanji
+            )));
         }
         self.add_patient(staff, patient)
     }
