@@ -722,6 +722,7 @@ fn stale_search_drug_and_evaluation_results_are_dropped() {
         kakaritsuke: true,
         history_known: true,
         care_team: None,
+        patient_number: None,
     };
 
     // Patient search: each keystroke asks again with a new generation.
