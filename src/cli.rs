@@ -14,7 +14,11 @@ macro_rules! say {
 }
 
 mod args;
+mod clinic;
+mod clinic_file;
+mod clinic_prompt;
 mod error;
+mod staff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,11 +26,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use serde_json::{Map, Value as Json};
 
-pub use self::args::{AuditCommand, Cli, Command, DrugsCommand, QueueCommand, StaffCommand};
+pub use self::args::{
+    AuditCommand, Cli, ClinicCommand, Command, DrugsCommand, QueueCommand, StaffCommand,
+};
+pub use self::clinic::ClinicPlan;
 use self::error::json;
 pub use self::error::{
-    AuditError, CheckError, CliError, DemoCommandError, DrugsError, ExportError, OutputError,
-    QueueError, SetupError, StaffError, SyncCommandError,
+    AuditError, CheckError, CliError, ClinicInitError, DemoCommandError, DrugsError, ExportError,
+    OutputError, QueueError, SetupError, StaffError, SyncCommandError,
 };
 use crate::config::Config;
 use crate::domain::{Date, format_date, parse_date};
@@ -125,6 +132,9 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Enroll { server, code }) => enroll(&store, &dir, server, code)?,
         Some(Command::Sync { json }) => sync(&mut store, &dir, *json)?,
         Some(Command::Staff(command)) => staff(cli, &config, &mut store, command)?,
+        Some(Command::Clinic(ClinicCommand::Init { from })) => {
+            clinic_init(cli, &config, &mut store, &dir, from.as_deref())?
+        }
         Some(Command::Audit(command)) => audit(&store, command)?,
     })
 }
@@ -223,29 +233,35 @@ fn drug_marks(d: &crate::domain::DrugInfo) -> Vec<String> {
     marks
 }
 
-/// `enkaku` alone: the workstation on a terminal, today's queue in a script or a pipe. A new
-/// store that is not enrolled gets the demo clinic.
+/// `enkaku` alone: the workstation on a terminal, today's queue in a script or a pipe. A data
+/// directory without a clinic is never seeded silently: on a terminal the user chooses between
+/// setting up a clinic and the demo; elsewhere the command says what to run and fails. An
+/// enrolled one gets its data from the clinic's server.
 fn workstation(
     cli: &Cli,
     config: &Config,
     mut store: Store,
     dir: &Path,
 ) -> Result<ExitCode, CliError> {
-    // An enrolled store gets its data from the clinic's server, never from the demo.
+    use std::io::IsTerminal;
+    let on_terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let enrolled = crate::sync::client::Device::load(dir)
         .map_err(SetupError::from)?
         .is_some();
-    if !enrolled && store.is_empty().map_err(SetupError::from)? {
-        let report = crate::demo::seed(&mut store, today_jst()).map_err(SetupError::Seed)?;
-        eprintln!(
-            "New store at {}: seeded the demo clinic ({} patients, {} queue entries today).",
-            store.path().display(),
-            report.patients_added,
-            report.queue_entries_added
-        );
+    if !enrolled && store.clinic().map_err(SetupError::from)?.is_none() {
+        let go_on = self::clinic::first_start(
+            &mut store,
+            dir,
+            &cli.staff,
+            config.pin_min_length,
+            today_jst(),
+            on_terminal,
+        )?;
+        if !go_on {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
-    use std::io::IsTerminal;
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    if on_terminal {
         return run_workstation(cli, config, store, dir);
     }
     // Not on a terminal (a script, a pipe): print today's queue instead of drawing.
@@ -389,20 +405,17 @@ fn staff(
     store: &mut Store,
     command: &StaffCommand,
 ) -> Result<ExitCode, StaffError> {
-    let StaffCommand::SetPin { staff_id } = command;
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(StaffError::ReadPin)?;
-    let pin = line.trim();
-    let digits = pin.chars().all(|c| c.is_ascii_digit());
-    if !digits || pin.len() < config.pin_min_length || pin.len() > 12 {
-        return Err(StaffError::PinPolicy {
-            min: config.pin_min_length,
-        });
-    }
-    let salt = uuid::Uuid::new_v4().simple().to_string();
-    let hash = crate::domain::Staff::hash_pin(&salt, pin);
+    let StaffCommand::SetPin { staff_id } = command else {
+        return self::staff::run(
+            &cli.staff,
+            config.pin_min_length,
+            store,
+            command,
+            today_jst(),
+        );
+    };
+    let pin = self::staff::read_pin(config.pin_min_length)?;
+    let hash = self::clinic::hash_pin(&pin);
     store
         .set_staff_pin_hash(&cli.staff, staff_id, &hash)
         .map_err(|source| StaffError::Store {
@@ -410,6 +423,33 @@ fn staff(
             source: Box::new(source),
         })?;
     say!("PIN set for {staff_id}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `enkaku clinic init`: a real clinic on an empty data directory.
+fn clinic_init(
+    cli: &Cli,
+    config: &Config,
+    store: &mut Store,
+    dir: &Path,
+    from: Option<&Path>,
+) -> Result<ExitCode, ClinicInitError> {
+    let clinic = self::clinic::init(
+        store,
+        dir,
+        &cli.staff,
+        from,
+        config.pin_min_length,
+        today_jst(),
+    )?;
+    if let Err(e) = self::clinic::report(&clinic, &mut std::io::stdout().lock()) {
+        output_failed(e);
+    }
+    if from.is_some() {
+        eprintln!(
+            "note: the clinic file holds sign-in PINs; delete it, or change each PIN with `enkaku staff set-pin ID`"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

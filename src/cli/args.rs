@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +70,9 @@ pub enum Command {
     /// Staff administration
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// The clinic itself
+    #[command(subcommand)]
+    Clinic(ClinicCommand),
     /// Enrol this data directory with a sync server, using a one-time code from its admin
     Enroll {
         #[arg(long)]
@@ -89,6 +92,91 @@ pub enum StaffCommand {
     /// Set a staff member's sign-in PIN, read from standard input (digits only; at least
     /// `pin.min_length` of the config file)
     SetPin { staff_id: String },
+    /// Add a member of staff
+    Add {
+        /// The staff id [default: a fresh one with the role's prefix, e.g. dr-…]
+        #[arg(long)]
+        id: Option<String>,
+        /// front_desk, doctor, nurse or admin
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        fields: StaffFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a member of staff's record: only the fields given change (an empty value clears
+    /// an optional one)
+    Edit {
+        staff_id: String,
+        /// front_desk, doctor, nurse or admin
+        #[arg(long)]
+        role: Option<String>,
+        #[command(flatten)]
+        fields: StaffFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every member of staff, active and inactive; doctors without the MHLW-designated
+    /// online-care training are marked
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a member of staff from signing in; their record and history stay
+    Deactivate {
+        staff_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The fields of a staff record, as `staff add` and `staff edit` take them.
+#[derive(Debug, Args)]
+pub struct StaffFields {
+    /// Name in kanji
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Name in kana (カタカナ)
+    #[arg(long)]
+    pub kana: Option<String>,
+    /// 医籍登録番号 (or 看護師籍 for a nurse)
+    #[arg(long)]
+    pub licence: Option<String>,
+    /// 医籍登録年, e.g. 2008
+    #[arg(long)]
+    pub registration_year: Option<String>,
+    /// HPKI card serial
+    #[arg(long)]
+    pub hpki: Option<String>,
+    /// Date the MHLW-designated online-care training was completed (YYYY-MM-DD)
+    #[arg(long)]
+    pub online_training: Option<String>,
+    /// Date the emergency-contraception training was completed (YYYY-MM-DD)
+    #[arg(long)]
+    pub ec_training: Option<String>,
+    /// 産婦人科 (OB/GYN): `--obgyn` or `--obgyn false`
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub obgyn: Option<bool>,
+    /// The photo ID has been checked: `--photo-id` or `--photo-id false`
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub photo_id: Option<bool>,
+    /// Care team id (must exist in the clinic)
+    #[arg(long)]
+    pub care_team: Option<String>,
+    /// Read the sign-in PIN from standard input (never from the command line)
+    #[arg(long)]
+    pub pin_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClinicCommand {
+    /// Set up a real clinic on an empty data directory: questions on a terminal, or a TOML
+    /// file (facility, 医療機関コード, partner hospitals, care teams, first administrator, staff)
+    Init {
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

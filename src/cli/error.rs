@@ -5,6 +5,7 @@ use std::error::Error as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub use super::clinic::ClinicInitError;
 use crate::config::ConfigError;
 use crate::demo::DemoError;
 use crate::drugs::DrugError;
@@ -35,6 +36,8 @@ pub enum CliError {
     Export(Box<ExportError>),
     #[error(transparent)]
     Demo(Box<DemoCommandError>),
+    #[error(transparent)]
+    ClinicInit(Box<ClinicInitError>),
 }
 
 macro_rules! family {
@@ -57,6 +60,7 @@ family!(
     Check(CheckError),
     Export(ExportError),
     Demo(DemoCommandError),
+    ClinicInit(ClinicInitError),
 );
 
 /// What every command needs before it runs: the data directory, the config, the store.
@@ -72,6 +76,11 @@ pub enum SetupError {
     Drugs(#[from] DrugError),
     #[error(transparent)]
     Enrolment(#[from] SyncError),
+    #[error(
+        "{}: no clinic here yet: run `enkaku clinic init` to set one up (or `enkaku clinic init --from FILE.toml`), or `enkaku demo` to open the demo clinic",
+        dir.display()
+    )]
+    NoClinic { dir: PathBuf },
     #[error("seeding the demo clinic into the new store")]
     Seed(#[source] DemoError),
     #[error("terminal: {0}")]
@@ -95,9 +104,24 @@ pub enum QueueError {
     Output(#[from] OutputError),
 }
 
-/// `enkaku staff set-pin`.
+/// `enkaku staff set-pin | add | edit | list | deactivate`.
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
+    #[error(transparent)]
+    Invalid(#[from] crate::domain::InvalidField),
+    #[error("staff {action} {staff_id}")]
+    Refused {
+        action: &'static str,
+        staff_id: String,
+        #[source]
+        source: Box<StoreError>,
+    },
+    #[error(
+        "the store has no clinic yet: run `enkaku clinic init` (or `enkaku demo` for the demo)"
+    )]
+    NoClinic,
+    #[error(transparent)]
+    Output(#[from] OutputError),
     #[error("reading the PIN from standard input")]
     ReadPin(#[source] std::io::Error),
     #[error("the PIN must be {min} to 12 digits (pin.min_length in the config file)")]

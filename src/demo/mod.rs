@@ -23,8 +23,20 @@ pub const DEMO_PIN: &str = "0000";
 /// The staff id under which seeding is audited.
 pub const SEED_STAFF: &str = "system:demo";
 
+/// The demo clinic's id. A real clinic never takes it (`enkaku clinic init` refuses it), so a
+/// store's clinic tells whether the store is the demo.
+pub const DEMO_CLINIC_ID: &str = "demo-clinic";
+
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
+    #[error(
+        "this store holds the clinic {id} ({name}), not the demo: the demo is never mixed into a real clinic, and nothing was written (open the demo in a data directory of its own: --data-dir DIR)"
+    )]
+    RealClinic { id: String, name: String },
+    #[error(
+        "this store holds documents but no clinic (a care-team device, or data received by sync): the demo is seeded only into an empty store, and nothing was written"
+    )]
+    NotEmpty,
     #[error("fixtures/demo/{file}: {reason}")]
     Fixture { file: &'static str, reason: String },
     #[error(transparent)]
@@ -74,11 +86,29 @@ pub struct SeedReport {
     pub queue_entries_added: usize,
 }
 
+/// Whether `clinic` is the demo clinic.
+pub fn is_demo(clinic: &Clinic) -> bool {
+    clinic.id == DEMO_CLINIC_ID
+}
+
 /// Seeds the demo clinic with `day`'s queue. Idempotent: what is already there is left alone.
+/// Only into an empty store or the demo's own: a real clinic's store is refused before anything
+/// is written.
 pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
     let mut report = SeedReport::default();
     let mut clinic = clinic()?;
-    if store.clinic()?.is_none() {
+    let existing = store.clinic()?;
+    match &existing {
+        Some(c) if !is_demo(c) => {
+            return Err(DemoError::RealClinic {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            });
+        }
+        None if !store.is_empty()? => return Err(DemoError::NotEmpty),
+        _ => {}
+    }
+    if existing.is_none() {
         for staff in clinic.staff.values_mut() {
             if staff.pin_hash.is_none() {
                 let salt = uuid::Uuid::new_v4().simple().to_string();
@@ -125,6 +155,14 @@ pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
 /// Adds `count` synthetic patients after those already there (`s-000001`, `s-000002`, ...).
 /// Patient number k always has the same record, whatever store it is generated in.
 pub fn add_synthetic(store: &mut Store, count: usize) -> Result<usize, DemoError> {
+    if let Some(c) = store.clinic()?
+        && !is_demo(&c)
+    {
+        return Err(DemoError::RealClinic {
+            id: c.id,
+            name: c.name,
+        });
+    }
     let start = store.count_patients_with_prefix("s-")? + 1;
     let mut added = 0;
     let mut batch = Vec::with_capacity(500);

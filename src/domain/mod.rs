@@ -10,7 +10,10 @@ mod queue;
 mod session;
 mod text;
 
-pub use clinic::{CareTeam, Clinic, ClinicSettings, PartnerHospital, Role, Staff};
+pub use clinic::{
+    CareTeam, Clinic, ClinicSettings, EARLIEST_REGISTRATION_YEAR, PartnerHospital, Role, Staff,
+    parse_institution_code,
+};
 pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{
     Attendee, ChartNote, DoctorLocation, Encounter, Outcome, Override, Prescription, Referral,

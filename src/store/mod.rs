@@ -8,10 +8,12 @@ mod audit;
 mod bridge;
 mod docs;
 mod index;
+mod lockout;
 mod persist;
 mod read_model;
 mod records;
 mod schema;
+mod staff;
 mod sync_state;
 
 use std::collections::HashMap;
@@ -23,6 +25,8 @@ use rusqlite::Connection;
 pub use crate::protocol::{DocId, DocKind, check_id, genesis_hash};
 pub use audit::{AuditEntry, AuditFailure};
 pub use index::{PatientSummary, QueueRow};
+pub use lockout::{LOCKOUT, MAX_PIN_FAILURES, PinFailure};
+pub use staff::apply_changes;
 
 /// Errors of the local store. Every variant that concerns the database names its file.
 #[derive(Debug, thiserror::Error)]

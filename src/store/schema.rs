@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::StoreError;
 
 /// The newest schema: the number of the last migration.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -97,9 +97,20 @@ ALTER TABLE patient_index ADD COLUMN patient_number TEXT;
 CREATE INDEX patient_by_number ON patient_index(patient_number);
 ";
 
+/// Version 4: wrong sign-in PINs in a row per staff member on this device, and until when a
+/// member is locked out, so that a restart does not reset the count (see `store::lockout`).
+/// A device's own security state: not a document, never synced.
+const MIGRATE_TO_4: &str = "
+CREATE TABLE sign_in_failures (
+    staff_id TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until TEXT
+);
+";
+
 /// Every migration, in order: the number it brings the file to and its SQL. A new store runs
 /// `SCHEMA` and then all of them.
-const MIGRATIONS: &[(i64, &str)] = &[(2, MIGRATE_TO_2), (3, MIGRATE_TO_3)];
+const MIGRATIONS: &[(i64, &str)] = &[(2, MIGRATE_TO_2), (3, MIGRATE_TO_3), (4, MIGRATE_TO_4)];
 
 /// Rejects files that are not SQLite databases or are shorter than their header says, before
 /// SQLite gets a chance to report them later as a generic I/O error.
