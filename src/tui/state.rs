@@ -20,6 +20,8 @@ pub enum Screen {
     Queue,
     Chart,
     Consult,
+    /// The administrator's staff list (職員管理).
+    Admin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,11 +122,25 @@ pub struct ConsultState {
     pub eval_generation: u64,
 }
 
+/// The administrator's staff list: which member is selected.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminState {
+    pub selected: usize,
+}
+
 /// Clinical-risk actions that pass through a confirm step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
     Sign,
-    Override { rule: String, reason: String },
+    Override {
+        rule: String,
+        reason: String,
+    },
+    /// Stopping a member of staff from signing in.
+    Deactivate {
+        staff_id: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +175,7 @@ pub struct AppState {
     pub queue: QueueState,
     pub chart: Option<ChartState>,
     pub consult: Option<ConsultState>,
+    pub admin: AdminState,
     pub overlay: Option<Overlay>,
     pub status: Option<StatusMessage>,
     pub sync: SyncState,
@@ -198,6 +215,7 @@ impl AppState {
             },
             chart: None,
             consult: None,
+            admin: AdminState::default(),
             overlay: None,
             status: None,
             sync: SyncState::LocalOnly,
@@ -221,6 +239,14 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// Every member of staff, active or not, in the order the admin screen lists them.
+    pub fn all_staff(&self) -> Vec<&Staff> {
+        self.clinic
+            .as_ref()
+            .map(|c| c.staff.values().collect())
+            .unwrap_or_default()
+    }
+
     /// What the keyboard is talking to now.
     pub fn mode(&self) -> Mode {
         if self.help.is_some() {
@@ -241,6 +267,7 @@ impl AppState {
                 Mode::NoteEditor
             }
             Screen::Consult => Mode::Consult,
+            Screen::Admin => Mode::Admin,
         }
     }
 
@@ -318,6 +345,12 @@ pub enum PinCheck {
     Wrong,
     /// The staff member has no PIN: an administrator has to set one.
     NotSet,
+    /// Too many wrong PINs in a row: no sign-in on this device until then.
+    Locked {
+        until: Instant,
+    },
+    /// Deactivated by an administrator: the record stays, sign-in does not.
+    Inactive,
 }
 
 /// What a store write saved, for the status line.
@@ -332,6 +365,9 @@ pub enum Saved {
     CarePlan,
     Encounter,
     Signed,
+    StaffAdded,
+    StaffSaved,
+    StaffDeactivated,
 }
 
 impl Saved {
@@ -354,6 +390,12 @@ impl Saved {
             Saved::CarePlan => lang.tr("診療計画を保存しました", "Care plan saved"),
             Saved::Encounter => lang.tr("保存しました", "Saved"),
             Saved::Signed => lang.tr("署名しました", "Signed"),
+            Saved::StaffAdded => lang.tr("職員を登録しました", "Staff member added"),
+            Saved::StaffSaved => lang.tr("職員情報を保存しました", "Staff record saved"),
+            Saved::StaffDeactivated => lang.tr(
+                "職員を無効にしました (記録は残ります)",
+                "Staff member deactivated; their record stays",
+            ),
         }
     }
 }
@@ -395,6 +437,18 @@ pub enum Write {
         encounter: Box<Encounter>,
         /// The step, as the audit log names it (`encounter.start`, `block.override` ...).
         action: &'static str,
+    },
+    AddStaff {
+        staff: Box<Staff>,
+    },
+    /// The fields in which `edited` differs from `original` (what the form opened on) are
+    /// written onto the record as it is in the store.
+    EditStaff {
+        original: Box<Staff>,
+        edited: Box<Staff>,
+    },
+    DeactivateStaff {
+        staff_id: String,
     },
 }
 

@@ -22,12 +22,8 @@ impl Worker {
     /// Runs one effect and returns what it produced.
     pub fn run(&mut self, effect: Effect) -> Vec<Action> {
         match effect {
-            Effect::VerifyPin { staff, pin } => match self.store.clinic() {
-                Ok(clinic) => {
-                    let record = clinic.as_ref().and_then(|c| c.staff.get(&staff));
-                    let check = record.map_or(PinCheck::Wrong, |s| check_pin(s, &pin));
-                    vec![Action::PinChecked { staff, check }]
-                }
+            Effect::VerifyPin { staff, pin } => match self.verify_pin(&staff, &pin) {
+                Ok(check) => vec![Action::PinChecked { staff, check }],
                 Err(e) => vec![failed(e)],
             },
             Effect::LoadClinic => match self.store.clinic() {
@@ -111,6 +107,35 @@ impl Worker {
         }
     }
 
+    /// Checks a PIN under the lockout: a member locked out is refused without looking at the
+    /// PIN; a wrong PIN is counted (the fifth in a row locks them out); a right one clears the
+    /// count. The count lives in the store, so a restart does not reset it.
+    fn verify_pin(&mut self, staff: &str, pin: &str) -> Result<PinCheck, StoreError> {
+        let now = time::OffsetDateTime::now_utc();
+        let clinic = self.store.clinic()?;
+        let Some(record) = clinic.as_ref().and_then(|c| c.staff.get(staff)) else {
+            return Ok(PinCheck::Wrong);
+        };
+        if !record.active {
+            return Ok(PinCheck::Inactive);
+        }
+        if let Some(until) = self.store.locked_until(staff, now)? {
+            self.store.record_locked_attempt(staff)?;
+            return Ok(PinCheck::Locked { until });
+        }
+        let check = check_pin(record, pin);
+        match check {
+            PinCheck::Accepted => self.store.clear_pin_failures(staff)?,
+            PinCheck::Wrong => {
+                if let Some(until) = self.store.record_pin_failure(staff, now)?.locked_until {
+                    return Ok(PinCheck::Locked { until });
+                }
+            }
+            _ => {}
+        }
+        Ok(check)
+    }
+
     fn write(&mut self, staff: &str, write: Write) -> Result<Saved, StoreError> {
         let clinic = self.clinic_id.clone();
         let now = time::OffsetDateTime::now_utc();
@@ -172,6 +197,21 @@ impl Worker {
                     .save_encounter_as(staff, &patient_id, &encounter, action)?;
                 Ok(Saved::Encounter)
             }
+            Write::AddStaff { staff: member } => {
+                self.store.add_staff(staff, &member, today_jst(now))?;
+                Ok(Saved::StaffAdded)
+            }
+            Write::EditStaff { original, edited } => {
+                self.store
+                    .edit_staff(staff, &original.id, today_jst(now), |current| {
+                        crate::store::apply_changes(current, &original, &edited)
+                    })?;
+                Ok(Saved::StaffSaved)
+            }
+            Write::DeactivateStaff { staff_id } => {
+                self.store.deactivate_staff(staff, &staff_id)?;
+                Ok(Saved::StaffDeactivated)
+            }
         }
     }
 
@@ -197,9 +237,17 @@ impl Worker {
     }
 }
 
+/// The day in Japan at `now`: training dates and years are checked against it.
+fn today_jst(now: time::OffsetDateTime) -> crate::domain::Date {
+    now.to_offset(time::macros::offset!(+9)).date()
+}
+
 /// Checks `pin` against the stored hash of `staff` (which takes a hash, so not on the UI thread).
+/// A deactivated member is refused whatever the PIN.
 pub fn check_pin(staff: &Staff, pin: &str) -> PinCheck {
-    if staff.pin_hash.is_none() {
+    if !staff.active {
+        PinCheck::Inactive
+    } else if staff.pin_hash.is_none() {
         PinCheck::NotSet
     } else if staff.verify_pin(pin) {
         PinCheck::Accepted

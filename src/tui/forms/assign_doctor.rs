@@ -21,10 +21,23 @@ impl AssignDoctorForm {
         current: Option<&str>,
         staff: impl IntoIterator<Item = &'a Staff>,
     ) -> AssignDoctorForm {
+        // A doctor without the MHLW-designated training (指針 V.3(1)) by the visit's day is
+        // marked, so that the front desk sees it before choosing.
+        let untrained = lang.tr(
+            "  ⚠ オンライン診療研修 未修了 (指針 V.3(1))",
+            "  ⚠ no online-care training (指針 V.3(1))",
+        );
         let doctors: Vec<(String, String)> = staff
             .into_iter()
-            .filter(|s| s.role == Role::Doctor)
-            .map(|s| (s.id.clone(), s.name.clone()))
+            .filter(|s| s.role == Role::Doctor && s.active)
+            .map(|s| {
+                let mark = if s.lacks_online_training(day) {
+                    untrained
+                } else {
+                    ""
+                };
+                (s.id.clone(), format!("{}{mark}", s.name))
+            })
             .collect();
         let selected = doctors
             .iter()

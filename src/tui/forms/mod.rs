@@ -11,6 +11,7 @@ pub mod end_session;
 pub mod note;
 pub mod override_reason;
 pub mod prescription;
+pub mod staff;
 
 use super::editor::TextEditor;
 use super::i18n::Lang;
@@ -25,6 +26,7 @@ pub use end_session::{EndSessionForm, Ending};
 pub use note::SoapNote;
 pub use override_reason::OverrideForm;
 pub use prescription::DrugSearch;
+pub use staff::StaffForm;
 
 /// A yes/no box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,8 @@ impl Toggle {
 pub struct Text {
     pub label: &'static str,
     pub editor: TextEditor,
+    /// Shown as dots (a PIN).
+    pub masked: bool,
 }
 
 impl Text {
@@ -51,6 +55,15 @@ impl Text {
         Text {
             label,
             editor: TextEditor::with_text(value, false),
+            masked: false,
+        }
+    }
+
+    /// A field whose text is never shown (a PIN).
+    pub fn masked(label: &'static str) -> Text {
+        Text {
+            masked: true,
+            ..Text::new(label, "")
         }
     }
 
@@ -224,6 +237,22 @@ pub enum FormError {
     NoDrug,
     #[error("days: a whole number from 1 to 365")]
     DaysOutOfRange,
+    #[error("id: letters, digits, '-' and '_'")]
+    StaffId,
+    #[error("name: the name is empty")]
+    StaffName,
+    #[error("kana: write the reading in kana")]
+    StaffKana,
+    #[error("licence number: 1 to 10 digits")]
+    Licence,
+    #[error("医籍登録年: a year from 1945 to this year")]
+    RegistrationYear,
+    #[error("online-care training: a date YYYY-MM-DD, not in the future")]
+    TrainingDate,
+    #[error("emergency-contraception training: a date YYYY-MM-DD, not in the future")]
+    EcTrainingDate,
+    #[error("PIN: 4 to 12 digits")]
+    PinFormat,
 }
 
 impl FormError {
@@ -252,6 +281,32 @@ impl FormError {
                 "日数は 1〜365 の整数で入力してください",
                 "Days must be a whole number from 1 to 365",
             ),
+            FormError::StaffId => lang.tr(
+                "ID は英数字・'-'・'_' で入力してください",
+                "Id: letters, digits, '-' and '_'",
+            ),
+            FormError::StaffName => lang.tr("氏名を入力してください", "Write the name"),
+            FormError::StaffKana => lang.tr(
+                "カナ: 読みをカタカナで入力してください",
+                "Kana: write the reading in kana",
+            ),
+            FormError::Licence => lang.tr(
+                "免許番号は 1〜10 桁の数字です",
+                "Licence number: 1 to 10 digits",
+            ),
+            FormError::RegistrationYear => lang.tr(
+                "医籍登録年: 1945年から今年までの西暦で入力してください",
+                "医籍登録年: a year from 1945 to this year",
+            ),
+            FormError::TrainingDate => lang.tr(
+                "オンライン診療研修: YYYY-MM-DD の日付 (未来は不可)",
+                "Online-care training: a date YYYY-MM-DD, not in the future",
+            ),
+            FormError::EcTrainingDate => lang.tr(
+                "緊急避妊研修: YYYY-MM-DD の日付 (未来は不可)",
+                "Emergency-contraception training: a date YYYY-MM-DD, not in the future",
+            ),
+            FormError::PinFormat => lang.tr("PIN は 4〜12 桁の数字です", "PIN: 4 to 12 digits"),
         }
     }
 }
@@ -266,6 +321,8 @@ pub enum FormKind {
     CarePlan(Box<CarePlanForm>),
     Override(OverrideForm),
     EndSession(EndSessionForm),
+    /// Boxed: a staff record and the form's many fields.
+    Staff(Box<StaffForm>),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -295,6 +352,7 @@ impl Form {
             FormKind::CarePlan(f) => f.as_ref(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
+            FormKind::Staff(f) => f.as_ref(),
         }
     }
 
@@ -306,6 +364,7 @@ impl Form {
             FormKind::CarePlan(f) => f.as_mut(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
+            FormKind::Staff(f) => f.as_mut(),
         }
     }
 

@@ -11,6 +11,8 @@ pub enum Mode {
     Queue,
     Chart,
     Consult,
+    /// The administrator's staff list.
+    Admin,
     /// Writing the SOAP note on the consultation screen.
     NoteEditor,
     /// The help overlay.
@@ -35,11 +37,12 @@ pub enum FieldKind {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::SignIn,
         Mode::Queue,
         Mode::Chart,
         Mode::Consult,
+        Mode::Admin,
         Mode::NoteEditor,
         Mode::Help,
         Mode::Search,
@@ -106,6 +109,11 @@ pub enum Command {
     Yes,
     No,
     CloseHelp,
+    /// The administrator's staff list, from the queue board.
+    OpenAdmin,
+    AddStaff,
+    EditStaff,
+    DeactivateStaff,
 }
 
 /// Which keys a binding takes.
@@ -179,6 +187,16 @@ pub struct Binding {
     pub en: &'static str,
     /// Shown in the bottom hint bar (all bindings are in the help overlay).
     pub hint: bool,
+    /// Shown (in the hint bar and the help) only to staff of this role: the others cannot use
+    /// it, so it would only be noise.
+    pub only_for: Option<crate::domain::Role>,
+}
+
+impl Binding {
+    /// Whether a user of `role` (nobody signed in: `None`) is shown this binding.
+    pub fn shown_to(&self, role: Option<crate::domain::Role>) -> bool {
+        self.only_for.is_none_or(|r| Some(r) == role)
+    }
 }
 
 mod tables;
@@ -193,6 +211,7 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::Queue => (std::slice::from_ref(&HELP), QUEUE, SCREEN_TAIL),
         Mode::Chart => (std::slice::from_ref(&HELP), CHART, SCREEN_TAIL),
         Mode::Consult => (std::slice::from_ref(&HELP), CONSULT, SCREEN_TAIL),
+        Mode::Admin => (std::slice::from_ref(&HELP), ADMIN, SCREEN_TAIL),
         Mode::NoteEditor => (NOTE_EDITOR, &[], &[]),
         Mode::Help => (HELP_KEYS, &[], &[]),
         Mode::Search => (SEARCH, &[], &[]),

@@ -31,6 +31,15 @@ const fn on(
         ja,
         en,
         hint,
+        only_for: None,
+    }
+}
+
+/// A binding shown only to administrators.
+const fn admin_only(binding: Binding) -> Binding {
+    Binding {
+        only_for: Some(crate::domain::Role::Admin),
+        ..binding
     }
 }
 
@@ -114,6 +123,15 @@ pub(super) const SIGN_IN: &[Binding] = &[
 ];
 
 pub(super) const QUEUE: &[Binding] = &[
+    // First, so that an administrator's narrow hint bar still shows it.
+    admin_only(b(
+        KeyCode::Char('A'),
+        "A",
+        Command::OpenAdmin,
+        "職員管理",
+        "staff admin",
+        true,
+    )),
     b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
     b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
     b(
@@ -336,6 +354,44 @@ pub(super) const CONSULT: &[Binding] = &[
         true,
     ),
     b(KeyCode::Char('s'), "s", Command::Sign, "署名", "sign", true),
+    b(KeyCode::Esc, "Esc", Command::Back, "戻る", "back", true),
+];
+
+pub(super) const ADMIN: &[Binding] = &[
+    b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
+    b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
+    b(
+        KeyCode::Char('a'),
+        "a",
+        Command::AddStaff,
+        "職員を追加",
+        "add staff",
+        true,
+    ),
+    b(
+        KeyCode::Char('e'),
+        "e",
+        Command::EditStaff,
+        "編集",
+        "edit",
+        true,
+    ),
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::EditStaff,
+        "編集",
+        "edit",
+        false,
+    ),
+    b(
+        KeyCode::Char('x'),
+        "x",
+        Command::DeactivateStaff,
+        "無効化",
+        "deactivate",
+        true,
+    ),
     b(KeyCode::Esc, "Esc", Command::Back, "戻る", "back", true),
 ];
 

@@ -287,6 +287,8 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
             );
             save_and_evaluate(state, "block.override")
         }
+        // The staff screen's own confirm step; it never reaches a consultation.
+        Confirm::Deactivate { .. } => Vec::new(),
         Confirm::Sign => {
             c.encounter.signed_by = Some(me);
             c.encounter.signed_at = Some(now);

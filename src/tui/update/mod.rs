@@ -4,6 +4,7 @@
 //! screens: front desk cannot write notes or prescribe; only a doctor consults, signs and
 //! overrides.
 
+mod admin;
 mod chart;
 mod consult;
 mod overlay;
@@ -171,7 +172,7 @@ fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
             overlay::on_key(state, mode, press)
         }
         Mode::NoteEditor => consult::note_key(state, press),
-        Mode::SignIn | Mode::Queue | Mode::Chart | Mode::Consult => {
+        Mode::SignIn | Mode::Queue | Mode::Chart | Mode::Consult | Mode::Admin => {
             screen_command(state, mode, press)
         }
     }
@@ -217,6 +218,7 @@ fn screen_command(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect>
         Mode::SignIn => sign_in::command(state, press),
         Mode::Queue => queue::command(state, press),
         Mode::Chart => chart::command(state, press),
+        Mode::Admin => admin::command(state, press),
         _ => consult::command(state, press),
     }
 }

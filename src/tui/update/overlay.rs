@@ -199,7 +199,13 @@ enum Outcome {
 
 fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
     let by = author(state, press.fresh);
-    let Some(Overlay::Form(Form { kind, error, .. })) = &mut state.overlay else {
+    let Some(Overlay::Form(Form {
+        kind,
+        error,
+        selected,
+        ..
+    })) = &mut state.overlay
+    else {
         return Vec::new();
     };
     let submitted = match kind {
@@ -209,9 +215,16 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::CarePlan(f) => f.submit(&by).map(Outcome::Write),
         FormKind::Override(f) => f.submit().map(Outcome::Confirm),
         FormKind::EndSession(f) => f.submit().map(Outcome::End),
+        FormKind::Staff(f) => f.submit(&by).map(Outcome::Write),
     };
     match submitted {
         Err(e) => {
+            // The staff form is long: the cursor goes to the field refused.
+            if let FormKind::Staff(f) = kind
+                && let Some(i) = f.field_of(e)
+            {
+                *selected = i;
+            }
             *error = Some(e);
             Vec::new()
         }
@@ -235,7 +248,10 @@ fn confirm_key(state: &mut AppState, press: Press) -> Vec<Effect> {
         return Vec::new();
     };
     match press.command {
-        Command::Yes => consult::confirmed(state, press.fresh, confirm),
+        Command::Yes => match confirm {
+            Confirm::Deactivate { staff_id, .. } => super::admin::confirmed(state, staff_id),
+            confirm => consult::confirmed(state, press.fresh, confirm),
+        },
         Command::No => Vec::new(),
         _ => {
             state.overlay = Some(Overlay::Confirm(confirm));

@@ -63,6 +63,7 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             };
             state.queue.selected = 0;
         }
+        Command::OpenAdmin => return super::admin::open(state),
         Command::SignOut => {
             state.user = None;
             state.chart = None;

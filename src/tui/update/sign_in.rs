@@ -51,16 +51,30 @@ pub(super) fn pin_checked(state: &mut AppState, staff: &str, check: PinCheck) ->
     let lang = state.lang;
     let record = state.staff().into_iter().find(|s| s.id == staff).cloned();
     let (PinCheck::Accepted, Some(record)) = (check, record) else {
-        state.sign_in.error = Some(
-            match check {
-                PinCheck::NotSet => lang.tr(
+        state.sign_in.error = Some(match check {
+            PinCheck::NotSet => lang
+                .tr(
                     "PIN が未設定です。管理者に設定を依頼してください",
                     "No PIN is set: ask an administrator",
+                )
+                .to_string(),
+            PinCheck::Locked { until } => format!(
+                "{} {} {}",
+                lang.tr(
+                    "PIN を続けて間違えたためロック中:",
+                    "Locked after too many wrong PINs: try again at",
                 ),
-                _ => lang.tr("PIN が違います", "Wrong PIN"),
-            }
-            .to_string(),
-        );
+                crate::tui::view::hhmm(until),
+                lang.tr("まで (この端末)", "(JST, this terminal)"),
+            ),
+            PinCheck::Inactive => lang
+                .tr(
+                    "この職員は無効にされています。管理者に確認してください",
+                    "This staff member is deactivated: ask an administrator",
+                )
+                .to_string(),
+            _ => lang.tr("PIN が違います", "Wrong PIN").to_string(),
+        });
         return Vec::new();
     };
     state.sign_in.error = None;

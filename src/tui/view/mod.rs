@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the state. The frame is a title bar, the screen, a status line
 //! that tells the sync state honestly, and a key-hint bar generated from the keymap.
 
+mod admin;
 mod chart;
 mod consult;
 mod overlay;
@@ -32,6 +33,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
         Screen::Queue => queue::render(state, frame, body),
         Screen::Chart => chart::render(state, frame, body),
         Screen::Consult => consult::render(state, frame, body),
+        Screen::Admin => admin::render(state, frame, body),
     }
     status_line(state, frame, status);
     hint_bar(state, frame, hints);
@@ -181,6 +183,7 @@ fn title_bar(state: &AppState, frame: &mut Frame, area: Rect) {
         Screen::Queue => l.tr("受付一覧", "Queue"),
         Screen::Chart => l.tr("カルテ", "Chart"),
         Screen::Consult => l.tr("診察", "Consultation"),
+        Screen::Admin => l.tr("職員管理", "Staff"),
     };
     spans.push(Span::styled(format!("│ {screen}"), style(Role::Guidance)));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -248,7 +251,8 @@ fn hint_bar(state: &AppState, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0;
     // Only whole hints: one that does not fit is left for the help overlay.
-    for b in bindings(state.mode()).filter(|b| b.hint) {
+    let role = state.user.as_ref().map(|u| u.role);
+    for b in bindings(state.mode()).filter(|b| b.hint && b.shown_to(role)) {
         let key = format!(" {}", b.label);
         let text = format!(" {} ", l.tr(b.ja, b.en));
         let width = unicode_width::UnicodeWidthStr::width(key.as_str())

@@ -67,7 +67,9 @@ fn input(text: &str, active: bool) -> Vec<Span<'static>> {
 /// The help of `mode`, generated from the keymap that dispatches its keys.
 pub fn render_help(state: &AppState, mode: Mode, frame: &mut Frame, area: Rect) {
     let l = state.lang;
+    let role = state.user.as_ref().map(|u| u.role);
     let lines: Vec<Line> = bindings(mode)
+        .filter(|b| b.shown_to(role))
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!(" {:<6}", b.label), style(Role::Key)),
@@ -211,6 +213,12 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                             fit(shown.unwrap_or("-"), room)
                         ))]
                     }
+                    FieldView::Text(t) if t.masked => {
+                        let dots = "●".repeat(t.editor.text().chars().count());
+                        let mut spans = vec![Span::raw(": ")];
+                        spans.extend(input(&dots, active));
+                        spans
+                    }
                     FieldView::Text(t) => {
                         let text = if active {
                             tail(&t.editor.text(), room)
@@ -268,6 +276,14 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                     "{} {rule}\n{}: {reason}",
                     l.tr("ブロックを解除します:", "Override the block"),
                     l.tr("理由", "reason")
+                ),
+                Confirm::Deactivate { staff_id, name } => format!(
+                    "{} {name} ({staff_id})\n{}",
+                    l.tr("職員を無効にします:", "Deactivate"),
+                    l.tr(
+                        "サインインできなくなります。記録と履歴は残ります。",
+                        "They can no longer sign in; their record and history stay."
+                    )
                 ),
             };
             let mut lines: Vec<Line> = text.lines().map(|t| Line::raw(format!(" {t}"))).collect();

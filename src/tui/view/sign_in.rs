@@ -29,7 +29,13 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let text = format!(" {} {}", pad(role_label(state, s.role), 12), s.name);
+            // A doctor who may not practise online care yet (指針 V.3(1)) is marked.
+            let mark = if s.lacks_online_training(state.today) {
+                l.tr("  ⚠研修未修了", "  ⚠ no online-care training")
+            } else {
+                ""
+            };
+            let text = format!(" {} {}{mark}", pad(role_label(state, s.role), 12), s.name);
             if i == state.sign_in.selected {
                 Line::styled(text, style(Role::Selected))
             } else {
