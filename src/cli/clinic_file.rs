@@ -232,7 +232,14 @@ pub fn parse(
     };
     let de = toml::Deserializer::parse(text).map_err(syntax)?;
     let file: ClinicFile = serde_path_to_error::deserialize(de).map_err(|e| {
-        let key = e.path().to_string();
+        // The line numbers come from `toml::Spanned`, whose private wrapper is no key.
+        let key = e
+            .path()
+            .to_string()
+            .split('.')
+            .filter(|part| !part.starts_with("$__"))
+            .collect::<Vec<_>>()
+            .join(".");
         let inner = e.into_inner();
         ClinicFileError::Key {
             path: path.to_path_buf(),

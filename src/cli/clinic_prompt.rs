@@ -357,7 +357,8 @@ mod tests {
             "4821",
             "", // create: yes
         ]
-        .join("\n");
+        .join("\n")
+            + "\n";
         let mut out = Vec::new();
         let plan = Prompter::scripted(answers.as_bytes(), &mut out, 4, today)
             .clinic(None)

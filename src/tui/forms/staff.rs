@@ -92,13 +92,16 @@ impl StaffForm {
             ),
             online_training: Text::new(
                 lang.tr(
-                    "オンライン診療研修 修了日 (指針 V.3(1))",
-                    "online-care training done (指針 V.3(1))",
+                    "オンライン診療研修 修了日 YYYY-MM-DD (指針 V.3(1))",
+                    "online-care training YYYY-MM-DD (指針 V.3(1))",
                 ),
                 &date_text(s.and_then(|s| s.online_training_completed)),
             ),
             ec_training: Text::new(
-                lang.tr("緊急避妊研修 修了日", "emergency-contraception training"),
+                lang.tr(
+                    "緊急避妊研修 修了日 YYYY-MM-DD",
+                    "emergency-contraception training YYYY-MM-DD",
+                ),
                 &date_text(s.and_then(|s| s.emergency_contraception_training)),
             ),
             obgyn: Toggle::new(lang.tr("産婦人科", "OB/GYN"), s.is_some_and(|s| s.obgyn)),

@@ -61,8 +61,8 @@ pub(super) fn pin_checked(state: &mut AppState, staff: &str, check: PinCheck) ->
             PinCheck::Locked { until } => format!(
                 "{} {} {}",
                 lang.tr(
-                    "PIN を続けて間違えたためロック中:",
-                    "Locked after too many wrong PINs: try again at",
+                    "PIN の誤りが続いたためロック中:",
+                    "Locked after 5 wrong PINs: try again at",
                 ),
                 crate::tui::view::hhmm(until),
                 lang.tr("まで (この端末)", "(JST, this terminal)"),

@@ -22,7 +22,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         .map(|s| {
             let training = if s.lacks_online_training(today) {
                 Cell::from(Line::styled(
-                    l.tr("⚠ 研修未修了", "⚠ not trained"),
+                    l.tr("⚠ 研修未修了", "⚠ untrained"),
                     style(Role::Danger),
                 ))
             } else {
@@ -67,14 +67,14 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         l.tr("役割", "Role"),
         l.tr("免許番号", "Licence"),
         l.tr("登録年", "Reg."),
-        l.tr("ｵﾝﾗｲﾝ研修", "Online trn."),
+        l.tr("指定研修", "Online trn."),
         l.tr("緊急避妊", "EC trn."),
         l.tr("状態", "Status"),
         "ID",
     ])
     .style(style(Role::Title));
     let widths = [
-        Constraint::Length(14),
+        Constraint::Length(12),
         Constraint::Length(10),
         Constraint::Length(8),
         Constraint::Length(5),
@@ -137,7 +137,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                 Line::from(vec![
                     Span::styled(format!(" {} ", s.name_kana), style(Role::Title)),
                     Span::raw(format!(
-                        " HPKI: {}  {}: {}",
+                        " ID: {}  HPKI: {}  {}: {}",
+                        s.id,
                         s.hpki_card.as_deref().unwrap_or("-"),
                         l.tr("チーム", "team"),
                         team

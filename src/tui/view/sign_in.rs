@@ -5,14 +5,21 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{pad, role_label};
+use super::{pad, role_label, wrap};
 use crate::tui::state::AppState;
 use crate::tui::theme::{Role, style};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     let staff = state.staff();
-    let height = staff.len() as u16 + 6;
+    // The refusal is wrapped inside the box: a lockout says until when, which must not be cut.
+    let error: Vec<String> = state
+        .sign_in
+        .error
+        .as_ref()
+        .map(|e| wrap(&format!(" {e}"), 50, 1))
+        .unwrap_or_default();
+    let height = staff.len() as u16 + 5 + error.len().max(1) as u16;
     let [_, middle, _] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(height),
@@ -31,7 +38,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         .map(|(i, s)| {
             // A doctor who may not practise online care yet (指針 V.3(1)) is marked.
             let mark = if s.lacks_online_training(state.today) {
-                l.tr("  ⚠研修未修了", "  ⚠ no online-care training")
+                l.tr("  ⚠研修未修了", "  ⚠ untrained")
             } else {
                 ""
             };
@@ -49,8 +56,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Span::raw("●".repeat(state.sign_in.pin.len())),
         Span::styled("▏", style(Role::Guidance)),
     ]));
-    if let Some(e) = &state.sign_in.error {
-        lines.push(Line::styled(format!(" {e}"), style(Role::Danger)));
+    for e in error {
+        lines.push(Line::styled(e, style(Role::Danger)));
     }
     let block = Block::default().borders(Borders::ALL).title(l.tr(
         " 職員を選び PIN を入力 ",
