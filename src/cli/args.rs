@@ -70,6 +70,9 @@ pub enum Command {
     /// Staff administration
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Patients: import a list from a レセコン or 電子カルテ, list them, show one
+    #[command(subcommand)]
+    Patients(PatientsCommand),
     /// Enrol this data directory with a sync server, using a one-time code from its admin
     Enroll {
         #[arg(long)]
@@ -89,6 +92,24 @@ pub enum StaffCommand {
     /// Set a staff member's sign-in PIN, read from standard input (digits only; at least
     /// `pin.min_length` of the config file)
     SetPin { staff_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatientsCommand {
+    /// Import patients from a CSV (UTF-8 or Shift_JIS; English or Japanese headers). Patients
+    /// are matched by patient number: a re-import updates what changed and adds nothing twice
+    Import { file: PathBuf },
+    /// List every patient
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one patient, by id or patient number
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

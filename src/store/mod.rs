@@ -7,7 +7,9 @@
 mod audit;
 mod bridge;
 mod docs;
+mod facts;
 mod index;
+mod patient_import;
 mod persist;
 mod read_model;
 mod records;
@@ -22,7 +24,9 @@ use rusqlite::Connection;
 
 pub use crate::protocol::{DocId, DocKind, check_id, genesis_hash};
 pub use audit::{AuditEntry, AuditFailure};
+pub use facts::FactEdit;
 pub use index::{PatientSummary, QueueRow};
+pub use patient_import::PatientUpdate;
 
 /// Errors of the local store. Every variant that concerns the database names its file.
 #[derive(Debug, thiserror::Error)]
