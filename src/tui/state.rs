@@ -236,6 +236,14 @@ impl AppState {
         match self.screen {
             Screen::SignIn => Mode::SignIn,
             Screen::Queue => Mode::Queue,
+            Screen::Chart
+                if self
+                    .chart
+                    .as_ref()
+                    .is_some_and(|c| c.tab == ChartTab::Overview) =>
+            {
+                Mode::ChartOverview
+            }
             Screen::Chart => Mode::Chart,
             Screen::Consult if self.consult.as_ref().is_some_and(|c| c.editing_note) => {
                 Mode::NoteEditor
@@ -332,6 +340,8 @@ pub enum Saved {
     CarePlan,
     Encounter,
     Signed,
+    /// A fact recorded from the chart, by its audit action.
+    Fact(&'static str),
 }
 
 impl Saved {
@@ -354,6 +364,7 @@ impl Saved {
             Saved::CarePlan => lang.tr("診療計画を保存しました", "Care plan saved"),
             Saved::Encounter => lang.tr("保存しました", "Saved"),
             Saved::Signed => lang.tr("署名しました", "Signed"),
+            Saved::Fact(action) => super::update::fact_saved_label(lang, action),
         }
     }
 }
@@ -395,6 +406,11 @@ pub enum Write {
         encounter: Box<Encounter>,
         /// The step, as the audit log names it (`encounter.start`, `block.override` ...).
         action: &'static str,
+    },
+    /// A fact the rules read, recorded from the chart (allergies, medications, history ...).
+    Fact {
+        patient_id: String,
+        edit: crate::store::FactEdit,
     },
 }
 

@@ -172,6 +172,10 @@ impl Worker {
                     .save_encounter_as(staff, &patient_id, &encounter, action)?;
                 Ok(Saved::Encounter)
             }
+            Write::Fact { patient_id, edit } => {
+                self.store.edit_fact(staff, &patient_id, &edit)?;
+                Ok(Saved::Fact(edit.action()))
+            }
         }
     }
 

@@ -3,28 +3,38 @@
 //! widgets, how the form overlay walks and edits any form's fields, and why a submission is
 //! refused ([`FormError`]).
 
+pub mod allergy;
 pub mod assign_doctor;
 pub mod care_plan;
 pub mod check_in;
 pub mod consent;
 pub mod end_session;
+pub mod history;
+pub mod identity_seen;
+pub mod medication;
 pub mod note;
 pub mod override_reason;
 pub mod prescription;
+pub mod proxy;
 
 use super::editor::TextEditor;
 use super::i18n::Lang;
 use super::keymap::FieldKind;
 use crate::domain::{Date, Instant};
 
+pub use allergy::AllergyForm;
 pub use assign_doctor::AssignDoctorForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
 pub use consent::ConsentForm;
 pub use end_session::{EndSessionForm, Ending};
+pub use history::HistoryForm;
+pub use identity_seen::IdentitySeenForm;
+pub use medication::MedicationForm;
 pub use note::SoapNote;
 pub use override_reason::OverrideForm;
 pub use prescription::DrugSearch;
+pub use proxy::ProxyForm;
 
 /// A yes/no box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +234,14 @@ pub enum FormError {
     NoDrug,
     #[error("days: a whole number from 1 to 365")]
     DaysOutOfRange,
+    #[error("substance: name what the patient is allergic to")]
+    NoSubstance,
+    #[error("medication: name the medication")]
+    NoMedicationName,
+    #[error("sources: choose where the underlying conditions are known from")]
+    NoHistorySource,
+    #[error("relationship: say how the proxy is related to the patient")]
+    NoRelationship,
 }
 
 impl FormError {
@@ -252,6 +270,21 @@ impl FormError {
                 "日数は 1〜365 の整数で入力してください",
                 "Days must be a whole number from 1 to 365",
             ),
+            FormError::NoSubstance => lang.tr(
+                "原因物質を入力してください",
+                "Name what the patient is allergic to",
+            ),
+            FormError::NoMedicationName => {
+                lang.tr("薬剤名を入力してください", "Name the medication")
+            }
+            FormError::NoHistorySource => lang.tr(
+                "把握している場合は情報源を1つ以上選んでください",
+                "Choose at least one source of what is known",
+            ),
+            FormError::NoRelationship => lang.tr(
+                "代理人の続柄を入力してください",
+                "Say how the proxy is related to the patient",
+            ),
         }
     }
 }
@@ -266,6 +299,11 @@ pub enum FormKind {
     CarePlan(Box<CarePlanForm>),
     Override(OverrideForm),
     EndSession(EndSessionForm),
+    Allergy(AllergyForm),
+    Medication(MedicationForm),
+    History(HistoryForm),
+    Proxy(ProxyForm),
+    IdentitySeen(IdentitySeenForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -295,6 +333,11 @@ impl Form {
             FormKind::CarePlan(f) => f.as_ref(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
+            FormKind::Allergy(f) => f,
+            FormKind::Medication(f) => f,
+            FormKind::History(f) => f,
+            FormKind::Proxy(f) => f,
+            FormKind::IdentitySeen(f) => f,
         }
     }
 
@@ -306,6 +349,11 @@ impl Form {
             FormKind::CarePlan(f) => f.as_mut(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
+            FormKind::Allergy(f) => f,
+            FormKind::Medication(f) => f,
+            FormKind::History(f) => f,
+            FormKind::Proxy(f) => f,
+            FormKind::IdentitySeen(f) => f,
         }
     }
 

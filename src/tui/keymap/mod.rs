@@ -10,6 +10,8 @@ pub enum Mode {
     SignIn,
     Queue,
     Chart,
+    /// The chart's overview tab, where the facts the rules read are edited.
+    ChartOverview,
     Consult,
     /// Writing the SOAP note on the consultation screen.
     NoteEditor,
@@ -35,10 +37,11 @@ pub enum FieldKind {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::SignIn,
         Mode::Queue,
         Mode::Chart,
+        Mode::ChartOverview,
         Mode::Consult,
         Mode::NoteEditor,
         Mode::Help,
@@ -106,6 +109,16 @@ pub enum Command {
     Yes,
     No,
     CloseHelp,
+    AddAllergy,
+    EditFact,
+    RemoveFact,
+    AddMedication,
+    WriteMedication,
+    ConfirmMedications,
+    EditHistory,
+    ToggleKakaritsuke,
+    EditProxy,
+    IdentitySeen,
 }
 
 /// Which keys a binding takes.
@@ -192,6 +205,7 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::SignIn => (std::slice::from_ref(&HELP), SIGN_IN, SCREEN_TAIL),
         Mode::Queue => (std::slice::from_ref(&HELP), QUEUE, SCREEN_TAIL),
         Mode::Chart => (std::slice::from_ref(&HELP), CHART, SCREEN_TAIL),
+        Mode::ChartOverview => (std::slice::from_ref(&HELP), CHART_OVERVIEW, SCREEN_TAIL),
         Mode::Consult => (std::slice::from_ref(&HELP), CONSULT, SCREEN_TAIL),
         Mode::NoteEditor => (NOTE_EDITOR, &[], &[]),
         Mode::Help => (HELP_KEYS, &[], &[]),
