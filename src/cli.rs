@@ -27,13 +27,14 @@ use clap::Parser;
 use serde_json::{Map, Value as Json};
 
 pub use self::args::{
-    AuditCommand, Cli, ClinicCommand, Command, DrugsCommand, QueueCommand, StaffCommand,
+    AuditCommand, Cli, ClinicCommand, Command, DrugsCommand, PatientsCommand, QueueCommand,
+    StaffCommand,
 };
 pub use self::clinic::ClinicPlan;
 use self::error::json;
 pub use self::error::{
     AuditError, CheckError, CliError, ClinicInitError, DemoCommandError, DrugsError, ExportError,
-    OutputError, QueueError, SetupError, StaffError, SyncCommandError,
+    OutputError, PatientsError, QueueError, SetupError, StaffError, SyncCommandError,
 };
 use crate::config::Config;
 use crate::domain::{Date, format_date, parse_date};
@@ -136,6 +137,7 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             clinic_init(cli, &config, &mut store, &dir, from.as_deref())?
         }
         Some(Command::Audit(command)) => audit(&store, command)?,
+        Some(Command::Patients(command)) => patients(cli, &mut store, command)?,
     })
 }
 
@@ -343,6 +345,192 @@ fn queue(cli: &Cli, store: &mut Store, command: &QueueCommand) -> Result<ExitCod
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `enkaku patients import | list | show`. An import with rejected rows exits 1 after
+/// reporting each row by line; one that rejects most of its rows imports nothing.
+fn patients(
+    cli: &Cli,
+    store: &mut Store,
+    command: &PatientsCommand,
+) -> Result<ExitCode, PatientsError> {
+    match command {
+        PatientsCommand::Import { file } => patients_import(cli, store, file),
+        PatientsCommand::List { json: as_json } => {
+            let all = store.patient_summaries()?;
+            if *as_json {
+                say!("{}", json(&all)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            for p in &all {
+                say!(
+                    "{:<12} {:<10} {} ({})  {}  {}",
+                    p.patient_id,
+                    p.patient_number.as_deref().unwrap_or("-"),
+                    p.name_kanji,
+                    p.name_kana,
+                    p.date_of_birth,
+                    p.sex
+                );
+            }
+            say!("{} patients", all.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        PatientsCommand::Show { id, json: as_json } => {
+            let patient_id = if store.patient_summary_exists(id)? {
+                id.clone()
+            } else {
+                store
+                    .find_patient_by_number(id)?
+                    .map(|p| p.patient_id)
+                    .ok_or_else(|| PatientsError::NoSuchPatient(id.clone()))?
+            };
+            let patient = store.patient(&patient_id)?;
+            if *as_json {
+                say!("{}", json(&patient)?);
+            } else {
+                print_patient(&patient);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn patients_import(cli: &Cli, store: &mut Store, file: &Path) -> Result<ExitCode, PatientsError> {
+    use std::io::IsTerminal;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} patients {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut progress = |done: usize, total: usize| match &bar {
+        Some(bar) => {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+        // Piped: a plain line every thousand patients of a large file.
+        None if total >= 1000 && (done.is_multiple_of(1000) || done == total) => {
+            eprintln!("stored {done}/{total} patients");
+        }
+        None => {}
+    };
+    let report =
+        crate::patients_import::import(store, &cli.staff, file, today_jst(), &mut progress)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if !report.ignored_columns.is_empty() {
+        eprintln!(
+            "{}: note: columns not read: {}",
+            file.display(),
+            report.ignored_columns.join(", ")
+        );
+    }
+    for bad in &report.rejected {
+        eprintln!(
+            "{}: line {}: {}: {}",
+            file.display(),
+            bad.line,
+            bad.field,
+            bad.reason
+        );
+    }
+    if report.refused {
+        return Err(PatientsError::MostRejected {
+            file: file.to_path_buf(),
+            rows_read: report.rows_read,
+            rejected: report.rejected.len(),
+        });
+    }
+    for (line, id, fields) in &report.updated {
+        say!("line {line}: updated {id} ({})", fields.join(", "));
+    }
+    say!(
+        "{}: {} rows ({}): {} added, {} updated, {} unchanged, {} rejected",
+        file.display(),
+        report.rows_read,
+        report.encoding.map(|e| e.label()).unwrap_or("-"),
+        report.added.len(),
+        report.updated.len(),
+        report.unchanged,
+        report.rejected.len()
+    );
+    if !report.rejected.is_empty() {
+        return Err(PatientsError::SomeRejected {
+            file: file.to_path_buf(),
+            rows_read: report.rows_read,
+            rejected: report.rejected.len(),
+        });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_patient(p: &crate::domain::Patient) {
+    let d = &p.demographics;
+    say!("id              {}", p.id);
+    say!(
+        "patient number  {}",
+        p.patient_number.as_deref().unwrap_or("-")
+    );
+    say!("name            {} ({})", d.name_kanji, d.name_kana);
+    say!(
+        "born            {}  {:?}",
+        format_date(d.date_of_birth),
+        d.sex
+    );
+    say!("phone           {}", d.phone);
+    say!("address         {}", d.address);
+    match &p.insurance {
+        Some(i) => say!(
+            "insurance       {:?} {} {} ({}%)",
+            i.kind,
+            i.insurer_number,
+            i.member_symbol_number,
+            i.copay_percent
+        ),
+        None => say!("insurance       -"),
+    }
+    say!(
+        "kakaritsuke     {}",
+        if p.kakaritsuke { "yes" } else { "no" }
+    );
+    say!(
+        "history         {} {:?} {}",
+        if p.history.known { "known" } else { "unknown" },
+        p.history.sources,
+        p.history.summary
+    );
+    for a in p.allergies.values() {
+        say!(
+            "allergy         {} {} ({})",
+            a.substance,
+            a.reaction,
+            a.severity.as_str()
+        );
+    }
+    for m in p.medications.values() {
+        say!(
+            "medication      {} {} {}",
+            m.name,
+            m.dose,
+            m.drug_code.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(at) = p.medications_confirmed_at {
+        say!("meds confirmed  {}", format_date(at.date()));
+    }
+    if let Some(proxy) = &p.proxy {
+        say!(
+            "proxy           {} ({}) {} {}",
+            proxy.name,
+            proxy.relationship,
+            proxy.phone,
+            proxy.reason
+        );
+    }
 }
 
 /// `enkaku enroll`: a one-time code from the server's admin makes this data directory a device.

@@ -17,6 +17,8 @@ pub mod demo;
 #[cfg(feature = "client")]
 pub mod drugs;
 #[cfg(feature = "client")]
+pub mod patients_import;
+#[cfg(feature = "client")]
 pub mod reservations;
 #[cfg(feature = "client")]
 pub mod rules;

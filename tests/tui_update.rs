@@ -1373,7 +1373,12 @@ fn in_mode(mode: Mode, lang: Lang) -> AppState {
     let mut state = match mode {
         Mode::SignIn => on_screen(Screen::SignIn, lang),
         Mode::Queue => on_screen(Screen::Queue, lang),
-        Mode::Chart => on_screen(Screen::Chart, lang),
+        Mode::Chart => {
+            let mut s = on_screen(Screen::Chart, lang);
+            press(&mut s, KeyCode::Tab);
+            s
+        }
+        Mode::ChartOverview => on_screen(Screen::Chart, lang),
         Mode::Consult => on_screen(Screen::Consult, lang),
         Mode::Admin => on_screen(Screen::Admin, lang),
         Mode::NoteEditor => {

@@ -32,6 +32,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once per run and matched at once: the size of the largest subcommand costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Seed the demo clinic (idempotent), and optionally add synthetic patients
@@ -73,6 +75,9 @@ pub enum Command {
     /// The clinic itself
     #[command(subcommand)]
     Clinic(ClinicCommand),
+    /// Patients: import a list from a レセコン or 電子カルテ, list them, show one
+    #[command(subcommand)]
+    Patients(PatientsCommand),
     /// Enrol this data directory with a sync server, using a one-time code from its admin
     Enroll {
         #[arg(long)]
@@ -176,6 +181,24 @@ pub enum ClinicCommand {
     Init {
         #[arg(long)]
         from: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatientsCommand {
+    /// Import patients from a CSV (UTF-8 or Shift_JIS; English or Japanese headers). Patients
+    /// are matched by patient number: a re-import updates what changed and adds nothing twice
+    Import { file: PathBuf },
+    /// List every patient
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one patient, by id or patient number
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 

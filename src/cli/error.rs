@@ -38,6 +38,8 @@ pub enum CliError {
     Demo(Box<DemoCommandError>),
     #[error(transparent)]
     ClinicInit(Box<ClinicInitError>),
+    #[error(transparent)]
+    Patients(Box<PatientsError>),
 }
 
 macro_rules! family {
@@ -61,6 +63,7 @@ family!(
     Export(ExportError),
     Demo(DemoCommandError),
     ClinicInit(ClinicInitError),
+    Patients(PatientsError),
 );
 
 /// What every command needs before it runs: the data directory, the config, the store.
@@ -208,6 +211,34 @@ pub enum ExportError {
 pub enum DemoCommandError {
     #[error(transparent)]
     Seed(#[from] DemoError),
+}
+
+/// `enkaku patients import | list | show`.
+#[derive(Debug, thiserror::Error)]
+pub enum PatientsError {
+    #[error(transparent)]
+    Import(#[from] crate::patients_import::PatientImportError),
+    #[error(
+        "{}: {rejected} of {rows_read} rows rejected (more than half); nothing was imported and the store is as it was",
+        file.display()
+    )]
+    MostRejected {
+        file: PathBuf,
+        rows_read: usize,
+        rejected: usize,
+    },
+    #[error("{}: {rejected} of {rows_read} rows rejected; the other rows were imported", file.display())]
+    SomeRejected {
+        file: PathBuf,
+        rows_read: usize,
+        rejected: usize,
+    },
+    #[error("no patient with id or patient number {0:?}")]
+    NoSuchPatient(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
 }
 
 /// Printing a result for a script to read.

@@ -384,9 +384,10 @@ impl DrugMaster {
 
     /// Imports an edition of the MHLW price list from a CSV file (the columns of
     /// `mhlw_price_20250716.csv`), replacing the edition in the master in one transaction.
-    /// Malformed rows are reported by line and skipped; a bad header, an unreadable file or a
-    /// file without a valid row is an error and leaves the master as it was. Importing the
-    /// edition already in the master writes nothing and says so.
+    /// Malformed rows are reported by line and skipped; a bad header, an unreadable file, a
+    /// file without a valid row or one with more than half its rows malformed is an error and
+    /// leaves the master as it was. Importing the edition already in the master writes nothing
+    /// and says so.
     pub fn import_csv(&mut self, path: &Path) -> Result<ImportReport, DrugError> {
         let bytes = std::fs::read(path).map_err(|source| DrugError::Io {
             path: path.to_path_buf(),
@@ -422,6 +423,18 @@ impl DrugMaster {
     ) -> Result<ImportReport, DrugError> {
         let parsed = parse_edition(label, bytes)?;
         let previous = self.edition()?;
+        if parsed.rejected.len() * 2 > parsed.rows_read {
+            let kept = match &previous {
+                Some(e) => format!("{} ({} drugs)", e.file_name, e.row_count),
+                None => format!("its {} drugs", self.len()?),
+            };
+            return Err(DrugError::MostRejected {
+                file: label.to_string(),
+                rows_read: parsed.rows_read,
+                rejected: parsed.rejected,
+                kept,
+            });
+        }
         // Same bytes, same rows: the classification is kept current by `open` already.
         let unchanged = previous.as_ref().is_some_and(|e| e.sha256 == parsed.sha256);
         if !unchanged {

@@ -51,6 +51,20 @@ pub enum DrugError {
     },
     #[error("{file}: no valid drug row ({rejected} rows rejected); the master was left as it was")]
     NoRows { file: String, rejected: usize },
+    /// More than half the rows are malformed: the file is more likely the wrong file or a
+    /// damaged one than an edition, so the edition in the master is kept.
+    #[error(
+        "{file}: {} of {rows_read} rows rejected (more than half); nothing was imported and the master keeps {kept}{}",
+        rejected.len(),
+        rejected.iter().map(|r| format!("\n  line {}: {}", r.line, r.reason)).collect::<String>()
+    )]
+    MostRejected {
+        file: String,
+        rows_read: usize,
+        rejected: Vec<RejectedRow>,
+        /// What the master still holds, in words.
+        kept: String,
+    },
     #[error("{file}: {reason}")]
     Table { file: &'static str, reason: String },
 }

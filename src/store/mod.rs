@@ -7,8 +7,10 @@
 mod audit;
 mod bridge;
 mod docs;
+mod facts;
 mod index;
 mod lockout;
+mod patient_import;
 mod persist;
 mod read_model;
 mod records;
@@ -24,8 +26,10 @@ use rusqlite::Connection;
 
 pub use crate::protocol::{DocId, DocKind, check_id, genesis_hash};
 pub use audit::{AuditEntry, AuditFailure};
+pub use facts::FactEdit;
 pub use index::{PatientSummary, QueueRow};
 pub use lockout::{LOCKOUT, MAX_PIN_FAILURES, PinFailure};
+pub use patient_import::PatientUpdate;
 pub use staff::apply_changes;
 
 /// Errors of the local store. Every variant that concerns the database names its file.

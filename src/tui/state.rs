@@ -262,6 +262,14 @@ impl AppState {
         match self.screen {
             Screen::SignIn => Mode::SignIn,
             Screen::Queue => Mode::Queue,
+            Screen::Chart
+                if self
+                    .chart
+                    .as_ref()
+                    .is_some_and(|c| c.tab == ChartTab::Overview) =>
+            {
+                Mode::ChartOverview
+            }
             Screen::Chart => Mode::Chart,
             Screen::Consult if self.consult.as_ref().is_some_and(|c| c.editing_note) => {
                 Mode::NoteEditor
@@ -368,6 +376,8 @@ pub enum Saved {
     StaffAdded,
     StaffSaved,
     StaffDeactivated,
+    /// A fact recorded from the chart, by its audit action.
+    Fact(&'static str),
 }
 
 impl Saved {
@@ -396,6 +406,7 @@ impl Saved {
                 "職員を無効にしました (記録は残ります)",
                 "Staff member deactivated; their record stays",
             ),
+            Saved::Fact(action) => super::update::fact_saved_label(lang, action),
         }
     }
 }
@@ -449,6 +460,11 @@ pub enum Write {
     },
     DeactivateStaff {
         staff_id: String,
+    },
+    /// A fact the rules read, recorded from the chart (allergies, medications, history ...).
+    Fact {
+        patient_id: String,
+        edit: crate::store::FactEdit,
     },
 }
 

@@ -212,6 +212,10 @@ impl Worker {
                 self.store.deactivate_staff(staff, &staff_id)?;
                 Ok(Saved::StaffDeactivated)
             }
+            Write::Fact { patient_id, edit } => {
+                self.store.edit_fact(staff, &patient_id, &edit)?;
+                Ok(Saved::Fact(edit.action()))
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use crate::domain::{Date, IdentityCheck, IdentityDocument, VerificationMethod};
 use crate::tui::i18n::Lang;
 use crate::tui::state::Write;
 
-const DOCUMENTS: [(IdentityDocument, &str, &str); 7] = [
+pub(super) const DOCUMENTS: [(IdentityDocument, &str, &str); 7] = [
     (
         IdentityDocument::MyNumberCard,
         "マイナンバーカード",

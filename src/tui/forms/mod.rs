@@ -3,14 +3,19 @@
 //! widgets, how the form overlay walks and edits any form's fields, and why a submission is
 //! refused ([`FormError`]).
 
+pub mod allergy;
 pub mod assign_doctor;
 pub mod care_plan;
 pub mod check_in;
 pub mod consent;
 pub mod end_session;
+pub mod history;
+pub mod identity_seen;
+pub mod medication;
 pub mod note;
 pub mod override_reason;
 pub mod prescription;
+pub mod proxy;
 pub mod staff;
 
 use super::editor::TextEditor;
@@ -18,14 +23,19 @@ use super::i18n::Lang;
 use super::keymap::FieldKind;
 use crate::domain::{Date, Instant};
 
+pub use allergy::AllergyForm;
 pub use assign_doctor::AssignDoctorForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
 pub use consent::ConsentForm;
 pub use end_session::{EndSessionForm, Ending};
+pub use history::HistoryForm;
+pub use identity_seen::IdentitySeenForm;
+pub use medication::MedicationForm;
 pub use note::SoapNote;
 pub use override_reason::OverrideForm;
 pub use prescription::DrugSearch;
+pub use proxy::ProxyForm;
 pub use staff::StaffForm;
 
 /// A yes/no box.
@@ -253,6 +263,14 @@ pub enum FormError {
     EcTrainingDate,
     #[error("PIN: 4 to 12 digits")]
     PinFormat,
+    #[error("substance: name what the patient is allergic to")]
+    NoSubstance,
+    #[error("medication: name the medication")]
+    NoMedicationName,
+    #[error("sources: choose where the underlying conditions are known from")]
+    NoHistorySource,
+    #[error("relationship: say how the proxy is related to the patient")]
+    NoRelationship,
 }
 
 impl FormError {
@@ -307,6 +325,21 @@ impl FormError {
                 "Emergency-contraception training: a date YYYY-MM-DD, not in the future",
             ),
             FormError::PinFormat => lang.tr("PIN は 4〜12 桁の数字です", "PIN: 4 to 12 digits"),
+            FormError::NoSubstance => lang.tr(
+                "原因物質を入力してください",
+                "Name what the patient is allergic to",
+            ),
+            FormError::NoMedicationName => {
+                lang.tr("薬剤名を入力してください", "Name the medication")
+            }
+            FormError::NoHistorySource => lang.tr(
+                "把握している場合は情報源を1つ以上選んでください",
+                "Choose at least one source of what is known",
+            ),
+            FormError::NoRelationship => lang.tr(
+                "代理人の続柄を入力してください",
+                "Say how the proxy is related to the patient",
+            ),
         }
     }
 }
@@ -323,6 +356,11 @@ pub enum FormKind {
     EndSession(EndSessionForm),
     /// Boxed: a staff record and the form's many fields.
     Staff(Box<StaffForm>),
+    Allergy(AllergyForm),
+    Medication(MedicationForm),
+    History(HistoryForm),
+    Proxy(ProxyForm),
+    IdentitySeen(IdentitySeenForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -353,6 +391,11 @@ impl Form {
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
             FormKind::Staff(f) => f.as_ref(),
+            FormKind::Allergy(f) => f,
+            FormKind::Medication(f) => f,
+            FormKind::History(f) => f,
+            FormKind::Proxy(f) => f,
+            FormKind::IdentitySeen(f) => f,
         }
     }
 
@@ -365,6 +408,11 @@ impl Form {
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
             FormKind::Staff(f) => f.as_mut(),
+            FormKind::Allergy(f) => f,
+            FormKind::Medication(f) => f,
+            FormKind::History(f) => f,
+            FormKind::Proxy(f) => f,
+            FormKind::IdentitySeen(f) => f,
         }
     }
 

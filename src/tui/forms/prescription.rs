@@ -42,6 +42,8 @@ pub struct DrugSearch {
     /// Generation of the last search asked for; older results are dropped.
     pub generation: u64,
     pub error: Option<FormError>,
+    /// Picking a current medication of this patient for the chart, not prescribing: no days.
+    pub medication_for: Option<String>,
 }
 
 impl Default for DrugSearch {
@@ -55,6 +57,7 @@ impl Default for DrugSearch {
             field: DrugField::Query,
             generation: 0,
             error: None,
+            medication_for: None,
         }
     }
 }
@@ -67,6 +70,37 @@ impl DrugSearch {
             DrugField::Dose => &mut self.dose,
             DrugField::Days => &mut self.days,
         }
+    }
+
+    /// The field after this one; a current medication has no days.
+    pub fn step(&mut self, forward: bool) {
+        loop {
+            self.field = if forward {
+                self.field.next()
+            } else {
+                self.field.previous()
+            };
+            if self.field != DrugField::Days || self.medication_for.is_none() {
+                return;
+            }
+        }
+    }
+
+    /// The current medication picked from the master, for the chart.
+    pub fn submit_medication(&self, by: &Author) -> Result<crate::tui::state::Write, FormError> {
+        let drug = self.results.get(self.selected).ok_or(FormError::NoDrug)?;
+        Ok(crate::tui::state::Write::Fact {
+            patient_id: self.medication_for.clone().unwrap_or_default(),
+            edit: crate::store::FactEdit::Medication {
+                id: by.fresh.id("md"),
+                medication: Some(crate::domain::Medication {
+                    drug_code: Some(drug.code.clone()),
+                    name: drug.name.clone(),
+                    dose: self.dose.text().trim().to_string(),
+                    source: None,
+                }),
+            },
+        })
     }
 
     /// The line to add to the encounter.

@@ -10,6 +10,8 @@ pub enum Mode {
     SignIn,
     Queue,
     Chart,
+    /// The chart's overview tab, where the facts the rules read are edited.
+    ChartOverview,
     Consult,
     /// The administrator's staff list.
     Admin,
@@ -37,10 +39,11 @@ pub enum FieldKind {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 13] = [
+    pub const ALL: [Mode; 14] = [
         Mode::SignIn,
         Mode::Queue,
         Mode::Chart,
+        Mode::ChartOverview,
         Mode::Consult,
         Mode::Admin,
         Mode::NoteEditor,
@@ -114,6 +117,16 @@ pub enum Command {
     AddStaff,
     EditStaff,
     DeactivateStaff,
+    AddAllergy,
+    EditFact,
+    RemoveFact,
+    AddMedication,
+    WriteMedication,
+    ConfirmMedications,
+    EditHistory,
+    ToggleKakaritsuke,
+    EditProxy,
+    IdentitySeen,
 }
 
 /// Which keys a binding takes.
@@ -210,6 +223,7 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::SignIn => (std::slice::from_ref(&HELP), SIGN_IN, SCREEN_TAIL),
         Mode::Queue => (std::slice::from_ref(&HELP), QUEUE, SCREEN_TAIL),
         Mode::Chart => (std::slice::from_ref(&HELP), CHART, SCREEN_TAIL),
+        Mode::ChartOverview => (std::slice::from_ref(&HELP), CHART_OVERVIEW, SCREEN_TAIL),
         Mode::Consult => (std::slice::from_ref(&HELP), CONSULT, SCREEN_TAIL),
         Mode::Admin => (std::slice::from_ref(&HELP), ADMIN, SCREEN_TAIL),
         Mode::NoteEditor => (NOTE_EDITOR, &[], &[]),

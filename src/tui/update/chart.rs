@@ -57,6 +57,7 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         Command::Down => {
             let items = match chart.tab {
                 ChartTab::Encounters => chart.patient.encounters.len(),
+                ChartTab::Overview => super::facts::items(&chart.patient).len(),
                 _ => 1,
             };
             chart.selected = (chart.selected + 1).min(items.saturating_sub(1));
@@ -70,6 +71,16 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         }
         Command::RecordConsent => open_consent(state),
         Command::NewCarePlan => open_care_plan(state),
+        Command::AddAllergy
+        | Command::EditFact
+        | Command::RemoveFact
+        | Command::AddMedication
+        | Command::WriteMedication
+        | Command::ConfirmMedications
+        | Command::EditHistory
+        | Command::ToggleKakaritsuke
+        | Command::EditProxy
+        | Command::IdentitySeen => return super::facts::command(state, press),
         Command::Consult => {
             let patient_id = chart.patient.id.clone();
             let row = state

@@ -7,6 +7,7 @@
 mod admin;
 mod chart;
 mod consult;
+mod facts;
 mod overlay;
 mod queue;
 mod sign_in;
@@ -19,6 +20,7 @@ use super::state::*;
 use crate::domain::Role;
 
 pub use consult::open_blocks;
+pub use facts::fact_saved_label;
 
 /// A key press as the rooms see it: the key, what it means in the current mode, and the
 /// randomness it brings for new records (its time is already the state's clock).
@@ -172,9 +174,12 @@ fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
             overlay::on_key(state, mode, press)
         }
         Mode::NoteEditor => consult::note_key(state, press),
-        Mode::SignIn | Mode::Queue | Mode::Chart | Mode::Consult | Mode::Admin => {
-            screen_command(state, mode, press)
-        }
+        Mode::SignIn
+        | Mode::Queue
+        | Mode::Chart
+        | Mode::ChartOverview
+        | Mode::Consult
+        | Mode::Admin => screen_command(state, mode, press),
     }
 }
 
@@ -217,7 +222,7 @@ fn screen_command(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect>
     match mode {
         Mode::SignIn => sign_in::command(state, press),
         Mode::Queue => queue::command(state, press),
-        Mode::Chart => chart::command(state, press),
+        Mode::Chart | Mode::ChartOverview => chart::command(state, press),
         Mode::Admin => admin::command(state, press),
         _ => consult::command(state, press),
     }

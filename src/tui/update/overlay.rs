@@ -141,8 +141,15 @@ fn drugs_key(state: &mut AppState, press: Press) -> Vec<Effect> {
     let on_query = s.field == DrugField::Query;
     match press.command {
         Command::Dismiss => state.overlay = None,
-        Command::NextField => s.field = s.field.next(),
-        Command::PrevField => s.field = s.field.previous(),
+        Command::NextField => s.step(true),
+        Command::PrevField => s.step(false),
+        Command::Save if s.medication_for.is_some() => match s.submit_medication(&by) {
+            Ok(w) => {
+                state.overlay = None;
+                return vec![write(state, w)];
+            }
+            Err(e) => s.error = Some(e),
+        },
         Command::Up if on_query => s.selected = s.selected.saturating_sub(1),
         Command::Down if on_query => {
             s.selected = (s.selected + 1).min(s.results.len().saturating_sub(1))
@@ -216,6 +223,11 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::Override(f) => f.submit().map(Outcome::Confirm),
         FormKind::EndSession(f) => f.submit().map(Outcome::End),
         FormKind::Staff(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::Allergy(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::Medication(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::History(f) => f.submit().map(Outcome::Write),
+        FormKind::Proxy(f) => f.submit().map(Outcome::Write),
+        FormKind::IdentitySeen(f) => f.submit(&by).map(Outcome::Write),
     };
     match submitted {
         Err(e) => {

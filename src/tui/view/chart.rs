@@ -118,7 +118,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         tabs,
     );
     let lines = match chart.tab {
-        ChartTab::Overview => overview(l, p),
+        ChartTab::Overview => overview(l, p, chart.selected),
         ChartTab::Identity => p
             .identity_checks
             .values()
@@ -204,7 +204,34 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn overview(l: Lang, p: &Patient) -> Vec<Line<'static>> {
+/// The allergies in one line, for the consultation header and the prescribe dialog; `None`
+/// when none is recorded.
+pub fn allergy_line(l: Lang, p: &Patient) -> Option<Line<'static>> {
+    if p.allergies.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = p
+        .allergies
+        .values()
+        .map(|a| {
+            format!(
+                "{}({})",
+                a.substance,
+                crate::tui::forms::allergy::severity_label(l, a.severity)
+            )
+        })
+        .collect();
+    Some(Line::styled(
+        format!(
+            " ⚠ {}: {}",
+            l.tr("アレルギー", "Allergies"),
+            list.join(", ")
+        ),
+        style(Role::Danger),
+    ))
+}
+
+fn overview(l: Lang, p: &Patient, selected: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         l.tr(" アレルギー", " Allergies"),
         style(Role::Title),
@@ -215,10 +242,25 @@ fn overview(l: Lang, p: &Patient) -> Vec<Line<'static>> {
             style(Role::Muted),
         ));
     }
+    let mut item = 0;
+    let mut pick = |text: String, role: Role| {
+        let role = if item == selected {
+            Role::Selected
+        } else {
+            role
+        };
+        item += 1;
+        Line::styled(text, style(role))
+    };
     for a in p.allergies.values() {
-        lines.push(Line::styled(
-            format!("  {} {}", a.substance, a.reaction),
-            style(Role::Danger),
+        lines.push(pick(
+            format!(
+                "  {} {} ({})",
+                a.substance,
+                a.reaction,
+                crate::tui::forms::allergy::severity_label(l, a.severity)
+            ),
+            Role::Danger,
         ));
     }
     lines.push(Line::styled(
@@ -226,11 +268,20 @@ fn overview(l: Lang, p: &Patient) -> Vec<Line<'static>> {
         style(Role::Title),
     ));
     for m in p.medications.values() {
-        lines.push(Line::raw(format!("  {} {}", m.name, m.dose)));
+        let origin = match m.drug_code {
+            Some(_) => "",
+            None => l.tr(" (手入力)", " (written)"),
+        };
+        let dose = if m.dose.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", m.dose)
+        };
+        lines.push(pick(format!("  {}{dose}{origin}", m.name), Role::Normal));
     }
     let confirmed = p
         .medications_confirmed_at
-        .map(|at| format_date(at.date()))
+        .map(|at| format_date(at.to_offset(time::macros::offset!(+9)).date()))
         .unwrap_or_else(|| l.tr("未確認", "never").to_string());
     lines.push(Line::styled(
         format!("  {} {confirmed}", l.tr("最終確認", "last confirmed")),
@@ -261,17 +312,31 @@ fn overview(l: Lang, p: &Patient) -> Vec<Line<'static>> {
         },
         p.history.summary
     )));
-    if let Some(proxy) = &p.proxy {
-        lines.push(Line::styled(
+    lines.push(Line::raw(format!(
+        " {}: {}",
+        l.tr("かかりつけ", "Regular patient"),
+        if p.kakaritsuke {
+            l.tr("はい", "yes")
+        } else {
+            l.tr("いいえ", "no")
+        }
+    )));
+    match &p.proxy {
+        Some(proxy) => lines.push(Line::styled(
             format!(
-                " {}: {} ({}) {}",
+                " {}: {} ({}) {} {}",
                 l.tr("代理人", "Proxy"),
                 proxy.name,
                 proxy.relationship,
+                proxy.phone,
                 proxy.reason
             ),
             style(Role::Warning),
-        ));
+        )),
+        None => lines.push(Line::styled(
+            format!(" {}: {}", l.tr("代理人", "Proxy"), l.tr("なし", "none")),
+            style(Role::Muted),
+        )),
     }
     lines
 }

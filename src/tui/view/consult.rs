@@ -48,7 +48,17 @@ fn timer(state: &AppState, c: &ConsultState) -> String {
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(c) = &state.consult else { return };
     let l = state.lang;
-    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    // A patient's allergies stay in sight above everything the doctor does.
+    let allergies = super::chart::allergy_line(l, &c.patient);
+    let [header, allergy_area, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(allergies.is_some())),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    if let Some(line) = allergies {
+        frame.render_widget(Paragraph::new(line), allergy_area);
+    }
     // Visit kind and timer first: on a narrow terminal the patient's details give way, not the clock.
     let mut head = Line::from(Span::styled(
         format!(

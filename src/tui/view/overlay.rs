@@ -138,7 +138,17 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                     }),
                 )
             };
-            let mut lines = vec![Line::from(
+            // The allergies of the patient being prescribed for, above the search.
+            let patient = state
+                .consult
+                .as_ref()
+                .map(|c| &c.patient)
+                .or(state.chart.as_ref().map(|c| &c.patient));
+            let mut lines: Vec<Line> = patient
+                .and_then(|p| super::chart::allergy_line(l, p))
+                .into_iter()
+                .collect();
+            lines.push(Line::from(
                 [
                     vec![label(
                         DrugField::Query,
@@ -148,7 +158,7 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                     input(&s.query.text(), s.field == DrugField::Query),
                 ]
                 .concat(),
-            )];
+            ));
             for (i, d) in s.results.iter().take(8).enumerate() {
                 let text = format!(
                     " {} [{}] {}",
@@ -169,13 +179,15 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 ]
                 .concat(),
             ));
-            lines.push(Line::from(
-                [
-                    vec![label(DrugField::Days, "日数", "days")],
-                    input(&s.days.text(), s.field == DrugField::Days),
-                ]
-                .concat(),
-            ));
+            if s.medication_for.is_none() {
+                lines.push(Line::from(
+                    [
+                        vec![label(DrugField::Days, "日数", "days")],
+                        input(&s.days.text(), s.field == DrugField::Days),
+                    ]
+                    .concat(),
+                ));
+            }
             if let Some(e) = s.error {
                 lines.push(Line::styled(
                     format!(" {}", e.message(l)),
@@ -187,10 +199,17 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 centered(area, 76, 16),
                 format!(
                     " {} ",
-                    l.tr(
-                        "処方 (Tab: 欄 Enter: 追加 Esc: 取消)",
-                        "Prescribe (Tab: field, Enter: add, Esc: cancel)"
-                    )
+                    if s.medication_for.is_some() {
+                        l.tr(
+                            "服用中の薬を追加 (Tab: 欄 Enter: 追加 Esc: 取消)",
+                            "Add current medication (Tab: field, Enter: add, Esc: cancel)",
+                        )
+                    } else {
+                        l.tr(
+                            "処方 (Tab: 欄 Enter: 追加 Esc: 取消)",
+                            "Prescribe (Tab: field, Enter: add, Esc: cancel)",
+                        )
+                    }
                 ),
                 lines,
             );

@@ -1,0 +1,288 @@
+//! The facts about a patient that the guideline's rules read, as the chart records them: allergies,
+//! current medications and when they were last confirmed with the patient, whether the
+//! underlying conditions are known and from where, かかりつけ, the proxy, and identity
+//! documents a doctor saw on screen. Each edit is one audited transaction written at the
+//! smallest path (an allergy at `allergies/<id>`), so that two devices editing different facts
+//! merge.
+
+use serde_json::Value as Json;
+
+use super::persist::Editor;
+use super::{DocId, Store, StoreError, check_id};
+use crate::domain::{
+    Allergy, HistoryKnowledge, IdentityCheck, Instant, Medication, Proxy, VerificationMethod,
+};
+
+/// One edit of what the rules read, as the chart's forms submit it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactEdit {
+    /// Adds or replaces the allergy `id`; `None` removes it.
+    Allergy {
+        id: String,
+        allergy: Option<Allergy>,
+    },
+    /// Adds or replaces the current medication `id`; `None` removes it.
+    Medication {
+        id: String,
+        medication: Option<Medication>,
+    },
+    /// The current medications were gone through with the patient at `at` (指針 V.1(5)).
+    MedicationsConfirmed { at: Instant },
+    /// Whether the underlying conditions are known, from which sources (指針 V.1(2)).
+    History(HistoryKnowledge),
+    /// This clinic is the patient's かかりつけ.
+    Kakaritsuke(bool),
+    /// The proxy who speaks for the patient, or none (指針 V.1(1)).
+    Proxy(Option<Proxy>),
+    /// Identity documents the doctor saw held up to the camera (指針 V.1(4)).
+    IdentitySeen(IdentityCheck),
+}
+
+impl FactEdit {
+    /// The action the audit log records.
+    pub fn action(&self) -> &'static str {
+        match self {
+            FactEdit::Allergy {
+                allergy: Some(_), ..
+            } => "patient.allergies",
+            FactEdit::Allergy { allergy: None, .. } => "patient.allergies.remove",
+            FactEdit::Medication {
+                medication: Some(_),
+                ..
+            } => "patient.medications",
+            FactEdit::Medication {
+                medication: None, ..
+            } => "patient.medications.remove",
+            FactEdit::MedicationsConfirmed { .. } => "patient.medications.confirmed",
+            FactEdit::History(_) => "patient.history",
+            FactEdit::Kakaritsuke(_) => "patient.kakaritsuke",
+            FactEdit::Proxy(_) => "patient.proxy",
+            FactEdit::IdentitySeen(_) => "identity.check.on_video",
+        }
+    }
+}
+
+fn refuse(field: &str, reason: &str) -> StoreError {
+    StoreError::Rejected(format!("{field}: {reason}"))
+}
+
+/// Refuses a fact that cannot be right, naming the field, before anything is written.
+fn check(edit: &FactEdit) -> Result<(), StoreError> {
+    match edit {
+        FactEdit::Allergy { id, allergy } => {
+            check_id(id)?;
+            if allergy
+                .as_ref()
+                .is_some_and(|a| a.substance.trim().is_empty())
+            {
+                return Err(refuse("substance", "name the substance"));
+            }
+        }
+        FactEdit::Medication { id, medication } => {
+            check_id(id)?;
+            if medication
+                .as_ref()
+                .is_some_and(|m| m.name.trim().is_empty())
+            {
+                return Err(refuse("name", "name the medication"));
+            }
+        }
+        FactEdit::MedicationsConfirmed { .. } | FactEdit::Kakaritsuke(_) => {}
+        FactEdit::History(h) => {
+            if h.known && h.sources.is_empty() {
+                return Err(refuse(
+                    "sources",
+                    "say where the underlying conditions are known from",
+                ));
+            }
+        }
+        FactEdit::Proxy(Some(p)) => {
+            if p.name.trim().is_empty() {
+                return Err(refuse("name", "name the proxy"));
+            }
+            if p.relationship.trim().is_empty() {
+                return Err(refuse("relationship", "say how the proxy is related"));
+            }
+        }
+        FactEdit::Proxy(None) => {}
+        FactEdit::IdentitySeen(c) => {
+            check_id(&c.id)?;
+            if c.documents.is_empty() {
+                return Err(refuse("documents", "choose at least one document seen"));
+            }
+            if c.method != VerificationMethod::OnVideo {
+                return Err(refuse(
+                    "method",
+                    "documents seen on screen are seen on video",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn require(e: &Editor, path: &[&str], what: &str) -> Result<(), StoreError> {
+    if e.get::<Json>(path)?.is_none() {
+        return Err(StoreError::Rejected(format!(
+            "no {what} {}",
+            path.last().copied().unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Records one fact about a patient as `staff`, in one transaction audited under
+    /// [`FactEdit::action`]. Writing what is already there changes and audits nothing.
+    pub fn edit_fact(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        edit: &FactEdit,
+    ) -> Result<(), StoreError> {
+        check(edit)?;
+        let id = DocId::patient(patient_id)?;
+        self.edit(&id, staff, edit.action(), |e| match edit {
+            FactEdit::Allergy {
+                id,
+                allergy: Some(a),
+            } => e.put(&["allergies", id], a),
+            FactEdit::Allergy { id, allergy: None } => {
+                require(e, &["allergies", id], "allergy")?;
+                e.delete(&["allergies", id])
+            }
+            FactEdit::Medication {
+                id,
+                medication: Some(m),
+            } => e.put(&["medications", id], m),
+            FactEdit::Medication {
+                id,
+                medication: None,
+            } => {
+                require(e, &["medications", id], "medication")?;
+                e.delete(&["medications", id])
+            }
+            FactEdit::MedicationsConfirmed { at } => e.put(
+                &["medications_confirmed_at"],
+                &at.format(&time::format_description::well_known::Rfc3339)
+                    .map_err(|err| StoreError::InvalidPath(err.to_string()))?,
+            ),
+            FactEdit::History(h) => {
+                e.put(&["history", "known"], &h.known)?;
+                e.put(&["history", "sources"], &h.sources)?;
+                e.put(&["history", "summary"], &h.summary)
+            }
+            FactEdit::Kakaritsuke(on) => e.put(&["kakaritsuke"], on),
+            FactEdit::Proxy(Some(p)) => e.put(&["proxy"], p),
+            FactEdit::Proxy(None) => e.delete(&["proxy"]),
+            FactEdit::IdentitySeen(c) => e.put(&["identity_checks", &c.id], c),
+        })
+    }
+
+    /// Adds or replaces an allergy (`patient.allergies`).
+    pub fn put_allergy(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        allergy_id: &str,
+        allergy: &Allergy,
+    ) -> Result<(), StoreError> {
+        let edit = FactEdit::Allergy {
+            id: allergy_id.into(),
+            allergy: Some(allergy.clone()),
+        };
+        self.edit_fact(staff, patient_id, &edit)
+    }
+
+    /// Removes an allergy recorded in error (`patient.allergies.remove`).
+    pub fn remove_allergy(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        allergy_id: &str,
+    ) -> Result<(), StoreError> {
+        let edit = FactEdit::Allergy {
+            id: allergy_id.into(),
+            allergy: None,
+        };
+        self.edit_fact(staff, patient_id, &edit)
+    }
+
+    /// Adds or replaces a current medication (`patient.medications`).
+    pub fn put_medication(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        medication_id: &str,
+        medication: &Medication,
+    ) -> Result<(), StoreError> {
+        let edit = FactEdit::Medication {
+            id: medication_id.into(),
+            medication: Some(medication.clone()),
+        };
+        self.edit_fact(staff, patient_id, &edit)
+    }
+
+    /// Removes a medication the patient no longer takes (`patient.medications.remove`).
+    pub fn remove_medication(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        medication_id: &str,
+    ) -> Result<(), StoreError> {
+        let edit = FactEdit::Medication {
+            id: medication_id.into(),
+            medication: None,
+        };
+        self.edit_fact(staff, patient_id, &edit)
+    }
+
+    /// Records that the current medications were confirmed with the patient at `at`.
+    pub fn confirm_medications(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        at: Instant,
+    ) -> Result<(), StoreError> {
+        self.edit_fact(staff, patient_id, &FactEdit::MedicationsConfirmed { at })
+    }
+
+    /// Records what is known of the underlying conditions and from where.
+    pub fn set_history(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        history: &HistoryKnowledge,
+    ) -> Result<(), StoreError> {
+        self.edit_fact(staff, patient_id, &FactEdit::History(history.clone()))
+    }
+
+    pub fn set_kakaritsuke(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        on: bool,
+    ) -> Result<(), StoreError> {
+        self.edit_fact(staff, patient_id, &FactEdit::Kakaritsuke(on))
+    }
+
+    /// Records the proxy, or that there is none.
+    pub fn set_proxy(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        proxy: Option<&Proxy>,
+    ) -> Result<(), StoreError> {
+        self.edit_fact(staff, patient_id, &FactEdit::Proxy(proxy.cloned()))
+    }
+
+    /// Records identity documents the doctor saw on screen (method `OnVideo`).
+    pub fn record_identity_seen(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        check: &IdentityCheck,
+    ) -> Result<(), StoreError> {
+        self.edit_fact(staff, patient_id, &FactEdit::IdentitySeen(check.clone()))
+    }
+}
