@@ -69,7 +69,7 @@ pub enum Command {
     Drugs(DrugsCommand),
     /// Staff administration
     #[command(subcommand)]
-    Staff(StaffCommand),
+    Staff(Box<StaffCommand>),
     /// The clinic itself
     #[command(subcommand)]
     Clinic(ClinicCommand),

@@ -386,7 +386,8 @@ mod tests {
         let today = day("2026-11-21");
         let good = doctor();
         assert_eq!(good.check(today), Ok(()));
-        let cases: Vec<(&str, Box<dyn Fn(&mut Staff)>)> = vec![
+        type Case = (&'static str, Box<dyn Fn(&mut Staff)>);
+        let cases: Vec<Case> = vec![
             ("name", Box::new(|s| s.name = " ".into())),
             ("kana", Box::new(|s| s.name_kana = String::new())),
             ("kana", Box::new(|s| s.name_kana = "佐藤".into())),
