@@ -32,8 +32,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-// Parsed once per run and matched at once: the size of the largest subcommand costs nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Seed the demo clinic (idempotent), and optionally add synthetic patients
@@ -71,7 +69,7 @@ pub enum Command {
     Drugs(DrugsCommand),
     /// Staff administration
     #[command(subcommand)]
-    Staff(StaffCommand),
+    Staff(Box<StaffCommand>),
     /// The clinic itself
     #[command(subcommand)]
     Clinic(ClinicCommand),

@@ -321,3 +321,49 @@ pub(super) fn read_line(input: &mut impl BufRead) -> std::io::Result<String> {
     }
     Ok(line.trim().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(clinic: &str) -> Device {
+        Device {
+            server: "https://sync.example.jp".into(),
+            token: "t".into(),
+            device_id: "d-1".into(),
+            clinic_id: clinic.into(),
+            role: "admin".into(),
+            care_team: None,
+        }
+    }
+
+    #[test]
+    fn the_clinic_id_is_the_one_given_else_the_enrolment_s_else_a_fresh_one_of_the_server_s_shape()
+    {
+        let enrolled = device("c-00112233aabbccdd");
+        assert_eq!(clinic_id_for(Some("c-1"), None).unwrap(), "c-1");
+        assert_eq!(
+            clinic_id_for(None, Some(&enrolled)).unwrap(),
+            "c-00112233aabbccdd"
+        );
+        assert_eq!(
+            clinic_id_for(Some(" c-00112233aabbccdd "), Some(&enrolled)).unwrap(),
+            "c-00112233aabbccdd"
+        );
+        let fresh = clinic_id_for(None, None).unwrap();
+        assert!(
+            fresh.len() == 18
+                && fresh.starts_with("c-")
+                && fresh[2..].chars().all(|c| c.is_ascii_hexdigit()),
+            "{fresh}"
+        );
+        for (given, needle) in [
+            ("c-other", "enrolled with clinic c-00112233aabbccdd"),
+            ("demo-clinic", "the demo clinic's id"),
+            ("c/1", "not a clinic id"),
+        ] {
+            let e = clinic_id_for(Some(given), Some(&enrolled)).unwrap_err();
+            assert!(e.to_string().contains(needle), "{given}: {e}");
+        }
+    }
+}

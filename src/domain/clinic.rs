@@ -386,8 +386,8 @@ mod tests {
         let today = day("2026-11-21");
         let good = doctor();
         assert_eq!(good.check(today), Ok(()));
-        type Spoil = Box<dyn Fn(&mut Staff)>;
-        let cases: Vec<(&str, Spoil)> = vec![
+        type Case = (&'static str, Box<dyn Fn(&mut Staff)>);
+        let cases: Vec<Case> = vec![
             ("name", Box::new(|s| s.name = " ".into())),
             ("kana", Box::new(|s| s.name_kana = String::new())),
             ("kana", Box::new(|s| s.name_kana = "佐藤".into())),
