@@ -7,6 +7,7 @@
 mod audit;
 mod bridge;
 mod docs;
+mod front_desk;
 mod index;
 mod persist;
 mod read_model;
@@ -22,6 +23,8 @@ use rusqlite::Connection;
 
 pub use crate::protocol::{DocId, DocKind, check_id, genesis_hash};
 pub use audit::{AuditEntry, AuditFailure};
+pub use front_desk::check_time;
+pub use index::PaymentRow;
 pub use index::{PatientSummary, QueueRow};
 
 /// Errors of the local store. Every variant that concerns the database names its file.

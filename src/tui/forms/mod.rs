@@ -4,13 +4,18 @@
 //! refused ([`FormError`]).
 
 pub mod assign_doctor;
+pub mod book_visit;
+pub mod cancel_visit;
 pub mod care_plan;
 pub mod check_in;
 pub mod consent;
 pub mod end_session;
+pub mod move_visit;
 pub mod note;
 pub mod override_reason;
+pub mod payment;
 pub mod prescription;
+pub mod register;
 
 use super::editor::TextEditor;
 use super::i18n::Lang;
@@ -18,13 +23,18 @@ use super::keymap::FieldKind;
 use crate::domain::{Date, Instant};
 
 pub use assign_doctor::AssignDoctorForm;
+pub use book_visit::BookVisitForm;
+pub use cancel_visit::CancelVisitForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
 pub use consent::ConsentForm;
 pub use end_session::{EndSessionForm, Ending};
+pub use move_visit::MoveVisitForm;
 pub use note::SoapNote;
 pub use override_reason::OverrideForm;
+pub use payment::PaymentForm;
 pub use prescription::DrugSearch;
+pub use register::RegisterForm;
 
 /// A yes/no box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +234,20 @@ pub enum FormError {
     NoDrug,
     #[error("days: a whole number from 1 to 365")]
     DaysOutOfRange,
+    #[error("date_of_birth: write the date of birth as YYYY-MM-DD")]
+    DateOfBirth,
+    #[error("insurer_number: write the insurer number (保険者番号)")]
+    NoInsurerNumber,
+    #[error("proxy: write the proxy's relationship to the patient")]
+    ProxyRelationship,
+    #[error("day: write the day as YYYY-MM-DD")]
+    Day,
+    #[error("time: write the time as HH:MM")]
+    Time,
+    #[error("cancel_reason: write why the visit is cancelled")]
+    NoCancelReason,
+    #[error("amount: a whole number of yen")]
+    Amount,
 }
 
 impl FormError {
@@ -252,6 +276,31 @@ impl FormError {
                 "日数は 1〜365 の整数で入力してください",
                 "Days must be a whole number from 1 to 365",
             ),
+            FormError::DateOfBirth => lang.tr(
+                "生年月日: YYYY-MM-DD で入力してください",
+                "Date of birth: write it as YYYY-MM-DD",
+            ),
+            FormError::NoInsurerNumber => lang.tr(
+                "保険者番号を入力してください",
+                "Insurer number: write the insurer number",
+            ),
+            FormError::ProxyRelationship => lang.tr(
+                "代理人の続柄を入力してください",
+                "Proxy: write the proxy's relationship",
+            ),
+            FormError::Day => lang.tr(
+                "日付: YYYY-MM-DD で入力してください",
+                "Day: write it as YYYY-MM-DD",
+            ),
+            FormError::Time => lang.tr("時刻: HH:MM で入力してください", "Time: write it as HH:MM"),
+            FormError::NoCancelReason => lang.tr(
+                "取消の理由を記載してください",
+                "Reason: write why the visit is cancelled",
+            ),
+            FormError::Amount => lang.tr(
+                "金額: 円の整数で入力してください",
+                "Amount: a whole number of yen",
+            ),
         }
     }
 }
@@ -266,6 +315,12 @@ pub enum FormKind {
     CarePlan(Box<CarePlanForm>),
     Override(OverrideForm),
     EndSession(EndSessionForm),
+    /// Boxed: sixteen fields.
+    Register(Box<RegisterForm>),
+    BookVisit(BookVisitForm),
+    MoveVisit(MoveVisitForm),
+    CancelVisit(CancelVisitForm),
+    Payment(PaymentForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -295,6 +350,11 @@ impl Form {
             FormKind::CarePlan(f) => f.as_ref(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
+            FormKind::Register(f) => f.as_ref(),
+            FormKind::BookVisit(f) => f,
+            FormKind::MoveVisit(f) => f,
+            FormKind::CancelVisit(f) => f,
+            FormKind::Payment(f) => f,
         }
     }
 
@@ -306,6 +366,11 @@ impl Form {
             FormKind::CarePlan(f) => f.as_mut(),
             FormKind::Override(f) => f,
             FormKind::EndSession(f) => f,
+            FormKind::Register(f) => f.as_mut(),
+            FormKind::BookVisit(f) => f,
+            FormKind::MoveVisit(f) => f,
+            FormKind::CancelVisit(f) => f,
+            FormKind::Payment(f) => f,
         }
     }
 

@@ -24,6 +24,8 @@ pub enum Mode {
     Form(FieldKind),
     /// The confirm step of a clinical-risk action.
     Confirm,
+    /// Registration found patients with the same kana name and date of birth.
+    Duplicates,
 }
 
 /// The kinds of form field, as far as keys are concerned.
@@ -35,7 +37,7 @@ pub enum FieldKind {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::SignIn,
         Mode::Queue,
         Mode::Chart,
@@ -48,6 +50,7 @@ impl Mode {
         Mode::Form(FieldKind::Choice),
         Mode::Form(FieldKind::Text),
         Mode::Confirm,
+        Mode::Duplicates,
     ];
 }
 
@@ -71,6 +74,17 @@ pub enum Command {
     OpenChart,
     Consult,
     CancelVisit,
+    /// Register a new patient (新規患者登録).
+    Register,
+    AddReservation,
+    WalkIn,
+    MoveVisit,
+    /// 待機中.
+    SetWaiting,
+    /// 会計.
+    Payment,
+    /// Show only the visits still to be paid for.
+    OwesFilter,
     NextTab,
     PrevTab,
     RecordConsent,
@@ -201,6 +215,7 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::Form(FieldKind::Choice) => (FORM_COMMON, FORM_CHOICE, &[]),
         Mode::Form(FieldKind::Text) => (FORM_COMMON, FORM_TEXT, &[]),
         Mode::Confirm => (CONFIRM, &[], &[]),
+        Mode::Duplicates => (DUPLICATES, &[], &[]),
     };
     head.iter().chain(own.iter()).chain(tail.iter())
 }

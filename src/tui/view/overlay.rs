@@ -10,7 +10,7 @@ use super::{drug_marks, fit, tail};
 use crate::tui::forms::FieldView;
 use crate::tui::forms::prescription::DrugField;
 use crate::tui::keymap::{Mode, bindings};
-use crate::tui::state::{AppState, Confirm, Overlay};
+use crate::tui::state::{AppState, Confirm, Overlay, SearchPurpose};
 use crate::tui::theme::{Role, style};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -117,10 +117,20 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 centered(area, 70, 16),
                 format!(
                     " {} ",
-                    l.tr(
-                        "患者検索 (Enter: 開く Esc: 閉じる)",
-                        "Find patient (Enter: open, Esc: close)"
-                    )
+                    match s.purpose {
+                        SearchPurpose::OpenChart => l.tr(
+                            "患者検索 (Enter: 開く Esc: 閉じる)",
+                            "Find patient (Enter: open, Esc: close)"
+                        ),
+                        SearchPurpose::Book { walk_in: false } => l.tr(
+                            "予約の追加: 患者を選択 (Enter: 選択 Esc: 閉じる)",
+                            "Add a reservation: choose the patient (Enter, Esc)"
+                        ),
+                        SearchPurpose::Book { walk_in: true } => l.tr(
+                            "当日受付: 患者を選択 (Enter: 選択 Esc: 閉じる)",
+                            "Add a walk-in: choose the patient (Enter, Esc)"
+                        ),
+                    }
                 ),
                 lines,
             );
@@ -269,6 +279,16 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                     l.tr("ブロックを解除します:", "Override the block"),
                     l.tr("理由", "reason")
                 ),
+                Confirm::CancelVisit {
+                    patient,
+                    time,
+                    reason,
+                    ..
+                } => format!(
+                    "{} {time} {patient}\n{}: {reason}",
+                    l.tr("この予約を取り消します:", "Cancel the visit:"),
+                    l.tr("理由", "reason")
+                ),
             };
             let mut lines: Vec<Line> = text.lines().map(|t| Line::raw(format!(" {t}"))).collect();
             lines.push(Line::styled(
@@ -279,6 +299,69 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 frame,
                 centered(area, 64, 6),
                 format!(" {} ", l.tr("確認", "Confirm")),
+                lines,
+            );
+        }
+        Overlay::Duplicates(d) => {
+            let width = 72.min(area.width);
+            let room = (width as usize).saturating_sub(4);
+            let p = &d.patient.demographics;
+            let mut lines = vec![
+                Line::raw(fit(
+                    &format!(
+                        " {} {} ({})  {}",
+                        l.tr("登録しようとした患者:", "Registering:"),
+                        p.name_kanji,
+                        p.name_kana,
+                        crate::domain::format_date(p.date_of_birth)
+                    ),
+                    room,
+                )),
+                Line::styled(
+                    fit(
+                        l.tr(
+                            " 同じカナ氏名・生年月日の患者が登録されています:",
+                            " Already registered with the same kana name and date of birth:",
+                        ),
+                        room,
+                    ),
+                    style(Role::Warning),
+                ),
+            ];
+            for (i, m) in d.matches.iter().enumerate().take(8) {
+                let number = m
+                    .patient_number
+                    .as_deref()
+                    .map(|n| format!("  No.{n}"))
+                    .unwrap_or_default();
+                let text = fit(
+                    &format!(
+                        " {}  {} ({})  {}{number}",
+                        m.patient_id, m.name_kanji, m.name_kana, m.date_of_birth
+                    ),
+                    room,
+                );
+                lines.push(if i == d.selected {
+                    Line::styled(text, style(Role::Selected))
+                } else {
+                    Line::raw(text)
+                });
+            }
+            lines.push(Line::styled(
+                fit(
+                    l.tr(
+                        " Enter: 既存の患者を開く  y: 別人として登録  Esc: 戻る",
+                        " Enter: open existing  y: register anyway  Esc: back",
+                    ),
+                    room,
+                ),
+                style(Role::Key),
+            ));
+            let height = lines.len() as u16 + 2;
+            boxed(
+                frame,
+                centered(area, width, height),
+                format!(" {} ", l.tr("重複の確認", "Possible duplicate")),
                 lines,
             );
         }
