@@ -70,7 +70,7 @@ pub fn doctor_label(lang: Lang, doctor: &Staff, today: Date) -> String {
         format!(
             "{} {}",
             doctor.name,
-            lang.tr("⚠研修未修了 (指針V.3(1))", "⚠ no MHLW training (V.3(1))")
+            lang.tr("[研修未修了 指針V.3(1)]", "[no MHLW training, V.3(1)]")
         )
     }
 }

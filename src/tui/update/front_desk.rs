@@ -188,12 +188,8 @@ pub(super) fn registered(
             name_kanji,
         } => {
             let text = format!(
-                "{} {name_kanji} ({patient_id}) — {}",
+                "{} {name_kanji} ({patient_id})",
                 lang.tr("登録しました:", "Registered:"),
-                lang.tr(
-                    "続けて当日受付 (Esc: しない)",
-                    "add the walk-in now (Esc: not now)"
-                )
             );
             message(state, text, false);
             // Straight on to the walk-in, unless the user has moved on meanwhile.

@@ -51,6 +51,15 @@ fn age_sex(l: Lang, r: &QueueRow, today: Date) -> String {
     format!("{age} {sex}")
 }
 
+/// The visit kind; on a narrow board, where the pre-consult column does not fit, a first online
+/// visit whose pre-consult (診療前相談, 指針 V.1(2)) was held says so itself.
+fn visit_text(l: Lang, r: &QueueRow, wide: bool) -> &'static str {
+    if !wide && r.pre_consult_done && r.visit_kind == crate::domain::VisitKind::OnlineInitial {
+        return l.tr("初診・相談済", "first (pre-c.)");
+    }
+    visit_label(l, r.visit_kind.as_str())
+}
+
 /// 済 when paid; 未収 when the signed visit still has to be paid for.
 fn payment_cell(l: Lang, r: &QueueRow) -> Cell<'static> {
     if r.payment.as_ref().is_some_and(|p| p.paid) {
@@ -151,7 +160,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             }
             cells.extend([
                 Cell::from(age_sex(l, r, state.today)),
-                Cell::from(fit(visit_label(l, r.visit_kind.as_str()), visit_width)),
+                Cell::from(fit(visit_text(l, r, wide), visit_width)),
                 Cell::from(r.checked_in_at.map(hhmm).unwrap_or_default()),
                 Cell::from(Line::styled(
                     waited
@@ -166,6 +175,13 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
                 Cell::from(doctor_name(&r.doctor)),
                 payment_cell(l, r),
             ]);
+            if wide {
+                cells.push(Cell::from(if r.pre_consult_done {
+                    l.tr("相談済", "pre-c.")
+                } else {
+                    ""
+                }));
+            }
             Row::new(cells)
         })
         .collect();
@@ -185,6 +201,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         l.tr("担当医", "Doctor"),
         l.tr("会計", "Pay"),
     ]);
+    if wide {
+        labels.push(l.tr("相談", "Pre"));
+    }
     let header = Row::new(labels).style(style(Role::Title));
     let mut widths = vec![
         Constraint::Length(5),
@@ -202,6 +221,9 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Constraint::Length(if wide { 10 } else { 6 }),
         Constraint::Length(if wide { 6 } else { 4 }),
     ]);
+    if wide {
+        widths.push(Constraint::Length(6));
+    }
     let empty = rows.is_empty();
     let table = Table::new(rows, widths)
         .header(header)
