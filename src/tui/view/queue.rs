@@ -144,7 +144,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             })
             .unwrap_or_default()
     };
-    let visit_width: usize = if wide { 16 } else { 14 };
+    // オンライン再診 is 14 columns; a longer English label ends in an ellipsis.
+    let visit_width: usize = 14;
     let rows: Vec<Row> = visible
         .iter()
         .map(|r| {
@@ -214,12 +215,12 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         widths.push(Constraint::Min(8));
     }
     widths.extend([
-        Constraint::Length(6),
+        Constraint::Length(5),
         Constraint::Length(visit_width as u16),
         Constraint::Length(5),
         Constraint::Length(if wide { 5 } else { 4 }),
         Constraint::Length(if wide { 10 } else { 6 }),
-        Constraint::Length(if wide { 6 } else { 4 }),
+        Constraint::Length(4),
     ]);
     if wide {
         widths.push(Constraint::Length(6));
