@@ -528,6 +528,19 @@ fn snapshots_of_the_front_desk() {
         for r in a.state.queue.visible().iter().take(17) {
             assert!(screen.contains(&r.name_kanji), "{tag}: {}", r.name_kanji);
         }
+        // The board's help is whole on 80×24: two columns when the keys outnumber the rows.
+        a.key(KeyCode::F(1));
+        let help = a.render(80, 24);
+        assert_fits(&help, 80);
+        for b in enkaku::tui::keymap::bindings(Mode::Queue) {
+            assert!(
+                help.contains(lang.tr(b.ja, b.en)),
+                "{tag}: {} missing",
+                b.en
+            );
+        }
+        snap(&format!("help_queue_{tag}_80x24"), &help);
+        a.key(KeyCode::Esc);
         a.key(KeyCode::Char('u'));
         shoot(&a, &format!("board_unpaid_{tag}"));
         a.key(KeyCode::Char('u'));

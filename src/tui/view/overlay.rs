@@ -67,18 +67,44 @@ fn input(text: &str, active: bool) -> Vec<Span<'static>> {
 /// The help of `mode`, generated from the keymap that dispatches its keys.
 pub fn render_help(state: &AppState, mode: Mode, frame: &mut Frame, area: Rect) {
     let l = state.lang;
-    let lines: Vec<Line> = bindings(mode)
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<6}", b.label), style(Role::Key)),
-                Span::raw(l.tr(b.ja, b.en)),
-            ])
+    let entries: Vec<(String, &str)> = bindings(mode)
+        .map(|b| (format!(" {:<6}", b.label), l.tr(b.ja, b.en)))
+        .collect();
+    // A mode with more keys than the screen has rows shows them in two columns, so that the
+    // help of the queue board is whole on 80×24 too.
+    let columns = if entries.len() + 2 > area.height as usize {
+        2
+    } else {
+        1
+    };
+    let rows = entries.len().div_ceil(columns);
+    let cell = 38;
+    let lines: Vec<Line> = (0..rows)
+        .map(|r| {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some((key, text)) = entries.get(c * rows + r) {
+                    spans.push(Span::styled(key.clone(), style(Role::Key)));
+                    let text = if c + 1 < columns {
+                        super::pad(&fit(text, cell - 8), cell - 7)
+                    } else {
+                        text.to_string()
+                    };
+                    spans.push(Span::raw(text));
+                }
+            }
+            Line::from(spans)
         })
         .collect();
     let height = lines.len() as u16 + 2;
+    let width = if columns == 2 {
+        2 * cell as u16 + 2
+    } else {
+        44
+    };
     boxed(
         frame,
-        centered(area, 44, height),
+        centered(area, width, height),
         format!(
             " {} ",
             l.tr("キー操作 (何かキーで閉じる)", "Keys (any key closes)")
