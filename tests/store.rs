@@ -410,14 +410,14 @@ fn a_check_in_is_stored_whole_or_not_at_all() {
 
     // The patient's part is written first; the queue entry does not exist.
     let err = store
-        .check_in("fd", "c1", day, "q-404", "p-1", &check, now)
+        .check_in("fd", "c1", day, "q-404", "p-1", &check, None, now)
         .unwrap_err();
     assert!(err.to_string().contains("no queue entry q-404"), "{err}");
     assert_eq!(check_in_footprint(&mut store, day), before);
 
     // The entry is another patient's: the identity seen is not recorded on either.
     let err = store
-        .check_in("fd", "c1", day, "q-2", "p-1", &check, now)
+        .check_in("fd", "c1", day, "q-2", "p-1", &check, None, now)
         .unwrap_err();
     assert!(err.to_string().contains("is for patient p-2"), "{err}");
     assert_eq!(check_in_footprint(&mut store, day), before);
@@ -431,14 +431,14 @@ fn a_check_in_is_stored_whole_or_not_at_all() {
     )
     .unwrap();
     let err = store
-        .check_in("fd", "c1", day, "q-1", "p-1", &check, now)
+        .check_in("fd", "c1", day, "q-1", "p-1", &check, None, now)
         .unwrap_err();
     assert!(err.to_string().contains("disk full"), "{err}");
     assert_eq!(check_in_footprint(&mut store, day), before);
     db.execute_batch("DROP TRIGGER refuse_queue").unwrap();
 
     store
-        .check_in("fd", "c1", day, "q-1", "p-1", &check, now)
+        .check_in("fd", "c1", day, "q-1", "p-1", &check, None, now)
         .unwrap();
     let p = store.patient("p-1").unwrap();
     assert_eq!(p.identity_checks.get("ic-1"), Some(&check));

@@ -135,6 +135,11 @@ fn row(i: usize, patient: &str, status: QueueStatus) -> QueueRow {
         status,
         doctor: Some(DOCTOR.into()),
         pre_consult_done: false,
+        date_of_birth: "1980-04-01".into(),
+        sex: "female".into(),
+        checked_in_at: None,
+        signed_at: None,
+        payment: None,
     }
 }
 
@@ -574,14 +579,7 @@ fn queue_actions_on_the_selected_visit() {
                 entry_id: "q-02".into(),
             }),
         ),
-        (
-            'x',
-            Some(Write::QueueStatus {
-                day: day(),
-                entry_id: "q-02".into(),
-                status: QueueStatus::Cancelled,
-            }),
-        ),
+        ('x', None),
         ('i', None),
         ('d', None),
     ];
@@ -613,6 +611,8 @@ fn queue_actions_on_the_selected_visit() {
                         assert_eq!(f.entry_id, "q-02");
                         assert!(f.doctors().contains(&DOCTOR));
                     }
+                    // Cancelling asks for the reason first (and then a confirm).
+                    FormKind::CancelVisit(f) => assert_eq!(f.entry_id, "q-02"),
                     other => panic!("{k}: {other:?}"),
                 }
             }
@@ -1044,16 +1044,17 @@ fn signing_passes_through_the_confirm_step() {
     let mut state = ready();
     assert!(press(&mut state, KeyCode::Char('s')).is_empty());
     assert_eq!(state.overlay, Some(Overlay::Confirm(Confirm::Sign)));
-    // Confirmed: one encounter write, signed by the doctor, and back to the queue.
+    // Confirmed: one write of the signed encounter together with its visit, signed by the
+    // doctor, and back to the queue.
     let effects = press(&mut state, KeyCode::Char('y'));
     let [
         Effect::Write {
             staff,
             write:
-                Write::Encounter {
+                Write::SignEncounter {
                     patient_id,
                     encounter,
-                    action,
+                    visit,
                 },
         },
     ] = effects.as_slice()
@@ -1061,7 +1062,7 @@ fn signing_passes_through_the_confirm_step() {
         panic!("{effects:?}")
     };
     assert_eq!((staff.as_str(), patient_id.as_str()), (DOCTOR, "p-0013"));
-    assert_eq!(*action, "encounter.sign");
+    assert_eq!(visit.as_ref().map(|(d, _)| *d), Some(day()));
     assert_eq!(encounter.signed_by.as_deref(), Some(DOCTOR));
     assert_eq!(encounter.signed_at, Some(now()));
     assert!(state.consult.is_none());
@@ -1425,6 +1426,39 @@ fn in_mode(mode: Mode, lang: Lang) -> AppState {
             e.started_at = Some(now());
             e.ended_at = Some(now());
             press(&mut s, KeyCode::Char('s'));
+            s
+        }
+        Mode::Duplicates => {
+            let mut s = on_screen(Screen::Queue, lang);
+            press(&mut s, KeyCode::Char('n'));
+            for text in ["高橋　花子", "タカハシ　ハナコ", "1980-04-01"] {
+                for c in text.chars() {
+                    press(&mut s, KeyCode::Char(c));
+                }
+                press(&mut s, KeyCode::Down);
+            }
+            let effects = press(&mut s, KeyCode::Enter);
+            let [Effect::Register { generation, .. }] = effects.as_slice() else {
+                panic!("{effects:?}")
+            };
+            let found = enkaku::tui::state::Registration::Duplicates(vec![PatientSummary {
+                patient_id: "p-0021".into(),
+                name_kanji: "高橋　花子".into(),
+                name_kana: "タカハシ　ハナコ".into(),
+                date_of_birth: "1980-04-01".into(),
+                sex: "female".into(),
+                kakaritsuke: false,
+                history_known: false,
+                care_team: None,
+                patient_number: None,
+            }]);
+            update(
+                &mut s,
+                Action::Registered {
+                    generation: *generation,
+                    outcome: found,
+                },
+            );
             s
         }
     };

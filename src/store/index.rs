@@ -10,8 +10,8 @@ use serde_json::Value as Json;
 
 use super::{DocId, DocKind, Store, StoreError, bridge};
 use crate::domain::{
-    Date, Demographics, HistoryKnowledge, QueueEntry, QueueStatus, Staff, VisitKind,
-    fold_for_search, format_date,
+    Date, Demographics, HistoryKnowledge, Instant, PaymentMethod, QueueEntry, QueueStatus, Staff,
+    VisitKind, fold_for_search, format_date,
 };
 
 /// A patient as lists show them, read from the index.
@@ -51,6 +51,36 @@ pub struct QueueRow {
     pub doctor: Option<String>,
     /// A pre-consult (診療前相談) was held before this visit.
     pub pre_consult_done: bool,
+    /// The patient's date of birth (`YYYY-MM-DD`) and sex, for the age and sex the board shows;
+    /// empty when the patient is not in the index.
+    pub date_of_birth: String,
+    pub sex: String,
+    /// When the patient was (last) checked in: the board counts the minutes waiting from it.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub checked_in_at: Option<Instant>,
+    /// When the doctor signed the visit's encounter: "session ended" is not "signed".
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub signed_at: Option<Instant>,
+    /// 会計, once the front desk recorded it.
+    pub payment: Option<PaymentRow>,
+}
+
+/// A visit's payment (会計) as the board shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaymentRow {
+    pub amount_yen: u32,
+    pub method: PaymentMethod,
+    pub paid: bool,
+}
+
+impl QueueRow {
+    /// The patient still has to pay for this visit: it is signed (so billable) and no payment
+    /// marked paid is recorded. A deferred payment (後日払い) still owes.
+    pub fn owes(&self) -> bool {
+        self.signed_at.is_some()
+            && self.status != QueueStatus::Cancelled
+            && !self.payment.as_ref().is_some_and(|p| p.paid)
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(
@@ -138,13 +168,21 @@ pub(super) fn reindex(
             };
             let mut insert = conn
                 .prepare_cached(
-                    "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor, pre_consult)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor, pre_consult,
+                         checked_in_at, signed_at, payment_amount, payment_method, payment_paid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(sql(path))?;
             for key in doc.keys(&entries) {
                 let json = bridge::read_json(doc, &["entries", &key])?;
                 let e: QueueEntry = parse(id, &format!("entry {key}"), json)?;
+                let checked_in_at = e
+                    .history
+                    .values()
+                    .filter(|c| c.to == QueueStatus::CheckedIn)
+                    .map(|c| c.at)
+                    .max()
+                    .map(rfc3339);
                 insert
                     .execute(params![
                         id.as_str(),
@@ -155,7 +193,12 @@ pub(super) fn reindex(
                         e.visit.as_str(),
                         e.status.as_str(),
                         e.doctor,
-                        e.pre_consult_done
+                        e.pre_consult_done,
+                        checked_in_at,
+                        e.signed_at.map(rfc3339),
+                        e.payment.as_ref().map(|p| p.amount_yen),
+                        e.payment.as_ref().map(|p| p.method.as_str()),
+                        e.payment.as_ref().map(|p| p.paid),
                     ])
                     .map_err(sql(path))?;
             }
@@ -318,7 +361,9 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT q.entry_id, q.day, q.time, q.patient_id, coalesce(p.name_kanji, ''), coalesce(p.name_kana, ''),
-                        q.visit, q.status, q.doctor, q.pre_consult
+                        q.visit, q.status, q.doctor, q.pre_consult,
+                        coalesce(p.date_of_birth, ''), coalesce(p.sex, ''),
+                        q.checked_in_at, q.signed_at, q.payment_amount, q.payment_method, q.payment_paid
                  FROM queue_index q LEFT JOIN patient_index p ON p.patient_id = q.patient_id
                  WHERE q.day = ?1 ORDER BY q.time, q.entry_id",
             )
@@ -343,6 +388,26 @@ impl Store {
             let visit_kind = VisitKind::parse(&visit).ok_or_else(|| unknown("visit", visit))?;
             let status = get(7)?;
             let status = QueueStatus::parse(&status).ok_or_else(|| unknown("status", status))?;
+            let instant = |i, field| -> Result<Option<Instant>, StoreError> {
+                let text: Option<String> = r.get(i).map_err(self.sql_err())?;
+                text.map(|t| parse_rfc3339(&t).ok_or_else(|| unknown(field, t)))
+                    .transpose()
+            };
+            let checked_in_at = instant(12, "checked_in_at")?;
+            let signed_at = instant(13, "signed_at")?;
+            let amount: Option<i64> = r.get(14).map_err(self.sql_err())?;
+            let method: Option<String> = r.get(15).map_err(self.sql_err())?;
+            let paid: Option<bool> = r.get(16).map_err(self.sql_err())?;
+            let payment = match (amount, method) {
+                (Some(amount), Some(method)) => Some(PaymentRow {
+                    amount_yen: u32::try_from(amount)
+                        .map_err(|_| unknown("payment_amount", amount.to_string()))?,
+                    method: PaymentMethod::parse(&method)
+                        .ok_or_else(|| unknown("payment_method", method))?,
+                    paid: paid.unwrap_or(false),
+                }),
+                _ => None,
+            };
             out.push(QueueRow {
                 time: get(2)?,
                 patient_id: get(3)?,
@@ -352,6 +417,11 @@ impl Store {
                 status,
                 doctor: r.get(8).map_err(self.sql_err())?,
                 pre_consult_done: r.get(9).map_err(self.sql_err())?,
+                date_of_birth: get(10)?,
+                sex: get(11)?,
+                checked_in_at,
+                signed_at,
+                payment,
                 entry_id,
                 day,
             });
@@ -394,6 +464,17 @@ pub(super) fn queue_doc_of(
         .optional()
         .map_err(StoreError::sqlite(path))?;
     Ok(doc.map(|d| DocId::parse(&d)).transpose()?)
+}
+
+/// An instant as the index keeps it: RFC 3339 in UTC, so that text order is time order.
+fn rfc3339(at: Instant) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn parse_rfc3339(text: &str) -> Option<Instant> {
+    Instant::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
 /// Whether every character of `needle` appears in `haystack`, in order.

@@ -126,9 +126,10 @@ impl Store {
     }
 
     /// Checks a patient in at the front desk (受付): the identity check is recorded on the
-    /// patient, linked from the queue entry, and the entry moves to checked-in — in one
-    /// transaction, so that a check-in is either wholly stored or not at all and no patient
-    /// carries an identity check that no visit refers to.
+    /// patient, linked from the queue entry, the doctor who will see them is assigned (when
+    /// given) and the entry moves to checked-in — in one transaction, so that a check-in is
+    /// either wholly stored or not at all and no patient carries an identity check that no visit
+    /// refers to, nor a visit a status without its doctor.
     #[allow(clippy::too_many_arguments)]
     pub fn check_in(
         &mut self,
@@ -138,10 +139,14 @@ impl Store {
         entry_id: &str,
         patient_id: &str,
         check: &IdentityCheck,
+        doctor: Option<&str>,
         at: Instant,
     ) -> Result<(), StoreError> {
         let patient = DocId::patient(patient_id)?;
         self.write(|w| {
+            if let Some(doctor) = doctor {
+                super::front_desk::require_doctor(w, staff, doctor)?;
+            }
             let queue = w.queue_doc(clinic, day, entry_id)?;
             w.edit(&patient, staff, "identity.check", |e| {
                 e.put(&["identity_checks", &check.id], check)
@@ -156,6 +161,9 @@ impl Store {
                     )));
                 }
                 e.put(&["entries", entry_id, "identity_check"], &check.id)?;
+                if let Some(doctor) = doctor {
+                    e.put(&["entries", entry_id, "doctor"], doctor)?;
+                }
                 put_status(e, entry_id, QueueStatus::CheckedIn, staff, at)
             })
         })
@@ -375,14 +383,14 @@ impl Store {
 }
 
 /// The queue entry `entry_id`, or a refusal naming it.
-fn require_entry(e: &Editor, entry_id: &str) -> Result<QueueEntry, StoreError> {
+pub(super) fn require_entry(e: &Editor, entry_id: &str) -> Result<QueueEntry, StoreError> {
     e.get::<QueueEntry>(&["entries", entry_id])?
         .ok_or_else(|| StoreError::Rejected(format!("no queue entry {entry_id}")))
 }
 
 /// Moves a queue entry to `status`, adding the change to its history under a key of its own
 /// so that changes made on two devices both survive a merge.
-fn put_status(
+pub(super) fn put_status(
     e: &mut Editor,
     entry_id: &str,
     status: QueueStatus,

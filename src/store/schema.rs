@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::StoreError;
 
 /// The newest schema: the number of the last migration.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,9 +108,38 @@ CREATE TABLE sign_in_failures (
 );
 ";
 
+/// Version 5: what the front desk's board shows without opening the queue document: when the
+/// patient was checked in (minutes waiting), when the doctor signed (ended is not signed), and
+/// the payment (会計). Rows indexed before it are filled from the read model's copy of each entry.
+const MIGRATE_TO_5: &str = "
+ALTER TABLE queue_index ADD COLUMN checked_in_at TEXT;
+ALTER TABLE queue_index ADD COLUMN signed_at TEXT;
+ALTER TABLE queue_index ADD COLUMN payment_amount INTEGER;
+ALTER TABLE queue_index ADD COLUMN payment_method TEXT;
+ALTER TABLE queue_index ADD COLUMN payment_paid INTEGER;
+UPDATE queue_index SET
+    signed_at = (SELECT json_extract(r.json, '$.signed_at') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id),
+    payment_amount = (SELECT json_extract(r.json, '$.payment.amount_yen') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id),
+    payment_method = (SELECT json_extract(r.json, '$.payment.method') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id),
+    payment_paid = (SELECT json_extract(r.json, '$.payment.paid') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id),
+    checked_in_at = (SELECT max(json_extract(h.value, '$.at'))
+        FROM doc_rows r, json_each(r.json, '$.history') h
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id
+          AND json_extract(h.value, '$.to') = 'checked_in');
+";
+
 /// Every migration, in order: the number it brings the file to and its SQL. A new store runs
 /// `SCHEMA` and then all of them.
-const MIGRATIONS: &[(i64, &str)] = &[(2, MIGRATE_TO_2), (3, MIGRATE_TO_3), (4, MIGRATE_TO_4)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (2, MIGRATE_TO_2),
+    (3, MIGRATE_TO_3),
+    (4, MIGRATE_TO_4),
+    (5, MIGRATE_TO_5),
+];
 
 /// Rejects files that are not SQLite databases or are shorter than their header says, before
 /// SQLite gets a chance to report them later as a generic I/O error.

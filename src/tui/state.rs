@@ -8,8 +8,8 @@ pub use super::forms::{DrugSearch, Form, FormKind, Fresh, SoapNote};
 use super::i18n::Lang;
 use super::keymap::Mode;
 use crate::domain::{
-    CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient,
-    QueueStatus, SessionChecks, Staff, VisitKind,
+    CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient, Payment,
+    QueueEntry, QueueStatus, SessionChecks, Staff, VisitKind,
 };
 use crate::rules::Finding;
 use crate::store::{AuditEntry, PatientSummary, QueueRow};
@@ -67,6 +67,8 @@ pub struct QueueState {
     pub rows: Vec<QueueRow>,
     pub selected: usize,
     pub filter: Option<QueueStatus>,
+    /// Only the visits still to be paid for (会計待ち).
+    pub owes_only: bool,
 }
 
 impl QueueState {
@@ -75,6 +77,7 @@ impl QueueState {
         self.rows
             .iter()
             .filter(|r| self.filter.is_none_or(|f| row_is(r, f)))
+            .filter(|r| !self.owes_only || r.owes())
             .collect()
     }
 
@@ -141,6 +144,46 @@ pub enum Confirm {
         staff_id: String,
         name: String,
     },
+    /// Cancelling a visit, with the reason the front desk wrote.
+    CancelVisit {
+        day: Date,
+        entry_id: String,
+        /// Who and when, as the question names them.
+        patient: String,
+        time: String,
+        reason: String,
+    },
+}
+
+/// What the patient search is for: opening a chart, or choosing whom a visit is booked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPurpose {
+    OpenChart,
+    Book { walk_in: bool },
+}
+
+/// Registration found patients with the same kana name and date of birth: the user opens one
+/// of them, or registers the new patient anyway (a twin, a namesake), or goes back to the form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateCheck {
+    /// The registration form as it was submitted, to return to.
+    pub form: Box<Form>,
+    pub patient: Box<Patient>,
+    pub matches: Vec<PatientSummary>,
+    pub selected: usize,
+}
+
+/// The answer to a registration's save.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Registration {
+    Registered {
+        patient_id: String,
+        name_kanji: String,
+    },
+    /// Someone with the same kana name and date of birth is already registered.
+    Duplicates(Vec<PatientSummary>),
+    /// The store refused, naming the field.
+    Refused(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +192,7 @@ pub struct PatientSearch {
     pub results: Vec<PatientSummary>,
     pub selected: usize,
     pub generation: u64,
+    pub purpose: SearchPurpose,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -157,6 +201,7 @@ pub enum Overlay {
     Drugs(DrugSearch),
     Form(Form),
     Confirm(Confirm),
+    Duplicates(DuplicateCheck),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,6 +257,7 @@ impl AppState {
                 rows: Vec::new(),
                 selected: 0,
                 filter: None,
+                owes_only: false,
             },
             chart: None,
             consult: None,
@@ -257,6 +303,7 @@ impl AppState {
             Some(Overlay::Drugs(_)) => return Mode::Drugs,
             Some(Overlay::Form(f)) => return Mode::Form(f.selected_kind()),
             Some(Overlay::Confirm(_)) => return Mode::Confirm,
+            Some(Overlay::Duplicates(_)) => return Mode::Duplicates,
             None => {}
         }
         match self.screen {
@@ -333,6 +380,11 @@ pub enum Action {
         staff: String,
         check: PinCheck,
     },
+    /// The answer to a registration form's save.
+    Registered {
+        generation: u64,
+        outcome: Registration,
+    },
 }
 
 impl Action {
@@ -378,6 +430,13 @@ pub enum Saved {
     StaffDeactivated,
     /// A fact recorded from the chart, by its audit action.
     Fact(&'static str),
+    Booked {
+        walk_in: bool,
+    },
+    Moved,
+    Waiting,
+    VisitCancelled,
+    Payment,
 }
 
 impl Saved {
@@ -407,6 +466,15 @@ impl Saved {
                 "Staff member deactivated; their record stays",
             ),
             Saved::Fact(action) => super::update::fact_saved_label(lang, action),
+            Saved::Booked { walk_in: true } => lang.tr("当日受付を追加しました", "Walk-in added"),
+            Saved::Booked { walk_in: false } => lang.tr("予約を追加しました", "Reservation added"),
+            Saved::Moved => lang.tr("予約を変更しました", "Visit moved"),
+            Saved::Waiting => lang.tr("待機中にしました", "Now waiting"),
+            Saved::VisitCancelled => lang.tr(
+                "取り消しました (理由を記録)",
+                "Cancelled; the reason is recorded",
+            ),
+            Saved::Payment => lang.tr("会計を記録しました", "Payment recorded"),
         }
     }
 }
@@ -420,6 +488,8 @@ pub enum Write {
         entry_id: String,
         patient_id: String,
         check: IdentityCheck,
+        /// The doctor who will see the patient, assigned in the same transaction.
+        doctor: String,
     },
     AssignDoctor {
         day: Date,
@@ -466,6 +536,36 @@ pub enum Write {
         patient_id: String,
         edit: crate::store::FactEdit,
     },
+    /// The signed encounter and, for a visit on the queue, its `signed_at`, together.
+    SignEncounter {
+        patient_id: String,
+        encounter: Box<Encounter>,
+        visit: Option<(Date, String)>,
+    },
+    BookVisit {
+        day: Date,
+        entry: Box<QueueEntry>,
+    },
+    MoveVisit {
+        day: Date,
+        entry_id: String,
+        to_day: Date,
+        to_time: String,
+    },
+    MarkWaiting {
+        day: Date,
+        entry_id: String,
+    },
+    CancelVisit {
+        day: Date,
+        entry_id: String,
+        reason: String,
+    },
+    RecordPayment {
+        day: Date,
+        entry_id: String,
+        payment: Payment,
+    },
 }
 
 /// Work the event loop does on the state's behalf.
@@ -508,6 +608,15 @@ pub enum Effect {
     /// Ask the background sync task for a session now (the event loop does it, not the
     /// worker).
     SyncNow,
+    /// The registration form's save: the duplicate check on kana name and date of birth
+    /// (skipped when the user chose to register anyway), then the registration.
+    Register {
+        generation: u64,
+        staff: String,
+        patient: Box<Patient>,
+        today: Date,
+        anyway: bool,
+    },
 }
 
 /// Whether `row` is in `status`: the one place the workstation compares a queue row's status.

@@ -4,7 +4,7 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use super::state::{Action, Effect, PinCheck, Saved, Write};
+use super::state::{Action, Effect, PinCheck, Registration, Saved, Write};
 use crate::domain::{DrugInfo, DrugLookup, Staff};
 use crate::drugs::DrugMaster;
 use crate::store::{DocId, Store, StoreError};
@@ -100,6 +100,25 @@ impl Worker {
             },
             // The event loop hands this to the sync task; a worker never sees it.
             Effect::SyncNow => Vec::new(),
+            Effect::Register {
+                generation,
+                staff,
+                patient,
+                today,
+                anyway,
+            } => {
+                let outcome = match self.register(&staff, &patient, today, anyway) {
+                    Ok(outcome) => outcome,
+                    Err(e) => {
+                        tracing::warn!("registration refused: {e}");
+                        Registration::Refused(e.to_string())
+                    }
+                };
+                vec![Action::Registered {
+                    generation,
+                    outcome,
+                }]
+            }
             Effect::LaunchVideo { room } => match self.launch_video(&room) {
                 Ok(()) => Vec::new(),
                 Err(message) => vec![Action::Failed { message }],
@@ -149,9 +168,18 @@ impl Worker {
                 entry_id,
                 patient_id,
                 check,
+                doctor,
             } => {
-                self.store
-                    .check_in(staff, &clinic, day, &entry_id, &patient_id, &check, now)?;
+                self.store.check_in(
+                    staff,
+                    &clinic,
+                    day,
+                    &entry_id,
+                    &patient_id,
+                    &check,
+                    Some(&doctor),
+                    now,
+                )?;
                 Ok(Saved::CheckedIn)
             }
             Write::AssignDoctor {
@@ -216,7 +244,83 @@ impl Worker {
                 self.store.edit_fact(staff, &patient_id, &edit)?;
                 Ok(Saved::Fact(edit.action()))
             }
+            Write::SignEncounter {
+                patient_id,
+                encounter,
+                visit,
+            } => {
+                let visit = visit.as_ref().map(|(day, entry)| (*day, entry.as_str()));
+                self.store
+                    .sign_encounter(staff, &clinic, &patient_id, &encounter, visit)?;
+                Ok(Saved::Signed)
+            }
+            Write::BookVisit { day, entry } => {
+                self.store.book_visit(staff, &clinic, day, &entry)?;
+                Ok(Saved::Booked {
+                    walk_in: entry.source == "walk_in",
+                })
+            }
+            Write::MoveVisit {
+                day,
+                entry_id,
+                to_day,
+                to_time,
+            } => {
+                self.store
+                    .move_visit(staff, &clinic, day, &entry_id, to_day, &to_time)?;
+                Ok(Saved::Moved)
+            }
+            Write::MarkWaiting { day, entry_id } => {
+                self.store
+                    .mark_waiting(staff, &clinic, day, &entry_id, now)?;
+                Ok(Saved::Waiting)
+            }
+            Write::CancelVisit {
+                day,
+                entry_id,
+                reason,
+            } => {
+                self.store
+                    .cancel_visit(staff, &clinic, day, &entry_id, &reason, now)?;
+                Ok(Saved::VisitCancelled)
+            }
+            Write::RecordPayment {
+                day,
+                entry_id,
+                payment,
+            } => {
+                self.store
+                    .record_payment(staff, &clinic, day, &entry_id, &payment)?;
+                Ok(Saved::Payment)
+            }
         }
+    }
+
+    /// The registration form's save: unless the user already chose to register anyway, the
+    /// duplicate check on kana name and date of birth, then `register_patient`, which
+    /// validates and names the field it refuses.
+    fn register(
+        &mut self,
+        staff: &str,
+        patient: &crate::domain::Patient,
+        today: crate::domain::Date,
+        anyway: bool,
+    ) -> Result<Registration, StoreError> {
+        let d = &patient.demographics;
+        if !anyway {
+            let matches = self
+                .store
+                .find_patient_by_name_dob(&d.name_kana, d.date_of_birth)?;
+            if !matches.is_empty() {
+                return Ok(Registration::Duplicates(matches));
+            }
+        }
+        self.store.register_patient(staff, patient, today)?;
+        tracing::info!(patient = %patient.id, %staff, "patient registered");
+        Ok(Registration::Registered {
+            patient_id: patient.id.clone(),
+            name_kanji: d.name_kanji.clone(),
+        })
     }
 
     /// Runs the configured video command with the room name filled in, without a shell, detached

@@ -1,8 +1,9 @@
 //! Check-in at the front desk (受付): which identity documents were seen and how, recorded as an
-//! identity check on the patient and on the visit (指針 V.1(4), V.2(5)②3-3)).
+//! identity check on the patient and on the visit (指針 V.1(4), V.2(5)②3-3)), and the doctor
+//! who will see the patient, assigned in the same transaction.
 
 use super::{Author, Choice, FieldEdit, FieldView, Fields, FormError, Toggle};
-use crate::domain::{Date, IdentityCheck, IdentityDocument, VerificationMethod};
+use crate::domain::{Date, IdentityCheck, IdentityDocument, Role, Staff, VerificationMethod};
 use crate::tui::i18n::Lang;
 use crate::tui::state::Write;
 
@@ -48,10 +49,51 @@ pub struct CheckInForm {
     /// Each document the desk may have seen, with its box.
     pub documents: Vec<(IdentityDocument, Toggle)>,
     pub method: Choice<VerificationMethod>,
+    /// The clinic's active doctors by staff id, the visit's doctor selected; a doctor without
+    /// the designated training is marked.
+    pub doctor: Choice<String>,
+}
+
+/// Whether `doctor` has completed the MHLW-designated online-care training by `today`
+/// (指針 V.3(1)②): a completion date after today does not count yet.
+pub fn trained(doctor: &Staff, today: Date) -> bool {
+    doctor.online_training_completed.is_some_and(|d| d <= today)
+}
+
+/// A doctor as a choice shows them: the name, marked when the designated online-care training
+/// (指針 V.3(1)) is not recorded as completed, so that nobody is assigned to an online visit
+/// unawares.
+pub fn doctor_label(lang: Lang, doctor: &Staff, today: Date) -> String {
+    if trained(doctor, today) {
+        doctor.name.clone()
+    } else {
+        format!(
+            "{} {}",
+            doctor.name,
+            lang.tr("[研修未修了 指針V.3(1)]", "[no MHLW training, V.3(1)]")
+        )
+    }
 }
 
 impl CheckInForm {
-    pub fn new(lang: Lang, day: Date, entry_id: String, patient_id: String) -> CheckInForm {
+    pub fn new<'a>(
+        lang: Lang,
+        day: Date,
+        entry_id: String,
+        patient_id: String,
+        current: Option<&str>,
+        staff: impl IntoIterator<Item = &'a Staff>,
+        today: Date,
+    ) -> CheckInForm {
+        let doctors: Vec<(String, String)> = staff
+            .into_iter()
+            .filter(|s| s.role == Role::Doctor && s.active)
+            .map(|s| (s.id.clone(), doctor_label(lang, s, today)))
+            .collect();
+        let selected = doctors
+            .iter()
+            .position(|(id, _)| Some(id.as_str()) == current)
+            .unwrap_or(0);
         CheckInForm {
             day,
             entry_id,
@@ -78,13 +120,14 @@ impl CheckInForm {
                 ],
                 0,
             ),
+            doctor: Choice::new(lang.tr("担当医", "doctor"), doctors, selected),
         }
     }
 
     pub fn title(lang: Lang) -> &'static str {
         lang.tr(
-            "受付: 確認した本人確認書類",
-            "Check in: identity documents seen",
+            "受付: 本人確認書類と担当医",
+            "Check in: identity documents seen and doctor",
         )
     }
 
@@ -99,6 +142,7 @@ impl CheckInForm {
         if documents.is_empty() {
             return Err(FormError::NoDocumentSeen);
         }
+        let doctor = self.doctor.value().ok_or(FormError::NoDoctor)?.clone();
         let check = IdentityCheck {
             id: by.fresh.id("ic"),
             documents,
@@ -115,6 +159,7 @@ impl CheckInForm {
             entry_id: self.entry_id.clone(),
             patient_id: self.patient_id.clone(),
             check,
+            doctor,
         })
     }
 }
@@ -123,6 +168,7 @@ impl Fields for CheckInForm {
     fn fields(&self) -> Vec<FieldView<'_>> {
         let mut fields: Vec<FieldView> = self.documents.iter().map(|(_, t)| t.into()).collect();
         fields.push((&self.method).into());
+        fields.push((&self.doctor).into());
         fields
     }
 
@@ -131,7 +177,11 @@ impl Fields for CheckInForm {
         if i < n {
             return self.documents.get_mut(i).map(|(_, t)| t.into());
         }
-        (i == n).then(|| (&mut self.method).into())
+        match i - n {
+            0 => Some((&mut self.method).into()),
+            1 => Some((&mut self.doctor).into()),
+            _ => None,
+        }
     }
 }
 
@@ -141,7 +191,16 @@ mod tests {
     use super::*;
 
     fn form(seen: &[IdentityDocument], method: usize) -> CheckInForm {
-        let mut f = CheckInForm::new(Lang::En, day(), "q-01".into(), "p-0013".into());
+        let clinic = crate::demo::clinic().unwrap();
+        let mut f = CheckInForm::new(
+            Lang::En,
+            day(),
+            "q-01".into(),
+            "p-0013".into(),
+            Some("dr-tanaka"),
+            clinic.staff.values(),
+            day(),
+        );
         for (d, t) in &mut f.documents {
             t.on = seen.contains(d);
         }
@@ -195,6 +254,7 @@ mod tests {
                             checked_at: by.now,
                             method: m,
                         },
+                        doctor: "dr-tanaka".into(),
                     }),
                     "{seen:?}"
                 ),
@@ -203,14 +263,46 @@ mod tests {
     }
 
     #[test]
-    fn the_fields_are_the_documents_then_the_method() {
+    fn the_fields_are_the_documents_then_the_method_then_the_doctor() {
         let mut f = form(&[], 0);
-        assert_eq!(f.fields().len(), DOCUMENTS.len() + 1);
+        assert_eq!(f.fields().len(), DOCUMENTS.len() + 2);
         assert!(matches!(f.field_mut(1), Some(FieldEdit::Toggle(_))));
         assert!(matches!(
             f.field_mut(DOCUMENTS.len()),
             Some(FieldEdit::Choice { len: 3, .. })
         ));
-        assert!(f.field_mut(DOCUMENTS.len() + 1).is_none());
+        assert!(matches!(
+            f.field_mut(DOCUMENTS.len() + 1),
+            Some(FieldEdit::Choice { len: 3, .. })
+        ));
+        assert!(f.field_mut(DOCUMENTS.len() + 2).is_none());
+    }
+
+    #[test]
+    fn a_doctor_without_the_designated_training_is_marked() {
+        let f = form(&[IdentityDocument::Passport], 0);
+        let shown: Vec<(&str, bool)> = f
+            .doctor
+            .options
+            .iter()
+            .map(|(id, label)| (id.as_str(), label.contains("V.3(1)")))
+            .collect();
+        // The demo's 木村 has no training date; 佐藤 and 田中 have.
+        assert_eq!(
+            shown,
+            vec![
+                ("dr-kimura", true),
+                ("dr-sato", false),
+                ("dr-tanaka", false)
+            ]
+        );
+        assert_eq!(f.doctor.value().map(String::as_str), Some("dr-tanaka"));
+        let mut none = f.clone();
+        none.doctor.options.clear();
+        assert_eq!(none.submit(&author()), Err(FormError::NoDoctor));
+        // A completion date after today does not count yet.
+        let mut s = crate::demo::clinic().unwrap().staff["dr-sato"].clone();
+        s.online_training_completed = day().next_day();
+        assert!(!trained(&s, day()));
     }
 }

@@ -5,6 +5,8 @@
 
 pub mod allergy;
 pub mod assign_doctor;
+pub mod book_visit;
+pub mod cancel_visit;
 pub mod care_plan;
 pub mod check_in;
 pub mod consent;
@@ -12,10 +14,13 @@ pub mod end_session;
 pub mod history;
 pub mod identity_seen;
 pub mod medication;
+pub mod move_visit;
 pub mod note;
 pub mod override_reason;
+pub mod payment;
 pub mod prescription;
 pub mod proxy;
+pub mod register;
 pub mod staff;
 
 use super::editor::TextEditor;
@@ -25,6 +30,8 @@ use crate::domain::{Date, Instant};
 
 pub use allergy::AllergyForm;
 pub use assign_doctor::AssignDoctorForm;
+pub use book_visit::BookVisitForm;
+pub use cancel_visit::CancelVisitForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
 pub use consent::ConsentForm;
@@ -32,10 +39,13 @@ pub use end_session::{EndSessionForm, Ending};
 pub use history::HistoryForm;
 pub use identity_seen::IdentitySeenForm;
 pub use medication::MedicationForm;
+pub use move_visit::MoveVisitForm;
 pub use note::SoapNote;
 pub use override_reason::OverrideForm;
+pub use payment::PaymentForm;
 pub use prescription::DrugSearch;
 pub use proxy::ProxyForm;
+pub use register::RegisterForm;
 pub use staff::StaffForm;
 
 /// A yes/no box.
@@ -271,6 +281,20 @@ pub enum FormError {
     NoHistorySource,
     #[error("relationship: say how the proxy is related to the patient")]
     NoRelationship,
+    #[error("date_of_birth: write the date of birth as YYYY-MM-DD")]
+    DateOfBirth,
+    #[error("insurer_number: write the insurer number (保険者番号)")]
+    NoInsurerNumber,
+    #[error("proxy: write the proxy's relationship to the patient")]
+    ProxyRelationship,
+    #[error("day: write the day as YYYY-MM-DD")]
+    Day,
+    #[error("time: write the time as HH:MM")]
+    Time,
+    #[error("cancel_reason: write why the visit is cancelled")]
+    NoCancelReason,
+    #[error("amount: a whole number of yen")]
+    Amount,
 }
 
 impl FormError {
@@ -340,6 +364,31 @@ impl FormError {
                 "代理人の続柄を入力してください",
                 "Say how the proxy is related to the patient",
             ),
+            FormError::DateOfBirth => lang.tr(
+                "生年月日: YYYY-MM-DD で入力してください",
+                "Date of birth: write it as YYYY-MM-DD",
+            ),
+            FormError::NoInsurerNumber => lang.tr(
+                "保険者番号を入力してください",
+                "Insurer number: write the insurer number",
+            ),
+            FormError::ProxyRelationship => lang.tr(
+                "代理人の続柄を入力してください",
+                "Proxy: write the proxy's relationship",
+            ),
+            FormError::Day => lang.tr(
+                "日付: YYYY-MM-DD で入力してください",
+                "Day: write it as YYYY-MM-DD",
+            ),
+            FormError::Time => lang.tr("時刻: HH:MM で入力してください", "Time: write it as HH:MM"),
+            FormError::NoCancelReason => lang.tr(
+                "取消の理由を記載してください",
+                "Reason: write why the visit is cancelled",
+            ),
+            FormError::Amount => lang.tr(
+                "金額: 円の整数で入力してください",
+                "Amount: a whole number of yen",
+            ),
         }
     }
 }
@@ -361,6 +410,12 @@ pub enum FormKind {
     History(HistoryForm),
     Proxy(ProxyForm),
     IdentitySeen(IdentitySeenForm),
+    /// Boxed: sixteen fields.
+    Register(Box<RegisterForm>),
+    BookVisit(BookVisitForm),
+    MoveVisit(MoveVisitForm),
+    CancelVisit(CancelVisitForm),
+    Payment(PaymentForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -396,6 +451,11 @@ impl Form {
             FormKind::History(f) => f,
             FormKind::Proxy(f) => f,
             FormKind::IdentitySeen(f) => f,
+            FormKind::Register(f) => f.as_ref(),
+            FormKind::BookVisit(f) => f,
+            FormKind::MoveVisit(f) => f,
+            FormKind::CancelVisit(f) => f,
+            FormKind::Payment(f) => f,
         }
     }
 
@@ -413,6 +473,11 @@ impl Form {
             FormKind::History(f) => f,
             FormKind::Proxy(f) => f,
             FormKind::IdentitySeen(f) => f,
+            FormKind::Register(f) => f.as_mut(),
+            FormKind::BookVisit(f) => f,
+            FormKind::MoveVisit(f) => f,
+            FormKind::CancelVisit(f) => f,
+            FormKind::Payment(f) => f,
         }
     }
 

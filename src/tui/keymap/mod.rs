@@ -28,6 +28,8 @@ pub enum Mode {
     Form(FieldKind),
     /// The confirm step of a clinical-risk action.
     Confirm,
+    /// Registration found patients with the same kana name and date of birth.
+    Duplicates,
 }
 
 /// The kinds of form field, as far as keys are concerned.
@@ -39,7 +41,7 @@ pub enum FieldKind {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 14] = [
+    pub const ALL: [Mode; 15] = [
         Mode::SignIn,
         Mode::Queue,
         Mode::Chart,
@@ -54,6 +56,7 @@ impl Mode {
         Mode::Form(FieldKind::Choice),
         Mode::Form(FieldKind::Text),
         Mode::Confirm,
+        Mode::Duplicates,
     ];
 }
 
@@ -77,6 +80,17 @@ pub enum Command {
     OpenChart,
     Consult,
     CancelVisit,
+    /// Register a new patient (新規患者登録).
+    Register,
+    AddReservation,
+    WalkIn,
+    MoveVisit,
+    /// 待機中.
+    SetWaiting,
+    /// 会計.
+    Payment,
+    /// Show only the visits still to be paid for.
+    OwesFilter,
     NextTab,
     PrevTab,
     RecordConsent,
@@ -234,6 +248,7 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::Form(FieldKind::Choice) => (FORM_COMMON, FORM_CHOICE, &[]),
         Mode::Form(FieldKind::Text) => (FORM_COMMON, FORM_TEXT, &[]),
         Mode::Confirm => (CONFIRM, &[], &[]),
+        Mode::Duplicates => (DUPLICATES, &[], &[]),
     };
     head.iter().chain(own.iter()).chain(tail.iter())
 }

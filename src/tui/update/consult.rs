@@ -289,10 +289,18 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
         }
         // The staff screen's own confirm step; it never reaches a consultation.
         Confirm::Deactivate { .. } => Vec::new(),
+        // A cancellation is the front desk's, answered there.
+        Confirm::CancelVisit { .. } => Vec::new(),
         Confirm::Sign => {
             c.encounter.signed_by = Some(me);
             c.encounter.signed_at = Some(now);
-            let effects = save_encounter(state, "encounter.sign");
+            // The signature lands on the record and on the visit together.
+            let sign = Write::SignEncounter {
+                patient_id: c.patient.id.clone(),
+                encounter: Box::new(c.encounter.clone()),
+                visit: c.entry_id.clone().map(|entry| (c.day, entry)),
+            };
+            let effects = vec![write(state, sign)];
             message(state, lang.tr("署名しました", "Signed"), false);
             state.consult = None;
             state.screen = if state.chart.is_some() {

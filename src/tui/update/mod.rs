@@ -8,6 +8,7 @@ mod admin;
 mod chart;
 mod consult;
 mod facts;
+mod front_desk;
 mod overlay;
 mod queue;
 mod sign_in;
@@ -161,6 +162,10 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PinChecked { staff, check } => sign_in::pin_checked(state, &staff, check),
+        Action::Registered {
+            generation,
+            outcome,
+        } => front_desk::registered(state, generation, outcome),
     }
 }
 
@@ -170,7 +175,7 @@ fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
             state.help = None;
             Vec::new()
         }
-        Mode::Search | Mode::Drugs | Mode::Form(_) | Mode::Confirm => {
+        Mode::Search | Mode::Drugs | Mode::Form(_) | Mode::Confirm | Mode::Duplicates => {
             overlay::on_key(state, mode, press)
         }
         Mode::NoteEditor => consult::note_key(state, press),
@@ -214,6 +219,7 @@ fn screen_command(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect>
                 results: Vec::new(),
                 selected: 0,
                 generation: 0,
+                purpose: SearchPurpose::OpenChart,
             }));
             return Vec::new();
         }

@@ -2,7 +2,7 @@
 //! search, the forms (walking their fields, submitting them) and the confirm step of
 //! clinical-risk actions.
 
-use super::{Press, author, consult, write};
+use super::{Press, author, consult, front_desk, write};
 use crate::domain::DrugInfo;
 use crate::store::PatientSummary;
 use crate::tui::forms::{FieldEdit, Form, FormError, FormKind};
@@ -18,6 +18,7 @@ pub(super) fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effe
         Mode::Search => search_key(state, press),
         Mode::Drugs => drugs_key(state, press),
         Mode::Form(_) => form_key(state, press),
+        Mode::Duplicates => front_desk::duplicates_key(state, press),
         _ => confirm_key(state, press),
     }
 }
@@ -39,7 +40,7 @@ pub(super) fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Some(Overlay::Confirm(_)) => Vec::new(),
+        Some(Overlay::Confirm(_)) | Some(Overlay::Duplicates(_)) => Vec::new(),
         None => {
             if let Some(c) = &mut state.consult
                 && c.editing_note
@@ -116,6 +117,13 @@ fn search_key(state: &mut AppState, press: Press) -> Vec<Effect> {
         Command::Up => s.selected = s.selected.saturating_sub(1),
         Command::Down => s.selected = (s.selected + 1).min(s.results.len().saturating_sub(1)),
         Command::Select => {
+            if let SearchPurpose::Book { walk_in } = s.purpose {
+                match s.results.get(s.selected).cloned() {
+                    Some(patient) => front_desk::chosen_for_booking(state, walk_in, &patient),
+                    None => state.overlay = None,
+                }
+                return Vec::new();
+            }
             let chosen = s.results.get(s.selected).map(|p| p.patient_id.clone());
             state.overlay = None;
             if let Some(patient_id) = chosen {
@@ -202,6 +210,10 @@ enum Outcome {
     Write(Write),
     Confirm(Confirm),
     End(crate::domain::Outcome),
+    /// A patient to register, after the duplicate check.
+    Register(Box<crate::domain::Patient>),
+    /// A registration is being saved: the form waits for the answer.
+    Saving,
 }
 
 fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
@@ -228,6 +240,12 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::History(f) => f.submit().map(Outcome::Write),
         FormKind::Proxy(f) => f.submit().map(Outcome::Write),
         FormKind::IdentitySeen(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::Register(f) if f.saving.is_some() => Ok(Outcome::Saving),
+        FormKind::Register(f) => f.submit(&by).map(|p| Outcome::Register(Box::new(p))),
+        FormKind::BookVisit(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::MoveVisit(f) => f.submit().map(Outcome::Write),
+        FormKind::CancelVisit(f) => f.submit().map(Outcome::Confirm),
+        FormKind::Payment(f) => f.submit(&by).map(Outcome::Write),
     };
     match submitted {
         Err(e) => {
@@ -252,6 +270,11 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
             state.overlay = None;
             consult::end(state, outcome)
         }
+        Ok(Outcome::Register(patient)) => {
+            *error = None;
+            front_desk::register(state, *patient, false)
+        }
+        Ok(Outcome::Saving) => Vec::new(),
     }
 }
 
@@ -262,6 +285,7 @@ fn confirm_key(state: &mut AppState, press: Press) -> Vec<Effect> {
     match press.command {
         Command::Yes => match confirm {
             Confirm::Deactivate { staff_id, .. } => super::admin::confirmed(state, staff_id),
+            confirm @ Confirm::CancelVisit { .. } => front_desk::confirmed(state, confirm),
             confirm => consult::confirmed(state, press.fresh, confirm),
         },
         Command::No => Vec::new(),

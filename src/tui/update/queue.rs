@@ -2,7 +2,7 @@
 //! desk and the doctor do to the selected visit (check-in, doctor, pre-consult, chart, consult,
 //! cancel).
 
-use super::{Press, consult, message, write};
+use super::{Press, consult, front_desk, message, write};
 use crate::domain::{Date, QueueStatus};
 use crate::store::QueueRow;
 use crate::tui::forms::{AssignDoctorForm, CheckInForm, Form, FormKind};
@@ -64,6 +64,13 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             state.queue.selected = 0;
         }
         Command::OpenAdmin => return super::admin::open(state),
+        Command::OwesFilter => {
+            state.queue.owes_only = !state.queue.owes_only;
+            state.queue.selected = 0;
+        }
+        Command::Register => return front_desk::open_register(state),
+        Command::AddReservation => return front_desk::open_booking(state, false),
+        Command::WalkIn => return front_desk::open_booking(state, true),
         Command::SignOut => {
             state.user = None;
             state.chart = None;
@@ -74,6 +81,9 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         | Command::AssignDoctor
         | Command::PreConsult
         | Command::CancelVisit
+        | Command::MoveVisit
+        | Command::SetWaiting
+        | Command::Payment
         | Command::OpenChart
         | Command::Consult => {
             let Some(row) = state.queue.current().cloned() else {
@@ -96,7 +106,15 @@ fn on_visit(state: &mut AppState, press: Press, row: QueueRow) -> Vec<Effect> {
     let day = state.queue.day;
     match press.command {
         Command::CheckIn => {
-            let form = CheckInForm::new(lang, day, row.entry_id, row.patient_id);
+            let form = CheckInForm::new(
+                lang,
+                day,
+                row.entry_id,
+                row.patient_id,
+                row.doctor.as_deref(),
+                state.staff(),
+                state.today,
+            );
             state.overlay = Some(Overlay::Form(Form::new(
                 CheckInForm::title(lang),
                 FormKind::CheckIn(form),
@@ -124,18 +142,10 @@ fn on_visit(state: &mut AppState, press: Press, row: QueueRow) -> Vec<Effect> {
                 entry_id: row.entry_id,
             },
         )],
-        Command::CancelVisit => vec![write(
-            state,
-            Write::QueueStatus {
-                day,
-                entry_id: row.entry_id,
-                status: QueueStatus::Cancelled,
-            },
-        )],
         Command::OpenChart => vec![Effect::LoadChart {
             patient_id: row.patient_id,
         }],
         Command::Consult => consult::start(state, press.fresh, row.patient_id.clone(), Some(row)),
-        _ => Vec::new(),
+        command => front_desk::on_visit(state, command, row),
     }
 }

@@ -10,7 +10,7 @@ use super::{drug_marks, fit, tail};
 use crate::tui::forms::FieldView;
 use crate::tui::forms::prescription::DrugField;
 use crate::tui::keymap::{Mode, bindings};
-use crate::tui::state::{AppState, Confirm, Overlay};
+use crate::tui::state::{AppState, Confirm, Overlay, SearchPurpose};
 use crate::tui::theme::{Role, style};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -68,19 +68,45 @@ fn input(text: &str, active: bool) -> Vec<Span<'static>> {
 pub fn render_help(state: &AppState, mode: Mode, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     let role = state.user.as_ref().map(|u| u.role);
-    let lines: Vec<Line> = bindings(mode)
+    let entries: Vec<(String, &str)> = bindings(mode)
         .filter(|b| b.shown_to(role))
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<6}", b.label), style(Role::Key)),
-                Span::raw(l.tr(b.ja, b.en)),
-            ])
+        .map(|b| (format!(" {:<6}", b.label), l.tr(b.ja, b.en)))
+        .collect();
+    // A mode with more keys than the screen has rows shows them in two columns, so that the
+    // help of the queue board is whole on 80×24 too.
+    let columns = if entries.len() + 2 > area.height as usize {
+        2
+    } else {
+        1
+    };
+    let rows = entries.len().div_ceil(columns);
+    let cell = 38;
+    let lines: Vec<Line> = (0..rows)
+        .map(|r| {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some((key, text)) = entries.get(c * rows + r) {
+                    spans.push(Span::styled(key.clone(), style(Role::Key)));
+                    let text = if c + 1 < columns {
+                        super::pad(&fit(text, cell - 8), cell - 7)
+                    } else {
+                        text.to_string()
+                    };
+                    spans.push(Span::raw(text));
+                }
+            }
+            Line::from(spans)
         })
         .collect();
     let height = lines.len() as u16 + 2;
+    let width = if columns == 2 {
+        2 * cell as u16 + 2
+    } else {
+        44
+    };
     boxed(
         frame,
-        centered(area, 44, height),
+        centered(area, width, height),
         format!(
             " {} ",
             l.tr("キー操作 (何かキーで閉じる)", "Keys (any key closes)")
@@ -119,10 +145,20 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 centered(area, 70, 16),
                 format!(
                     " {} ",
-                    l.tr(
-                        "患者検索 (Enter: 開く Esc: 閉じる)",
-                        "Find patient (Enter: open, Esc: close)"
-                    )
+                    match s.purpose {
+                        SearchPurpose::OpenChart => l.tr(
+                            "患者検索 (Enter: 開く Esc: 閉じる)",
+                            "Find patient (Enter: open, Esc: close)"
+                        ),
+                        SearchPurpose::Book { walk_in: false } => l.tr(
+                            "予約の追加: 患者を選択 (Enter: 選択 Esc: 閉じる)",
+                            "Add a reservation: choose the patient (Enter, Esc)"
+                        ),
+                        SearchPurpose::Book { walk_in: true } => l.tr(
+                            "当日受付: 患者を選択 (Enter: 選択 Esc: 閉じる)",
+                            "Add a walk-in: choose the patient (Enter, Esc)"
+                        ),
+                    }
                 ),
                 lines,
             );
@@ -304,6 +340,16 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                         "They can no longer sign in; their record and history stay."
                     )
                 ),
+                Confirm::CancelVisit {
+                    patient,
+                    time,
+                    reason,
+                    ..
+                } => format!(
+                    "{} {time} {patient}\n{}: {reason}",
+                    l.tr("この予約を取り消します:", "Cancel the visit:"),
+                    l.tr("理由", "reason")
+                ),
             };
             let mut lines: Vec<Line> = text.lines().map(|t| Line::raw(format!(" {t}"))).collect();
             lines.push(Line::styled(
@@ -314,6 +360,69 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 frame,
                 centered(area, 64, 6),
                 format!(" {} ", l.tr("確認", "Confirm")),
+                lines,
+            );
+        }
+        Overlay::Duplicates(d) => {
+            let width = 72.min(area.width);
+            let room = (width as usize).saturating_sub(4);
+            let p = &d.patient.demographics;
+            let mut lines = vec![
+                Line::raw(fit(
+                    &format!(
+                        " {} {} ({})  {}",
+                        l.tr("登録しようとした患者:", "Registering:"),
+                        p.name_kanji,
+                        p.name_kana,
+                        crate::domain::format_date(p.date_of_birth)
+                    ),
+                    room,
+                )),
+                Line::styled(
+                    fit(
+                        l.tr(
+                            " 同じカナ氏名・生年月日の患者が登録されています:",
+                            " Already registered with the same kana name and date of birth:",
+                        ),
+                        room,
+                    ),
+                    style(Role::Warning),
+                ),
+            ];
+            for (i, m) in d.matches.iter().enumerate().take(8) {
+                let number = m
+                    .patient_number
+                    .as_deref()
+                    .map(|n| format!("  No.{n}"))
+                    .unwrap_or_default();
+                let text = fit(
+                    &format!(
+                        " {}  {} ({})  {}{number}",
+                        m.patient_id, m.name_kanji, m.name_kana, m.date_of_birth
+                    ),
+                    room,
+                );
+                lines.push(if i == d.selected {
+                    Line::styled(text, style(Role::Selected))
+                } else {
+                    Line::raw(text)
+                });
+            }
+            lines.push(Line::styled(
+                fit(
+                    l.tr(
+                        " Enter: 既存の患者を開く  y: 別人として登録  Esc: 戻る",
+                        " Enter: open existing  y: register anyway  Esc: back",
+                    ),
+                    room,
+                ),
+                style(Role::Key),
+            ));
+            let height = lines.len() as u16 + 2;
+            boxed(
+                frame,
+                centered(area, width, height),
+                format!(" {} ", l.tr("重複の確認", "Possible duplicate")),
                 lines,
             );
         }

@@ -5,9 +5,76 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
-use crate::domain::{QueueStatus, format_date};
+use super::{fit, hhmm};
+use crate::domain::{Date, Instant, QueueStatus, format_date, parse_date};
+use crate::store::QueueRow;
+use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, row_is, status_label, visit_label};
 use crate::tui::theme::{Role, style};
+
+/// Minutes of waiting from which the board marks a wait as long.
+const LONG_WAIT: i64 = 30;
+
+/// A visit's state as the front desk reads it: a finished visit is "ended, not signed" until
+/// the doctor signs, and only then billable.
+fn board_status(l: Lang, r: &QueueRow) -> (&'static str, Role) {
+    match r.status {
+        QueueStatus::Done if r.signed_at.is_some() => (l.tr("署名済", "signed"), Role::Ok),
+        QueueStatus::Done => (l.tr("終了・未署名", "unsigned"), Role::Warning),
+        s => (status_label(l, s.as_str()), status_role(s.as_str())),
+    }
+}
+
+/// How long a checked-in patient has been waiting, by the state's clock; `None` once the
+/// consultation has begun or before check-in.
+fn minutes_waiting(r: &QueueRow, now: Instant) -> Option<i64> {
+    if !matches!(r.status, QueueStatus::CheckedIn | QueueStatus::Waiting) {
+        return None;
+    }
+    r.checked_in_at.map(|at| (now - at).whole_minutes().max(0))
+}
+
+/// `45 女` / `45 F`: age on `today` and sex.
+fn age_sex(l: Lang, r: &QueueRow, today: Date) -> String {
+    let Ok(dob) = parse_date(&r.date_of_birth) else {
+        return String::new();
+    };
+    let mut age = today.year() - dob.year();
+    if (today.month() as u8, today.day()) < (dob.month() as u8, dob.day()) {
+        age -= 1;
+    }
+    let sex = match r.sex.as_str() {
+        "female" => l.tr("女", "F"),
+        "male" => l.tr("男", "M"),
+        _ => l.tr("他", "X"),
+    };
+    format!("{age} {sex}")
+}
+
+/// The visit kind; on a narrow board, where the pre-consult column does not fit, a first online
+/// visit whose pre-consult (診療前相談, 指針 V.1(2)) was held says so itself.
+fn visit_text(l: Lang, r: &QueueRow, wide: bool) -> &'static str {
+    if !wide && r.pre_consult_done && r.visit_kind == crate::domain::VisitKind::OnlineInitial {
+        return l.tr("初診・相談済", "first (pre-c.)");
+    }
+    visit_label(l, r.visit_kind.as_str())
+}
+
+/// 済 when paid; 未収 when the signed visit still has to be paid for.
+fn payment_cell(l: Lang, r: &QueueRow) -> Cell<'static> {
+    if r.payment.as_ref().is_some_and(|p| p.paid) {
+        Cell::from(Line::styled(l.tr("済", "paid"), style(Role::Ok)))
+    } else if r.owes() {
+        Cell::from(Line::styled(l.tr("未収", "due"), style(Role::Danger)))
+    } else {
+        Cell::from("")
+    }
+}
+
+/// The family name of a name written `姓　名` (or `Family Given`).
+fn family_name(name: &str) -> &str {
+    name.split(['　', ' ']).next().unwrap_or(name)
+}
 
 fn status_role(status: &str) -> Role {
     match QueueStatus::parse(status) {
@@ -41,64 +108,123 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             )
         })
         .unwrap_or_default();
+    let owing = q.rows.iter().filter(|r| r.owes()).count();
+    let mut counts = counts;
+    if owing > 0 {
+        counts.push(format!("{} {owing}", l.tr("未会計", "unpaid")));
+    }
+    let filter = if q.owes_only {
+        format!("{filter} [{}]", l.tr("未会計のみ", "unpaid only"))
+    } else {
+        filter
+    };
     let title = format!(
         " {}{} — {} ",
         format_date(q.day),
         filter,
         counts.join(" · ")
     );
+    // At 100 columns and more the kana and the doctors' full names fit; at 80 the patient's
+    // name stays whole and the doctor is shown by family name.
+    let wide = area.width >= 100;
     let doctor_name = |id: &Option<String>| -> String {
         id.as_ref()
             .map(|id| {
-                state
+                let name = state
                     .clinic
                     .as_ref()
                     .and_then(|c| c.staff.get(id))
                     .map(|s| s.name.clone())
-                    .unwrap_or_else(|| id.clone())
+                    .unwrap_or_else(|| id.clone());
+                if wide {
+                    name
+                } else {
+                    family_name(&name).to_string()
+                }
             })
             .unwrap_or_default()
     };
+    // オンライン再診 is 14 columns; a longer English label ends in an ellipsis.
+    let visit_width: usize = 14;
     let rows: Vec<Row> = visible
         .iter()
         .map(|r| {
-            Row::new(vec![
+            let (status, role) = board_status(l, r);
+            let waited = minutes_waiting(r, state.now);
+            let mut cells = vec![
                 Cell::from(r.time.clone()),
-                Cell::from(Line::styled(
-                    status_label(l, r.status.as_str()),
-                    style(status_role(r.status.as_str())),
-                )),
-                Cell::from(visit_label(l, r.visit_kind.as_str())),
+                Cell::from(Line::styled(status, style(role))),
                 Cell::from(r.name_kanji.clone()),
-                Cell::from(r.name_kana.clone()),
+            ];
+            if wide {
+                cells.push(Cell::from(r.name_kana.clone()));
+            }
+            cells.extend([
+                Cell::from(age_sex(l, r, state.today)),
+                Cell::from(fit(visit_text(l, r, wide), visit_width)),
+                Cell::from(r.checked_in_at.map(hhmm).unwrap_or_default()),
+                Cell::from(Line::styled(
+                    waited
+                        .map(|m| format!("{m}{}", l.tr("分", "m")))
+                        .unwrap_or_default(),
+                    style(if waited.is_some_and(|m| m >= LONG_WAIT) {
+                        Role::Warning
+                    } else {
+                        Role::Normal
+                    }),
+                )),
                 Cell::from(doctor_name(&r.doctor)),
-                Cell::from(if r.pre_consult_done {
+                payment_cell(l, r),
+            ]);
+            if wide {
+                cells.push(Cell::from(if r.pre_consult_done {
                     l.tr("相談済", "pre-c.")
                 } else {
                     ""
-                }),
-            ])
+                }));
+            }
+            Row::new(cells)
         })
         .collect();
-    let header = Row::new(vec![
+    let mut labels = vec![
         l.tr("時刻", "Time"),
         l.tr("状態", "Status"),
-        l.tr("種別", "Visit"),
         l.tr("氏名", "Name"),
-        l.tr("カナ", "Kana"),
+    ];
+    if wide {
+        labels.push(l.tr("カナ", "Kana"));
+    }
+    labels.extend([
+        l.tr("年齢", "Age"),
+        l.tr("種別", "Visit"),
+        l.tr("受付", "In"),
+        l.tr("待ち", "Wait"),
         l.tr("担当医", "Doctor"),
-        l.tr("相談", "Pre"),
-    ])
-    .style(style(Role::Title));
-    let widths = [
+        l.tr("会計", "Pay"),
+    ]);
+    if wide {
+        labels.push(l.tr("相談", "Pre"));
+    }
+    let header = Row::new(labels).style(style(Role::Title));
+    let mut widths = vec![
         Constraint::Length(5),
         Constraint::Length(12),
-        Constraint::Length(16),
         Constraint::Length(14),
-        Constraint::Min(12),
-        Constraint::Length(10),
-        Constraint::Length(6),
     ];
+    if wide {
+        widths.push(Constraint::Min(8));
+    }
+    widths.extend([
+        Constraint::Length(5),
+        Constraint::Length(visit_width as u16),
+        Constraint::Length(5),
+        Constraint::Length(if wide { 5 } else { 4 }),
+        Constraint::Length(if wide { 10 } else { 6 }),
+        Constraint::Length(4),
+    ]);
+    if wide {
+        widths.push(Constraint::Length(6));
+    }
     let empty = rows.is_empty();
     let table = Table::new(rows, widths)
         .header(header)

@@ -1,0 +1,86 @@
+//! Moving a visit on the queue: another time the same day, or another day (a reservation only).
+
+use super::{FieldEdit, FieldView, Fields, FormError, Text};
+use crate::domain::{Date, format_date, nfkc, parse_date};
+use crate::tui::i18n::Lang;
+use crate::tui::state::Write;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoveVisitForm {
+    /// The day the visit is on now.
+    pub from: Date,
+    pub entry_id: String,
+    pub day: Text,
+    pub time: Text,
+}
+
+impl MoveVisitForm {
+    pub fn new(lang: Lang, from: Date, entry_id: String, time: &str) -> MoveVisitForm {
+        MoveVisitForm {
+            from,
+            entry_id,
+            day: Text::new(
+                lang.tr("日付 (YYYY-MM-DD)", "day (YYYY-MM-DD)"),
+                &format_date(from),
+            ),
+            time: Text::new(lang.tr("時刻 (HH:MM)", "time (HH:MM)"), time),
+        }
+    }
+
+    pub fn title(lang: Lang) -> &'static str {
+        lang.tr("予約の変更: 日時", "Move a visit: day and time")
+    }
+
+    pub fn submit(&self) -> Result<Write, FormError> {
+        let to_day = parse_date(&nfkc(&self.day.value())).map_err(|_| FormError::Day)?;
+        let to_time = nfkc(&self.time.value());
+        crate::store::check_time(&to_time).map_err(|_| FormError::Time)?;
+        Ok(Write::MoveVisit {
+            day: self.from,
+            entry_id: self.entry_id.clone(),
+            to_day,
+            to_time,
+        })
+    }
+}
+
+impl Fields for MoveVisitForm {
+    fn fields(&self) -> Vec<FieldView<'_>> {
+        vec![(&self.day).into(), (&self.time).into()]
+    }
+
+    fn field_mut(&mut self, i: usize) -> Option<FieldEdit<'_>> {
+        match i {
+            0 => Some((&mut self.day).into()),
+            1 => Some((&mut self.time).into()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::day;
+    use super::*;
+
+    #[test]
+    fn a_move_names_the_day_and_time_or_the_field_that_is_wrong() {
+        let mut f = MoveVisitForm::new(Lang::En, day(), "q-05".into(), "10:00");
+        assert_eq!(
+            f.submit(),
+            Ok(Write::MoveVisit {
+                day: day(),
+                entry_id: "q-05".into(),
+                to_day: day(),
+                to_time: "10:00".into(),
+            })
+        );
+        f.day = Text::new("", "2026-11-22");
+        f.time = Text::new("", "9:30");
+        assert_eq!(f.submit(), Err(FormError::Time));
+        f.time = Text::new("", "09:30");
+        assert!(matches!(f.submit(), Ok(Write::MoveVisit { to_day, .. }) if to_day != day()));
+        f.day = Text::new("", "tomorrow");
+        assert_eq!(f.submit(), Err(FormError::Day));
+    }
+}
