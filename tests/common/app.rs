@@ -38,6 +38,16 @@ impl App {
     pub fn new(dir: &Path, lang: Lang, video_command: &str) -> App {
         let mut store = Store::open_dir(dir).unwrap();
         enkaku::demo::seed(&mut store, test_day()).unwrap();
+        App::over(store, dir, lang, video_command)
+    }
+
+    /// The workstation over a data directory as it is, the way `enkaku` opens a real clinic's:
+    /// nothing is seeded.
+    pub fn open(dir: &Path, lang: Lang) -> App {
+        App::over(Store::open_dir(dir).unwrap(), dir, lang, "true {room}")
+    }
+
+    fn over(store: Store, dir: &Path, lang: Lang, video_command: &str) -> App {
         let mut drugs = DrugMaster::open_dir(dir).unwrap();
         drugs.ensure_demo().unwrap();
         let worker = Worker {
@@ -101,6 +111,11 @@ impl App {
 
     /// Signs in as `staff_id` with the demo PIN.
     pub fn sign_in(&mut self, staff_id: &str) {
+        self.sign_in_with(staff_id, enkaku::demo::DEMO_PIN);
+    }
+
+    /// Signs in as `staff_id` with `pin`, from the sign-in screen.
+    pub fn sign_in_with(&mut self, staff_id: &str, pin: &str) {
         let i = self
             .state
             .staff()
@@ -111,7 +126,7 @@ impl App {
         for _ in 0..i {
             self.key(KeyCode::Down);
         }
-        self.type_text(enkaku::demo::DEMO_PIN);
+        self.type_text(pin);
         self.key(KeyCode::Enter);
         assert_eq!(
             self.state.user.as_ref().map(|u| u.id.as_str()),
