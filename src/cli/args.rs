@@ -177,7 +177,8 @@ pub enum ClinicCommand {
     /// Set up a real clinic on an empty data directory: questions on a terminal, or a TOML
     /// file (facility, 医療機関コード, partner hospitals, care teams, first administrator, staff)
     Init {
-        #[arg(long)]
+        /// The clinic as a TOML file (its format is in the README) instead of questions
+        #[arg(long, value_name = "FILE.toml")]
         from: Option<PathBuf>,
     },
 }
