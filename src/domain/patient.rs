@@ -47,6 +47,31 @@ pub struct Patient {
     pub encounters: BTreeMap<String, Encounter>,
 }
 
+impl Patient {
+    /// The allergies in the order people read them: by substance, then by id. Their ids are
+    /// random, so the map's own order would shuffle the list from one recording to the next.
+    pub fn allergies_in_order(&self) -> Vec<(&str, &Allergy)> {
+        let mut list: Vec<(&str, &Allergy)> = self
+            .allergies
+            .iter()
+            .map(|(id, a)| (id.as_str(), a))
+            .collect();
+        list.sort_by(|a, b| (&a.1.substance, a.0).cmp(&(&b.1.substance, b.0)));
+        list
+    }
+
+    /// The current medications by name, then by id, for the same reason.
+    pub fn medications_in_order(&self) -> Vec<(&str, &Medication)> {
+        let mut list: Vec<(&str, &Medication)> = self
+            .medications
+            .iter()
+            .map(|(id, m)| (id.as_str(), m))
+            .collect();
+        list.sort_by(|a, b| (&a.1.name, a.0).cmp(&(&b.1.name, b.0)));
+        list
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Demographics {
     /// 氏名 (漢字).

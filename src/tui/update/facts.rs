@@ -22,10 +22,14 @@ pub enum Item<'a> {
 }
 
 pub fn items(p: &Patient) -> Vec<Item<'_>> {
-    p.allergies
-        .keys()
-        .map(|k| Item::Allergy(k))
-        .chain(p.medications.keys().map(|k| Item::Medication(k)))
+    p.allergies_in_order()
+        .into_iter()
+        .map(|(k, _)| Item::Allergy(k))
+        .chain(
+            p.medications_in_order()
+                .into_iter()
+                .map(|(k, _)| Item::Medication(k)),
+        )
         .collect()
 }
 

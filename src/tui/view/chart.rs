@@ -211,9 +211,9 @@ pub fn allergy_line(l: Lang, p: &Patient) -> Option<Line<'static>> {
         return None;
     }
     let list: Vec<String> = p
-        .allergies
-        .values()
-        .map(|a| {
+        .allergies_in_order()
+        .into_iter()
+        .map(|(_, a)| {
             format!(
                 "{}({})",
                 a.substance,
@@ -252,7 +252,7 @@ fn overview(l: Lang, p: &Patient, selected: usize) -> Vec<Line<'static>> {
         item += 1;
         Line::styled(text, style(role))
     };
-    for a in p.allergies.values() {
+    for (_, a) in p.allergies_in_order() {
         lines.push(pick(
             format!(
                 "  {} {} ({})",
@@ -267,7 +267,7 @@ fn overview(l: Lang, p: &Patient, selected: usize) -> Vec<Line<'static>> {
         l.tr(" 服用中の薬", " Current medications"),
         style(Role::Title),
     ));
-    for m in p.medications.values() {
+    for (_, m) in p.medications_in_order() {
         let origin = match m.drug_code {
             Some(_) => "",
             None => l.tr(" (手入力)", " (written)"),
