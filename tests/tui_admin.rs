@@ -355,6 +355,58 @@ fn a_right_pin_resets_the_count_and_a_lockout_that_ran_out_starts_again() {
     );
 }
 
+/// An administrator who sets a new PIN for a member who is locked out (`enkaku staff set-pin`,
+/// `staff edit --pin-stdin`, the staff form) lets them sign in with it at once: the wrong PINs
+/// were tries at the old one. An edit that leaves the PIN alone leaves the lockout alone.
+#[test]
+fn a_new_pin_ends_a_lockout_and_other_edits_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    // The demo clinic, seeded by the first start.
+    drop(App::new(dir.path(), Lang::En, VIDEO));
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let today = enkaku::cli::today_jst();
+    let lock = |store: &mut Store, id: &str| {
+        let now = time::OffsetDateTime::now_utc();
+        for _ in 0..enkaku::store::MAX_PIN_FAILURES {
+            store.record_pin_failure(id, now).unwrap();
+        }
+        assert!(
+            store.locked_until(id, now).unwrap().is_some(),
+            "{id} locked"
+        );
+    };
+    let locked = |store: &Store, id: &str| {
+        store
+            .locked_until(id, time::OffsetDateTime::now_utc())
+            .unwrap()
+            .is_some()
+    };
+
+    lock(&mut store, "dr-sato");
+    store
+        .edit_staff(ADMIN, "dr-sato", today, |s| {
+            s.hpki_card = Some("HPKI-1".into())
+        })
+        .unwrap();
+    assert!(locked(&store, "dr-sato"), "an edit of another field");
+    store
+        .set_staff_pin_hash(
+            ADMIN,
+            "dr-sato",
+            &enkaku::domain::Staff::hash_pin("s", "4821"),
+        )
+        .unwrap();
+    assert!(!locked(&store, "dr-sato"), "set-pin");
+
+    lock(&mut store, "dr-tanaka");
+    store
+        .edit_staff(ADMIN, "dr-tanaka", today, |s| {
+            s.pin_hash = Some(enkaku::domain::Staff::hash_pin("t", "4821"))
+        })
+        .unwrap();
+    assert!(!locked(&store, "dr-tanaka"), "an edit of the PIN");
+}
+
 #[test]
 fn a_doctor_without_the_designated_training_is_marked_where_a_doctor_is_chosen() {
     let dir = tempfile::tempdir().unwrap();
