@@ -281,6 +281,10 @@ pub enum FormError {
     NoHistorySource,
     #[error("relationship: say how the proxy is related to the patient")]
     NoRelationship,
+    #[error("name_kanji: write the patient's name")]
+    PatientName,
+    #[error("name_kana: write the reading of the name in kana")]
+    PatientKana,
     #[error("date_of_birth: write the date of birth as YYYY-MM-DD")]
     DateOfBirth,
     #[error("insurer_number: write the insurer number (保険者番号)")]
@@ -363,6 +367,14 @@ impl FormError {
             FormError::NoRelationship => lang.tr(
                 "代理人の続柄を入力してください",
                 "Say how the proxy is related to the patient",
+            ),
+            FormError::PatientName => lang.tr(
+                "氏名 (漢字) を入力してください",
+                "Name: write the patient's name",
+            ),
+            FormError::PatientKana => lang.tr(
+                "氏名 (カナ) をカタカナかひらがなで入力してください",
+                "Kana: write the reading of the name in kana",
             ),
             FormError::DateOfBirth => lang.tr(
                 "生年月日: YYYY-MM-DD で入力してください",
