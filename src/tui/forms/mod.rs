@@ -293,6 +293,8 @@ pub enum FormError {
     ProxyRelationship,
     #[error("day: write the day as YYYY-MM-DD")]
     Day,
+    #[error("day: the day has passed; a visit is booked for today or later")]
+    DayPast,
     #[error("time: write the time as HH:MM")]
     Time,
     #[error("cancel_reason: write why the visit is cancelled")]
@@ -391,6 +393,10 @@ impl FormError {
             FormError::Day => lang.tr(
                 "日付: YYYY-MM-DD で入力してください",
                 "Day: write it as YYYY-MM-DD",
+            ),
+            FormError::DayPast => lang.tr(
+                "日付: 過ぎた日です (今日以降の日付を入力)",
+                "Day: that day has passed (today or later)",
             ),
             FormError::Time => lang.tr("時刻: HH:MM で入力してください", "Time: write it as HH:MM"),
             FormError::NoCancelReason => lang.tr(
