@@ -265,6 +265,10 @@ pub enum FormError {
     StaffKana,
     #[error("licence number: 1 to 10 digits")]
     Licence,
+    #[error("licence number: another member of staff already has it")]
+    LicenceTaken,
+    #[error("id: another member of staff already has it")]
+    StaffIdTaken,
     #[error("医籍登録年: a year from 1945 to this year")]
     RegistrationYear,
     #[error("online-care training: a date YYYY-MM-DD, not in the future")]
@@ -341,6 +345,14 @@ impl FormError {
             FormError::Licence => lang.tr(
                 "免許番号は 1〜10 桁の数字です",
                 "Licence number: 1 to 10 digits",
+            ),
+            FormError::LicenceTaken => lang.tr(
+                "免許番号: 他の職員に登録済みの番号です",
+                "Licence number: another member of staff already has it",
+            ),
+            FormError::StaffIdTaken => lang.tr(
+                "ID: 他の職員が使っている ID です",
+                "Id: another member of staff already has it",
             ),
             FormError::RegistrationYear => lang.tr(
                 "医籍登録年: 1945年から今年までの西暦で入力してください",
