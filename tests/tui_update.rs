@@ -1572,6 +1572,29 @@ fn every_key_a_mode_handles_is_in_its_help() {
     }
 }
 
+/// On an 80-column terminal the board's hint bar is cut: a doctor must still see the chart and
+/// the consultation there, and the front desk is not shown a key only a doctor may use.
+#[test]
+fn a_doctors_board_hints_the_chart_and_the_consultation_at_80_columns() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut doctor = at_queue(DOCTOR);
+        doctor.lang = lang;
+        let bar = bottom_line(&doctor, 80);
+        for (key, ja, en) in [("Enter", "カルテ", "chart"), ("c", "診察開始", "consult")] {
+            let hint = format!(" {key} {} ", lang.tr(ja, en));
+            assert!(
+                bar.contains(&hint),
+                "{lang:?}: {hint:?} missing from {bar:?}"
+            );
+        }
+        let mut desk = at_queue(FRONT_DESK);
+        desk.lang = lang;
+        let bar = bottom_line(&desk, 80);
+        assert!(bar.contains(" i "), "{lang:?}: {bar:?}");
+        assert!(!bar.contains(" c "), "{lang:?}: {bar:?}");
+    }
+}
+
 #[test]
 fn the_hint_bar_shows_the_hints_of_the_mode_in_keymap_order() {
     for mode in Mode::ALL {
