@@ -299,6 +299,8 @@ pub enum FormError {
     Day,
     #[error("day: the day has passed; a visit is booked for today or later")]
     DayPast,
+    #[error("day: the patient has checked in; the visit moves to another time today only")]
+    ArrivedStays,
     #[error("time: write the time as HH:MM")]
     Time,
     #[error("cancel_reason: write why the visit is cancelled")]
@@ -409,6 +411,10 @@ impl FormError {
             FormError::DayPast => lang.tr(
                 "日付: 過ぎた日です (今日以降の日付を入力)",
                 "Day: that day has passed (today or later)",
+            ),
+            FormError::ArrivedStays => lang.tr(
+                "日付: 受付済の患者は本日中の時刻変更のみです (別の日は取消して予約)",
+                "Day: checked in, so only another time today (cancel and book for another day)",
             ),
             FormError::Time => lang.tr("時刻: HH:MM で入力してください", "Time: write it as HH:MM"),
             FormError::NoCancelReason => lang.tr(
