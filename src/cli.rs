@@ -121,6 +121,9 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     }
     let mut store = Store::open_dir(&dir).map_err(SetupError::from)?;
     tracing::info!(data_dir = %dir.display(), "store opened");
+    if records_changes_as_staff(cli.command.as_ref()) {
+        check_cli_staff(&mut store, &cli.staff)?;
+    }
 
     Ok(match &cli.command {
         Some(Command::Rules { .. } | Command::Check { .. } | Command::Drugs(_)) => {
@@ -139,6 +142,40 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Audit(command)) => audit(&store, command)?,
         Some(Command::Patients(command)) => patients(cli, &mut store, command)?,
     })
+}
+
+/// The default `--staff`: a change made from the command line by nobody in particular.
+const CLI_STAFF: &str = "system:cli";
+
+/// Whether the command writes audit entries under `--staff`.
+fn records_changes_as_staff(command: Option<&Command>) -> bool {
+    matches!(
+        command,
+        Some(
+            Command::Staff(_)
+                | Command::Patients(PatientsCommand::Import { .. })
+                | Command::Queue(QueueCommand::Import { .. })
+        )
+    )
+}
+
+/// The audit log names `--staff` as the author of what the command changes: an id that is
+/// nobody in the clinic (a typo, a member who has left) would put a change on record under a
+/// name that cannot be traced to a person. A store without the clinic document (before
+/// `clinic init`, or a care team's device, which never receives it) has nothing to check against.
+fn check_cli_staff(store: &mut Store, staff_id: &str) -> Result<(), SetupError> {
+    if staff_id == CLI_STAFF {
+        return Ok(());
+    }
+    let Some(clinic) = store.clinic()? else {
+        return Ok(());
+    };
+    match clinic.staff.get(staff_id) {
+        Some(member) if member.active => Ok(()),
+        _ => Err(SetupError::UnknownStaff {
+            staff_id: staff_id.to_string(),
+        }),
+    }
 }
 
 /// `enkaku rules`: the catalogue of guideline rules.

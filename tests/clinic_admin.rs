@@ -558,6 +558,67 @@ fn staff_are_added_edited_listed_and_deactivated_and_each_bad_field_is_named() {
     }
 }
 
+/// `--staff` names the author of a change in the audit log: an id that is nobody in the clinic,
+/// or a member who has been deactivated, is refused before anything is written, naming the
+/// option; a member of staff and the default `system:cli` are recorded.
+#[test]
+fn a_change_is_refused_under_a_staff_id_that_is_nobody_in_the_clinic() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let add = |by: Option<&str>, name: &str| {
+        let mut args: Vec<&str> = Vec::new();
+        if let Some(by) = by {
+            args.extend(["--staff", by]);
+        }
+        args.extend(["staff", "add", "--role", "front_desk", "--name", name]);
+        args.extend(["--kana", "スズキ"]);
+        enkaku(dir.path(), &args)
+    };
+    let before = state_of(dir.path());
+    refused(
+        &add(Some("admin-mroi"), "鈴木"),
+        &["--staff \"admin-mroi\"", "staff list"],
+    );
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "患者番号,氏名,カナ氏名,生年月日\n1,山田 太郎,ヤマダ タロウ,1970-01-01\n",
+    )
+    .unwrap();
+    refused(
+        &enkaku(
+            dir.path(),
+            &[
+                "--staff",
+                "nobody",
+                "patients",
+                "import",
+                csv.to_str().unwrap(),
+            ],
+        ),
+        &["--staff \"nobody\""],
+    );
+    assert_eq!(state_of(dir.path()), before, "nothing written");
+
+    ok(&add(Some("admin-mori"), "鈴木"));
+    ok(&add(None, "佐々木"));
+    ok(&enkaku(
+        dir.path(),
+        &["--staff", "admin-mori", "staff", "deactivate", "dr-aoki"],
+    ));
+    refused(&add(Some("dr-aoki"), "田中"), &["--staff \"dr-aoki\""]);
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(&enkaku(dir.path(), &["audit", "log", "--json"]))).unwrap();
+    let adders: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "staff.add")
+        .filter_map(|e| e["staff_id"].as_str())
+        .collect();
+    assert_eq!(adders, ["admin-mori", "system:cli"]);
+}
+
 #[test]
 fn the_demo_is_refused_over_a_real_clinic_and_the_store_is_unchanged() {
     let dir = tempfile::tempdir().unwrap();

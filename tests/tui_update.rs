@@ -928,6 +928,51 @@ fn video_starts_once_the_blocks_are_cleared_by_a_new_evaluation() {
     assert_eq!(launches(&press(&mut state, KeyCode::Char('v'))), 1);
 }
 
+/// The worker answers effects in order. A video program that does not start must be the last
+/// word on the status line, not hidden under the confirmation of the start's saves, and it is
+/// not a write: the count of writes in flight is left to the writes.
+#[test]
+fn a_video_that_does_not_open_is_said_after_the_saves() {
+    let mut state = consulting(DOCTOR, &[]);
+    settle(&mut state);
+    let effects = press(&mut state, KeyCode::Char('v'));
+    assert!(
+        matches!(effects.last(), Some(Effect::LaunchVideo { .. })),
+        "the launch is the last effect: {effects:?}"
+    );
+    let writes = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Write { .. }))
+        .count();
+    assert_eq!(state.writes_in_flight as usize, writes);
+    // The worker: the writes are saved, then the launch fails.
+    for _ in 0..writes {
+        update(
+            &mut state,
+            Action::Saved {
+                what: enkaku::tui::state::Saved::Encounter,
+            },
+        );
+    }
+    update(
+        &mut state,
+        Action::VideoFailed {
+            reason: "video command \"xdg-open\": No such file or directory".into(),
+        },
+    );
+    let text = error_text(&state).expect("the failure is shown as an error");
+    assert!(text.contains("The video did not open"), "{text}");
+    assert!(text.contains("xdg-open"), "{text}");
+    assert_eq!(state.writes_in_flight, 0);
+
+    // A failure that arrives while writes are still in flight does not count as one of them.
+    let mut state = consulting(DOCTOR, &[]);
+    press(&mut state, KeyCode::Char('v'));
+    let in_flight = state.writes_in_flight;
+    update(&mut state, Action::VideoFailed { reason: "x".into() });
+    assert_eq!(state.writes_in_flight, in_flight);
+}
+
 #[test]
 fn ending_and_signing_follow_the_session() {
     struct Case {
@@ -1524,6 +1569,29 @@ fn every_key_a_mode_handles_is_in_its_help() {
                 b.label
             );
         }
+    }
+}
+
+/// On an 80-column terminal the board's hint bar is cut: a doctor must still see the chart and
+/// the consultation there, and the front desk is not shown a key only a doctor may use.
+#[test]
+fn a_doctors_board_hints_the_chart_and_the_consultation_at_80_columns() {
+    for lang in [Lang::Ja, Lang::En] {
+        let mut doctor = at_queue(DOCTOR);
+        doctor.lang = lang;
+        let bar = bottom_line(&doctor, 80);
+        for (key, ja, en) in [("Enter", "カルテ", "chart"), ("c", "診察開始", "consult")] {
+            let hint = format!(" {key} {} ", lang.tr(ja, en));
+            assert!(
+                bar.contains(&hint),
+                "{lang:?}: {hint:?} missing from {bar:?}"
+            );
+        }
+        let mut desk = at_queue(FRONT_DESK);
+        desk.lang = lang;
+        let bar = bottom_line(&desk, 80);
+        assert!(bar.contains(" i "), "{lang:?}: {bar:?}");
+        assert!(!bar.contains(" c "), "{lang:?}: {bar:?}");
     }
 }
 

@@ -84,6 +84,10 @@ pub enum SetupError {
         dir.display()
     )]
     NoClinic { dir: PathBuf },
+    #[error(
+        "--staff {staff_id:?}: no active member of staff with this id in the clinic (`enkaku staff list` shows them; leave --staff out to record `system:cli`)"
+    )]
+    UnknownStaff { staff_id: String },
     #[error("seeding the demo clinic into the new store")]
     Seed(#[source] DemoError),
     #[error("terminal: {0}")]

@@ -250,7 +250,7 @@ impl Staff {
 
 /// Whether `text` is a reading in kana: katakana or hiragana (full or half width), the long
 /// vowel mark, spaces and the middle dot between given and family name.
-fn is_kana(text: &str) -> bool {
+pub fn is_kana(text: &str) -> bool {
     text.chars().any(|c| !c.is_whitespace()) && text.chars().all(|c| {
         c.is_whitespace()
             || matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' | '・' | '･' | 'ｦ'..='ﾟ' | '゛' | '゜')

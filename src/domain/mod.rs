@@ -12,7 +12,7 @@ mod text;
 
 pub use clinic::{
     CareTeam, Clinic, ClinicSettings, EARLIEST_REGISTRATION_YEAR, PartnerHospital, Role, Staff,
-    parse_institution_code,
+    is_kana, parse_institution_code,
 };
 pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{

@@ -28,7 +28,8 @@ impl Store {
         self.read_view(&DocId::clinic())
     }
 
-    /// Stores a staff member's PIN hash (never the PIN).
+    /// Stores a staff member's PIN hash (never the PIN). A new PIN ends a lockout on this
+    /// device: the wrong PINs were tries at the old one.
     pub fn set_staff_pin_hash(
         &mut self,
         by: &str,
@@ -38,7 +39,8 @@ impl Store {
         self.edit(&DocId::clinic(), by, "staff.set_pin", |e| {
             require(e, &["staff", staff_id], "staff member")?;
             e.put(&["staff", staff_id, "pin_hash"], pin_hash)
-        })
+        })?;
+        self.clear_pin_failures(staff_id)
     }
 
     /// Registers a new patient (one new document).

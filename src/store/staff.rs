@@ -243,7 +243,8 @@ impl Store {
     /// Edits a member of staff as `change` says, reading the record inside the write, and
     /// stores only the fields that differ so that edits of different fields on two devices
     /// merge. Audited as `staff.edit`; returns the names of the fields changed (none: nothing is
-    /// written). The id cannot change.
+    /// written). The id cannot change. A new PIN ends a lockout on this device, as
+    /// [`Store::set_staff_pin_hash`] does.
     pub fn edit_staff(
         &mut self,
         by: &str,
@@ -251,7 +252,7 @@ impl Store {
         today: Date,
         change: impl FnOnce(&mut Staff),
     ) -> Result<Vec<String>, StoreError> {
-        self.edit(&DocId::clinic(), by, "staff.edit", |e| {
+        let changed = self.edit(&DocId::clinic(), by, "staff.edit", |e| {
             let clinic = clinic_in(e)?;
             let before = clinic
                 .staff
@@ -266,8 +267,12 @@ impl Store {
             for (field, value) in &changed {
                 e.put(&["staff", staff_id, field], value)?;
             }
-            Ok(changed.into_iter().map(|(k, _)| k).collect())
-        })
+            Ok(changed.into_iter().map(|(k, _)| k).collect::<Vec<String>>())
+        })?;
+        if changed.iter().any(|f| f == "pin_hash") {
+            self.clear_pin_failures(staff_id)?;
+        }
+        Ok(changed)
     }
 
     /// Deactivates a member of staff, audited as `staff.deactivate`: the record and everything

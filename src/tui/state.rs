@@ -371,6 +371,11 @@ pub enum Action {
     Failed {
         message: String,
     },
+    /// The video program could not be started (`video.command` of the config file): not a
+    /// write, so it leaves the count of writes in flight alone.
+    VideoFailed {
+        reason: String,
+    },
     /// Another process or a sync changed the store.
     StoreChanged,
     /// The background sync finished an attempt.

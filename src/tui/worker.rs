@@ -121,7 +121,10 @@ impl Worker {
             }
             Effect::LaunchVideo { room } => match self.launch_video(&room) {
                 Ok(()) => Vec::new(),
-                Err(message) => vec![Action::Failed { message }],
+                Err(reason) => {
+                    tracing::warn!("the video did not start: {reason}");
+                    vec![Action::VideoFailed { reason }]
+                }
             },
         }
     }

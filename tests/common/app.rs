@@ -19,6 +19,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub struct App {
     pub state: AppState,
     pub worker: Worker,
+    /// The randomness of the next key press: see [`App::press`].
+    fresh: u128,
 }
 
 /// The day the demo queue is seeded on in these tests, and the instant they run at (10:00 JST).
@@ -56,9 +58,14 @@ impl App {
             clinic_id: String::new(),
             video_command: video_command.into(),
         };
+        // Ids are made from the low 64 bits: a random prefix per workstation (so that a restart
+        // over the same store never reuses one), its top bit set so that every id sorts after
+        // the demo's (`md-0013-1`), and a count of key presses below it.
+        let prefix = u128::from(uuid::Uuid::new_v4().as_u128() as u32 | 0x8000_0000) << 32;
         let mut app = App {
             state: AppState::new(lang, test_now(), test_day()),
             worker,
+            fresh: uuid::Uuid::new_v4().as_u128() << 64 | prefix,
         };
         app.run(vec![Effect::LoadClinic]);
         app
@@ -79,12 +86,16 @@ impl App {
         self.run(effects);
     }
 
-    /// A key pressed at the test's instant, with fresh randomness as the terminal reader gives.
+    /// A key pressed at the test's instant, with fresh randomness as the terminal reader gives,
+    /// except that the ids it makes increase from one press to the next: records kept in a map
+    /// by id (a patient's medications, allergies) then list in the order the test made them,
+    /// and a snapshot of them does not change from run to run.
     fn press(&mut self, key: KeyEvent) {
+        self.fresh += 1;
         self.act(Action::Key {
             key,
             at: self.state.now,
-            fresh: Fresh::random(),
+            fresh: Fresh(self.fresh),
         });
     }
 

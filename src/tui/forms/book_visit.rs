@@ -95,7 +95,12 @@ impl BookVisitForm {
         let day = if self.walk_in {
             by.today
         } else {
-            parse_date(&nfkc(&self.day.value())).map_err(|_| FormError::Day)?
+            let day = parse_date(&nfkc(&self.day.value())).map_err(|_| FormError::Day)?;
+            // A day gone by is a typo (2020 for 2026): nobody books a visit that cannot come.
+            if day < by.today {
+                return Err(FormError::DayPast);
+            }
+            day
         };
         let time = nfkc(&self.time.value());
         crate::store::check_time(&time).map_err(|_| FormError::Time)?;
@@ -212,5 +217,11 @@ mod tests {
         );
         f.day = Text::new("", "11/24");
         assert_eq!(f.submit(&by), Err(FormError::Day));
+        f.day = Text::new("", "2020-11-24");
+        assert_eq!(f.submit(&by), Err(FormError::DayPast));
+        f.day = Text::new("", "2026-11-20");
+        assert_eq!(f.submit(&by), Err(FormError::DayPast), "yesterday");
+        f.day = Text::new("", "2026-11-21");
+        assert!(f.submit(&by).is_ok(), "today");
     }
 }

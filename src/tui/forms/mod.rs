@@ -265,6 +265,10 @@ pub enum FormError {
     StaffKana,
     #[error("licence number: 1 to 10 digits")]
     Licence,
+    #[error("licence number: another member of staff already has it")]
+    LicenceTaken,
+    #[error("id: another member of staff already has it")]
+    StaffIdTaken,
     #[error("医籍登録年: a year from 1945 to this year")]
     RegistrationYear,
     #[error("online-care training: a date YYYY-MM-DD, not in the future")]
@@ -281,6 +285,10 @@ pub enum FormError {
     NoHistorySource,
     #[error("relationship: say how the proxy is related to the patient")]
     NoRelationship,
+    #[error("name_kanji: write the patient's name")]
+    PatientName,
+    #[error("name_kana: write the reading of the name in kana")]
+    PatientKana,
     #[error("date_of_birth: write the date of birth as YYYY-MM-DD")]
     DateOfBirth,
     #[error("insurer_number: write the insurer number (保険者番号)")]
@@ -289,6 +297,10 @@ pub enum FormError {
     ProxyRelationship,
     #[error("day: write the day as YYYY-MM-DD")]
     Day,
+    #[error("day: the day has passed; a visit is booked for today or later")]
+    DayPast,
+    #[error("day: the patient has checked in; the visit moves to another time today only")]
+    ArrivedStays,
     #[error("time: write the time as HH:MM")]
     Time,
     #[error("cancel_reason: write why the visit is cancelled")]
@@ -336,6 +348,14 @@ impl FormError {
                 "免許番号は 1〜10 桁の数字です",
                 "Licence number: 1 to 10 digits",
             ),
+            FormError::LicenceTaken => lang.tr(
+                "免許番号: 他の職員に登録済みの番号です",
+                "Licence number: another member of staff already has it",
+            ),
+            FormError::StaffIdTaken => lang.tr(
+                "ID: 他の職員が使っている ID です",
+                "Id: another member of staff already has it",
+            ),
             FormError::RegistrationYear => lang.tr(
                 "医籍登録年: 1945年から今年までの西暦で入力してください",
                 "医籍登録年: a year from 1945 to this year",
@@ -364,6 +384,14 @@ impl FormError {
                 "代理人の続柄を入力してください",
                 "Say how the proxy is related to the patient",
             ),
+            FormError::PatientName => lang.tr(
+                "氏名 (漢字) を入力してください",
+                "Name: write the patient's name",
+            ),
+            FormError::PatientKana => lang.tr(
+                "氏名 (カナ) をカタカナかひらがなで入力してください",
+                "Kana: write the reading of the name in kana",
+            ),
             FormError::DateOfBirth => lang.tr(
                 "生年月日: YYYY-MM-DD で入力してください",
                 "Date of birth: write it as YYYY-MM-DD",
@@ -379,6 +407,14 @@ impl FormError {
             FormError::Day => lang.tr(
                 "日付: YYYY-MM-DD で入力してください",
                 "Day: write it as YYYY-MM-DD",
+            ),
+            FormError::DayPast => lang.tr(
+                "日付: 過ぎた日です (今日以降の日付を入力)",
+                "Day: that day has passed (today or later)",
+            ),
+            FormError::ArrivedStays => lang.tr(
+                "日付: 受付済の患者は本日中の時刻変更のみです (別の日は取消して予約)",
+                "Day: checked in, so only another time today (cancel and book for another day)",
             ),
             FormError::Time => lang.tr("時刻: HH:MM で入力してください", "Time: write it as HH:MM"),
             FormError::NoCancelReason => lang.tr(

@@ -12,11 +12,21 @@ pub struct MoveVisitForm {
     pub entry_id: String,
     pub day: Text,
     pub time: Text,
+    /// The patient has checked in (or is waiting): they are here today, so the visit may take
+    /// another time today but not another day, as the store holds.
+    pub arrived: bool,
 }
 
 impl MoveVisitForm {
-    pub fn new(lang: Lang, from: Date, entry_id: String, time: &str) -> MoveVisitForm {
+    pub fn new(
+        lang: Lang,
+        from: Date,
+        entry_id: String,
+        time: &str,
+        arrived: bool,
+    ) -> MoveVisitForm {
         MoveVisitForm {
+            arrived,
             from,
             entry_id,
             day: Text::new(
@@ -31,8 +41,16 @@ impl MoveVisitForm {
         lang.tr("予約の変更: 日時", "Move a visit: day and time")
     }
 
-    pub fn submit(&self) -> Result<Write, FormError> {
+    /// `today`: a visit is not moved to a day that has passed (it may be moved from one, a
+    /// reservation left over from yesterday).
+    pub fn submit(&self, today: Date) -> Result<Write, FormError> {
         let to_day = parse_date(&nfkc(&self.day.value())).map_err(|_| FormError::Day)?;
+        if to_day < today {
+            return Err(FormError::DayPast);
+        }
+        if self.arrived && to_day != self.from {
+            return Err(FormError::ArrivedStays);
+        }
         let to_time = nfkc(&self.time.value());
         crate::store::check_time(&to_time).map_err(|_| FormError::Time)?;
         Ok(Write::MoveVisit {
@@ -65,9 +83,10 @@ mod tests {
 
     #[test]
     fn a_move_names_the_day_and_time_or_the_field_that_is_wrong() {
-        let mut f = MoveVisitForm::new(Lang::En, day(), "q-05".into(), "10:00");
+        let today = day();
+        let mut f = MoveVisitForm::new(Lang::En, day(), "q-05".into(), "10:00", false);
         assert_eq!(
-            f.submit(),
+            f.submit(today),
             Ok(Write::MoveVisit {
                 day: day(),
                 entry_id: "q-05".into(),
@@ -77,10 +96,28 @@ mod tests {
         );
         f.day = Text::new("", "2026-11-22");
         f.time = Text::new("", "9:30");
-        assert_eq!(f.submit(), Err(FormError::Time));
+        assert_eq!(f.submit(today), Err(FormError::Time));
         f.time = Text::new("", "09:30");
-        assert!(matches!(f.submit(), Ok(Write::MoveVisit { to_day, .. }) if to_day != day()));
+        assert!(matches!(f.submit(today), Ok(Write::MoveVisit { to_day, .. }) if to_day != day()));
         f.day = Text::new("", "tomorrow");
-        assert_eq!(f.submit(), Err(FormError::Day));
+        assert_eq!(f.submit(today), Err(FormError::Day));
+        f.day = Text::new("", "2020-11-22");
+        assert_eq!(f.submit(today), Err(FormError::DayPast));
+        // A visit left on a past day may still move to today.
+        let mut f = MoveVisitForm::new(
+            Lang::En,
+            parse_date("2026-11-20").unwrap(),
+            "q-05".into(),
+            "10:00",
+            false,
+        );
+        f.day = Text::new("", "2026-11-21");
+        assert!(f.submit(today).is_ok());
+        // A patient who has checked in moves within the day, not to another.
+        let mut f = MoveVisitForm::new(Lang::En, day(), "q-05".into(), "10:00", true);
+        f.time = Text::new("", "11:15");
+        assert!(matches!(f.submit(today), Ok(Write::MoveVisit { to_day, .. }) if to_day == day()));
+        f.day = Text::new("", "2026-11-22");
+        assert_eq!(f.submit(today), Err(FormError::ArrivedStays));
     }
 }

@@ -4,7 +4,8 @@
 
 use super::{Author, Choice, FieldEdit, FieldView, Fields, FormError, Text, Toggle};
 use crate::domain::{
-    CareTeam, Demographics, Insurance, InsuranceKind, Patient, Proxy, Sex, nfkc, parse_date,
+    CareTeam, Demographics, Insurance, InsuranceKind, Patient, Proxy, Sex, is_kana, nfkc,
+    parse_date,
 };
 use crate::tui::i18n::Lang;
 
@@ -146,6 +147,14 @@ impl RegisterForm {
     /// The patient to register. What only the store can judge (names present, a date of birth
     /// that is not in the future, a patient number nobody else has) it judges, naming the field.
     pub fn submit(&self, by: &Author) -> Result<Patient, FormError> {
+        // Checked here, in the order of the fields, so that the form names the first one to
+        // fix in the interface language rather than passing the store's refusal on.
+        if self.name_kanji.value().trim().is_empty() {
+            return Err(FormError::PatientName);
+        }
+        if !is_kana(&self.name_kana.value()) {
+            return Err(FormError::PatientKana);
+        }
         let date_of_birth =
             parse_date(&nfkc(&self.date_of_birth.value())).map_err(|_| FormError::DateOfBirth)?;
         let insurance = match self.insurance.value().copied().flatten() {
@@ -290,7 +299,17 @@ mod tests {
 
         // (change, expected error)
         type Change = fn(&mut RegisterForm);
-        let cases: [(Change, FormError); 4] = [
+        let cases: [(Change, FormError); 8] = [
+            (|f| f.name_kanji = Text::new("", ""), FormError::PatientName),
+            (
+                |f| f.name_kanji = Text::new("", "　 "),
+                FormError::PatientName,
+            ),
+            (|f| f.name_kana = Text::new("", ""), FormError::PatientKana),
+            (
+                |f| f.name_kana = Text::new("", "takahashi hanako"),
+                FormError::PatientKana,
+            ),
             (
                 |f| f.date_of_birth = Text::new("", "1980-02-30"),
                 FormError::DateOfBirth,

@@ -26,6 +26,10 @@ pub struct StaffForm {
     pub care_team: Choice<Option<String>>,
     /// Empty keeps the PIN as it is (none, for someone new).
     pub pin: Text,
+    /// The clinic's other members (id, role, licence number), so that a taken id or licence
+    /// number is named in the form, which stays open, rather than refused by the store after
+    /// the form has closed on everything typed.
+    pub others: Vec<(String, Role, Option<String>)>,
 }
 
 fn role_name(lang: Lang, role: Role) -> &'static str {
@@ -110,6 +114,12 @@ impl StaffForm {
                 s.is_some_and(|s| s.photo_id_on_file),
             ),
             care_team: Choice::new(lang.tr("訪問チーム", "care team"), teams, team),
+            others: clinic
+                .staff
+                .values()
+                .filter(|o| s.is_none_or(|s| s.id != o.id))
+                .map(|o| (o.id.clone(), o.role, o.licence_number.clone()))
+                .collect(),
             pin: Text::masked(if s.is_some() {
                 lang.tr("新しい PIN (空欄で変更なし)", "new PIN (empty: unchanged)")
             } else {
@@ -201,6 +211,18 @@ impl StaffForm {
             "ec_training" => FormError::EcTrainingDate,
             _ => FormError::StaffId,
         })?;
+        if self.original.is_none() && self.others.iter().any(|(id, _, _)| *id == staff.id) {
+            return Err(FormError::StaffIdTaken);
+        }
+        // A doctor's 医籍 and a nurse's 看護師籍 are separate registers, as the store checks.
+        if staff.licence_number.is_some()
+            && self
+                .others
+                .iter()
+                .any(|(_, r, l)| *r == staff.role && *l == staff.licence_number)
+        {
+            return Err(FormError::LicenceTaken);
+        }
         Ok(match &self.original {
             None => Write::AddStaff {
                 staff: Box::new(staff),
@@ -216,10 +238,10 @@ impl StaffForm {
     pub fn field_of(&self, error: FormError) -> Option<usize> {
         let shift = usize::from(self.original.is_none());
         let i = match error {
-            FormError::StaffId => return (shift == 1).then_some(0),
+            FormError::StaffId | FormError::StaffIdTaken => return (shift == 1).then_some(0),
             FormError::StaffName => 0,
             FormError::StaffKana => 1,
-            FormError::Licence => 3,
+            FormError::Licence | FormError::LicenceTaken => 3,
             FormError::RegistrationYear => 4,
             FormError::TrainingDate => 6,
             FormError::EcTrainingDate => 7,
@@ -296,8 +318,23 @@ mod tests {
     fn submit_refuses_each_bad_field_by_name() {
         let clinic = crate::demo::clinic().unwrap();
         type Case = (&'static str, fn(&mut StaffForm), Option<FormError>);
-        let cases: [Case; 8] = [
+        let cases: [Case; 11] = [
             ("complete", |_| {}, None),
+            (
+                "dr-sato's licence number",
+                |f| typed(&mut f.licence, "512384"),
+                Some(FormError::LicenceTaken),
+            ),
+            (
+                "a nurse's number, on the doctors' register",
+                |f| typed(&mut f.licence, "1128746"),
+                None,
+            ),
+            (
+                "dr-sato's id",
+                |f| typed(&mut f.id, "dr-sato"),
+                Some(FormError::StaffIdTaken),
+            ),
             (
                 "no name",
                 |f| typed(&mut f.name, " "),
@@ -374,6 +411,10 @@ mod tests {
         assert_eq!(*original, kimura);
         assert_eq!(edited.id, "dr-kimura");
         assert_eq!(edited.pin_hash, kimura.pin_hash);
+        // Their own licence number is not another member's.
+        let sato = &clinic.staff["dr-sato"];
+        let f = StaffForm::new(Lang::Ja, &clinic, Some(sato));
+        assert!(f.submit(&author()).is_ok());
         assert_eq!(
             edited.online_training_completed,
             Some(parse_date("2026-11-01").unwrap())

@@ -43,6 +43,14 @@ const fn admin_only(binding: Binding) -> Binding {
     }
 }
 
+/// A binding shown only to doctors: only a doctor consults.
+const fn doctor_only(binding: Binding) -> Binding {
+    Binding {
+        only_for: Some(crate::domain::Role::Doctor),
+        ..binding
+    }
+}
+
 const fn ctrl(
     c: char,
     label: &'static str,
@@ -134,6 +142,24 @@ pub(super) const QUEUE: &[Binding] = &[
     )),
     b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
     b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
+    // The chart and the consultation before the front desk's keys, so that a doctor's hint
+    // bar still shows them on an 80-column terminal.
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::OpenChart,
+        "カルテ",
+        "chart",
+        true,
+    ),
+    doctor_only(b(
+        KeyCode::Char('c'),
+        "c",
+        Command::Consult,
+        "診察開始",
+        "consult",
+        true,
+    )),
     b(
         KeyCode::Char('i'),
         "i",
@@ -164,22 +190,6 @@ pub(super) const QUEUE: &[Binding] = &[
         Command::PreConsult,
         "診療前相談済",
         "pre-consult done",
-        true,
-    ),
-    b(
-        KeyCode::Enter,
-        "Enter",
-        Command::OpenChart,
-        "カルテ",
-        "chart",
-        true,
-    ),
-    b(
-        KeyCode::Char('c'),
-        "c",
-        Command::Consult,
-        "診察開始",
-        "consult",
         true,
     ),
     b(

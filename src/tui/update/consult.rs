@@ -385,8 +385,9 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             let room = press.fresh.room();
             c.encounter.video_room = Some(room.clone());
             c.encounter.started_at = Some(now);
-            let mut effects = vec![Effect::LaunchVideo { room }];
-            effects.extend(save_encounter(state, "encounter.start"));
+            // The launch goes last: the worker answers in order, so a video that did not open
+            // is the last word on the status line, not hidden under the save's confirmation.
+            let mut effects = save_encounter(state, "encounter.start");
             if let Some(c) = &state.consult
                 && let Some(entry) = &c.entry_id
             {
@@ -400,6 +401,7 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 ));
             }
             effects.extend(evaluate(state));
+            effects.push(Effect::LaunchVideo { room });
             return effects;
         }
         Command::EditNote | Command::Override if !doctor => {

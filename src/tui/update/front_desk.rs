@@ -84,7 +84,8 @@ pub(super) fn on_visit(state: &mut AppState, command: Command, row: QueueRow) ->
             Vec::new()
         }
         Command::MoveVisit => {
-            let form = MoveVisitForm::new(lang, day, row.entry_id, &row.time);
+            let arrived = row.status != QueueStatus::Reserved;
+            let form = MoveVisitForm::new(lang, day, row.entry_id, &row.time, arrived);
             state.overlay = Some(Overlay::Form(Form::new(
                 MoveVisitForm::title(lang),
                 FormKind::MoveVisit(form),

@@ -156,6 +156,18 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.dirty = true;
             written(state)
         }
+        Action::VideoFailed { reason } => {
+            let text = format!(
+                "{} {reason}",
+                state.lang.tr(
+                    "ビデオを起動できません (設定の video.command を確認):",
+                    "The video did not open (check video.command in the config file):",
+                )
+            );
+            message(state, text, true);
+            state.dirty = true;
+            Vec::new()
+        }
         Action::StoreChanged => store_changed(state),
         Action::SyncStatus(status) => {
             sync_status(state, status);

@@ -243,7 +243,7 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::Register(f) if f.saving.is_some() => Ok(Outcome::Saving),
         FormKind::Register(f) => f.submit(&by).map(|p| Outcome::Register(Box::new(p))),
         FormKind::BookVisit(f) => f.submit(&by).map(Outcome::Write),
-        FormKind::MoveVisit(f) => f.submit().map(Outcome::Write),
+        FormKind::MoveVisit(f) => f.submit(by.today).map(Outcome::Write),
         FormKind::CancelVisit(f) => f.submit().map(Outcome::Confirm),
         FormKind::Payment(f) => f.submit(&by).map(Outcome::Write),
     };
