@@ -67,8 +67,7 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     // The doctor opens the consultation.
     app.sign_in("dr-sato");
     app.select_visit(PATIENT);
-    app.key(KeyCode::Char('c'));
-    assert_eq!(app.state.screen, Screen::Chart);
+    // `c` on the board opens the consultation itself, not the chart.
     app.key(KeyCode::Char('c'));
     assert_eq!(app.state.screen, Screen::Consult);
     assert_eq!(

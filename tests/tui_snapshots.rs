@@ -69,7 +69,7 @@ fn open_chart(a: &mut App, patient: &str) {
     assert_eq!(a.state.screen, Screen::Chart);
 }
 
-/// Opens the consultation of `patient` from the queue: `c` opens the chart, `c` again consults.
+/// Opens the consultation of `patient` from the queue with `c` (the second `c` does nothing there).
 fn open_consult(a: &mut App, patient: &str) {
     a.select_visit(patient);
     a.key(KeyCode::Char('c'));

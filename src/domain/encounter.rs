@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Instant;
+use super::{Instant, SessionChecks};
 
 /// The kinds of visit the guideline distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -95,6 +95,12 @@ pub struct Encounter {
     /// Blocks a doctor chose to override, each with a written reason.
     #[serde(default)]
     pub overrides: BTreeMap<String, Override>,
+    /// The pre-flight checklist as the doctor ticked it, saved with each tick.
+    #[serde(default)]
+    pub checks: SessionChecks,
+    /// How many times the video was launched again into the same room after a drop.
+    #[serde(default)]
+    pub video_relaunches: u32,
     #[serde(default)]
     pub signed_by: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
@@ -120,6 +126,8 @@ impl Encounter {
             notes: BTreeMap::new(),
             prescriptions: BTreeMap::new(),
             overrides: BTreeMap::new(),
+            checks: SessionChecks::default(),
+            video_relaunches: 0,
             signed_by: None,
             signed_at: None,
         }

@@ -247,6 +247,33 @@ impl Store {
         self.edit_fact(staff, patient_id, &FactEdit::MedicationsConfirmed { at })
     }
 
+    /// Saves the encounter being prepared as `staff` under `action` and, when the doctor has
+    /// just confirmed the current medications with the patient, records `medications_confirmed`
+    /// as the patient's `medications_confirmed_at` in the same transaction, so the tick and
+    /// the fact the rules read next time never disagree (指針 V.1(5)②ⅱ).
+    pub fn save_encounter_checks(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter: &crate::domain::Encounter,
+        action: &str,
+        medications_confirmed: Option<Instant>,
+    ) -> Result<(), StoreError> {
+        check_id(&encounter.id)?;
+        let id = DocId::patient(patient_id)?;
+        self.edit(&id, staff, action, |e| {
+            e.put(&["encounters", &encounter.id], encounter)?;
+            if let Some(at) = medications_confirmed {
+                e.put(
+                    &["medications_confirmed_at"],
+                    &at.format(&time::format_description::well_known::Rfc3339)
+                        .map_err(|err| StoreError::InvalidPath(err.to_string()))?,
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Records what is known of the underlying conditions and from where.
     pub fn set_history(
         &mut self,

@@ -9,6 +9,7 @@ pub mod book_visit;
 pub mod cancel_visit;
 pub mod care_plan;
 pub mod check_in;
+pub mod complaint;
 pub mod consent;
 pub mod end_session;
 pub mod history;
@@ -34,6 +35,7 @@ pub use book_visit::BookVisitForm;
 pub use cancel_visit::CancelVisitForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
+pub use complaint::ComplaintForm;
 pub use consent::ConsentForm;
 pub use end_session::{EndSessionForm, Ending};
 pub use history::HistoryForm;
@@ -416,6 +418,7 @@ pub enum FormKind {
     MoveVisit(MoveVisitForm),
     CancelVisit(CancelVisitForm),
     Payment(PaymentForm),
+    Complaint(ComplaintForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -456,6 +459,7 @@ impl Form {
             FormKind::MoveVisit(f) => f,
             FormKind::CancelVisit(f) => f,
             FormKind::Payment(f) => f,
+            FormKind::Complaint(f) => f,
         }
     }
 
@@ -478,6 +482,7 @@ impl Form {
             FormKind::MoveVisit(f) => f,
             FormKind::CancelVisit(f) => f,
             FormKind::Payment(f) => f,
+            FormKind::Complaint(f) => f,
         }
     }
 

@@ -498,6 +498,22 @@ pub(super) const CONSULT: &[Binding] = &[
         true,
     ),
     b(
+        KeyCode::Char('k'),
+        "k",
+        Command::EditComplaint,
+        "主訴",
+        "complaint",
+        true,
+    ),
+    b(
+        KeyCode::Char('y'),
+        "y",
+        Command::CopyRoomLink,
+        "リンクをコピー",
+        "copy room link",
+        false,
+    ),
+    b(
         KeyCode::Char('e'),
         "e",
         Command::EditNote,

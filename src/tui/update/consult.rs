@@ -10,7 +10,7 @@ use crate::rules::facts::{self, Visit};
 use crate::rules::{Consultation, Finding, Severity, gates_start};
 use crate::store::QueueRow;
 use crate::tui::forms::{
-    DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm, SoapNote,
+    ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm, SoapNote,
 };
 use crate::tui::keymap::Command;
 use crate::tui::state::*;
@@ -31,7 +31,12 @@ pub(super) fn start(
         .map(|c| c.patient.clone())
         .filter(|p| p.id == patient_id)
     else {
-        // Open the chart first; the doctor starts the consultation from it.
+        // The record is read first; the consultation opens as soon as it is here.
+        state.pending_consult = Some(PendingConsult {
+            patient_id: patient_id.clone(),
+            row,
+            fresh,
+        });
         return vec![Effect::LoadChart { patient_id }];
     };
     let me = staff_id(state);
@@ -64,7 +69,6 @@ pub(super) fn start(
         day: state.queue.day,
         entry_id,
         encounter: encounter.clone(),
-        checks: SessionChecks::default(),
         findings: Vec::new(),
         focus: ConsultFocus::Checklist,
         selected: 0,
@@ -101,11 +105,43 @@ fn case(state: &AppState) -> Option<Consultation> {
         clinic: state.clinic.as_ref(),
         doctor: user,
         day: c.day,
-        checks: &c.checks,
+        checks: &c.encounter.checks,
         pre_consult_done: c.pre_consult_done,
         doctor_in_other_session: c.doctor_busy,
         note_drafted: c.note.is_drafted(),
     }))
+    .map(|mut case| {
+        screen_note(c, &mut case);
+        case
+    })
+}
+
+/// What the patient says and what the doctor sees are screened for red flags as the chief
+/// complaint is (指針 V.1(2)②): the subjective and objective parts of the note, saved or being
+/// written, join the symptoms the rules read.
+fn screen_note(c: &ConsultState, case: &mut Consultation) {
+    let mut texts: Vec<String> = c
+        .encounter
+        .notes
+        .values()
+        .flat_map(|n| [n.subjective.clone(), n.objective.clone()])
+        .collect();
+    texts.push(c.note.part(0).text());
+    texts.push(c.note.part(1).text());
+    let texts: Vec<String> = texts
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    let symptoms = case.patient.symptoms.get_or_insert_with(Vec::new);
+    for t in texts {
+        if !symptoms.contains(&t) {
+            symptoms.push(t);
+        }
+    }
 }
 
 /// Asks the rules for the findings of the consultation as it stands.
@@ -162,6 +198,12 @@ pub(super) fn record_loaded(state: &mut AppState, patient: Patient) -> Vec<Effec
     {
         c.encounter = stored.clone();
     }
+    // The chart behind the consultation shows the same record, so Esc returns to it current.
+    if let Some(chart) = &mut state.chart
+        && chart.patient.id == patient.id
+    {
+        chart.patient = patient.clone();
+    }
     c.patient = patient;
     if case(state) == before {
         return Vec::new();
@@ -196,6 +238,70 @@ fn save_and_evaluate(state: &mut AppState, action: &'static str) -> Vec<Effect> 
     let mut effects = save_encounter(state, action);
     effects.extend(evaluate(state));
     effects
+}
+
+/// The video program is running for `room`: the first launch records the room, the start and
+/// the visit in session; a relaunch after a drop is counted and audited as its own step.
+pub(super) fn video_launched(
+    state: &mut AppState,
+    patient_id: &str,
+    encounter_id: &str,
+    room: String,
+    relaunch: bool,
+) -> Vec<Effect> {
+    let lang = state.lang;
+    let now = state.now;
+    let Some(c) = state
+        .consult
+        .as_mut()
+        .filter(|c| c.patient.id == patient_id && c.encounter.id == encounter_id)
+    else {
+        // The consultation was left while the program started; the record was not changed.
+        tracing::warn!(%encounter_id, "video launched for a consultation no longer open");
+        return Vec::new();
+    };
+    state.dirty = true;
+    if relaunch {
+        c.encounter.video_relaunches += 1;
+        message(
+            state,
+            lang.tr(
+                "同じビデオ室に再接続しました",
+                "Reconnected to the same room",
+            ),
+            false,
+        );
+        return save_encounter(state, "encounter.video.relaunch");
+    }
+    c.encounter.video_room = Some(room);
+    c.encounter.started_at = Some(now);
+    let mut effects = save_encounter(state, "encounter.start");
+    if let Some(c) = &state.consult
+        && let Some(entry) = &c.entry_id
+    {
+        effects.push(write(
+            state,
+            Write::QueueStatus {
+                day: c.day,
+                entry_id: entry.clone(),
+                status: QueueStatus::InSession,
+            },
+        ));
+    }
+    effects.extend(evaluate(state));
+    effects
+}
+
+/// The doctor wrote the chief complaint: it is saved and the rules screen it for red flags.
+pub(super) fn set_complaint(state: &mut AppState, complaint: String) -> Vec<Effect> {
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    if c.encounter.signed_at.is_some() {
+        return Vec::new();
+    }
+    c.encounter.chief_complaint = complaint;
+    save_and_evaluate(state, "encounter.complaint")
 }
 
 /// A key while the SOAP note is being written.
@@ -358,19 +464,71 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 && c.selected < SessionChecks::COUNT
                 && !signed =>
         {
-            c.checks.toggle(c.selected);
-            return evaluate(state);
+            c.encounter.checks.toggle(c.selected);
+            // Ticking the medications check is the confirmation the chart records for the
+            // next visits too (指針 V.1(5)②ⅱ); unticking it leaves the date as it was.
+            let medications_confirmed = (c.selected == SessionChecks::MEDICATIONS
+                && c.encounter.checks.medications_confirmed)
+                .then_some(now);
+            if let Some(at) = medications_confirmed {
+                c.patient.medications_confirmed_at = Some(at);
+            }
+            let save = Write::EncounterChecks {
+                patient_id: c.patient.id.clone(),
+                encounter: Box::new(c.encounter.clone()),
+                action: "encounter.check",
+                medications_confirmed,
+            };
+            let mut effects = vec![write(state, save)];
+            effects.extend(evaluate(state));
+            return effects;
+        }
+        Command::EditComplaint if !signed && doctor => {
+            let form = ComplaintForm::new(lang, &c.encounter.chief_complaint);
+            state.overlay = Some(Overlay::Form(Form::new(
+                ComplaintForm::title(lang),
+                FormKind::Complaint(form),
+            )));
+        }
+        Command::CopyRoomLink => {
+            let Some(room) = c.encounter.video_room.clone() else {
+                message(
+                    state,
+                    lang.tr(
+                        "ビデオ室はまだありません (v で開始)",
+                        "No video room yet (v to start)",
+                    ),
+                    true,
+                );
+                return Vec::new();
+            };
+            let text = crate::video::link(&state.video_command, &room);
+            let said = format!(
+                "{}: {text}",
+                lang.tr("リンクをコピーしました", "Link copied")
+            );
+            message(state, said, false);
+            return vec![Effect::CopyToClipboard { text }];
         }
         Command::RecordConsent => chart::open_consent(state),
         Command::NewCarePlan => chart::open_care_plan(state),
         Command::StartVideo => {
-            if c.encounter.started_at.is_some() {
+            if c.encounter.ended_at.is_some() {
                 message(
                     state,
-                    lang.tr("ビデオは開始済みです", "The video has already started"),
+                    lang.tr("診察は終了しています", "The session has ended"),
                     true,
                 );
                 return Vec::new();
+            }
+            // After a drop the doctor goes back into the same room.
+            if let (Some(_), Some(room)) = (c.encounter.started_at, &c.encounter.video_room) {
+                return vec![Effect::LaunchVideo {
+                    patient_id: c.patient.id.clone(),
+                    encounter_id: c.encounter.id.clone(),
+                    room: room.clone(),
+                    relaunch: true,
+                }];
             }
             let blocking = blocking(c, gates_start);
             if !blocking.is_empty() {
@@ -382,25 +540,24 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 message(state, text, true);
                 return Vec::new();
             }
-            let room = press.fresh.room();
-            c.encounter.video_room = Some(room.clone());
-            c.encounter.started_at = Some(now);
-            let mut effects = vec![Effect::LaunchVideo { room }];
-            effects.extend(save_encounter(state, "encounter.start"));
-            if let Some(c) = &state.consult
-                && let Some(entry) = &c.entry_id
-            {
-                effects.push(write(
-                    state,
-                    Write::QueueStatus {
-                        day: c.day,
-                        entry_id: entry.clone(),
-                        status: QueueStatus::InSession,
-                    },
-                ));
-            }
-            effects.extend(evaluate(state));
-            return effects;
+            // Nothing is recorded until the program is running (see `video_launched`).
+            let room = c
+                .encounter
+                .video_room
+                .clone()
+                .unwrap_or_else(|| press.fresh.room());
+            let launch = Effect::LaunchVideo {
+                patient_id: c.patient.id.clone(),
+                encounter_id: c.encounter.id.clone(),
+                room,
+                relaunch: false,
+            };
+            message(
+                state,
+                lang.tr("ビデオを起動中…", "Starting the video…"),
+                false,
+            );
+            return vec![launch];
         }
         Command::EditNote | Command::Override if !doctor => {
             message(

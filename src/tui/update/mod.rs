@@ -151,6 +151,21 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.own_commit_unseen = true;
             written(state)
         }
+        Action::VideoLaunched {
+            patient_id,
+            encounter_id,
+            room,
+            relaunch,
+        } => consult::video_launched(state, &patient_id, &encounter_id, room, relaunch),
+        Action::VideoFailed { message: text } => {
+            let text = format!(
+                "{}: {text}",
+                state.lang.tr("ビデオを開始できません", "Video not started")
+            );
+            message(state, text, true);
+            state.dirty = true;
+            Vec::new()
+        }
         Action::Failed { message: text } => {
             message(state, text, true);
             state.dirty = true;

@@ -50,12 +50,34 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     // A patient's allergies stay in sight above everything the doctor does.
     let allergies = super::chart::allergy_line(l, &c.patient);
-    let [header, allergy_area, body] = Layout::vertical([
+    let room = c
+        .encounter
+        .video_room
+        .as_ref()
+        .map(|room| crate::video::link(&state.video_command, room));
+    let [header, allergy_area, complaint_area, room_area, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(allergies.is_some())),
+        Constraint::Length(1),
+        Constraint::Length(u16::from(room.is_some())),
         Constraint::Min(0),
     ])
     .areas(area);
+    frame.render_widget(Paragraph::new(complaint(l, c)), complaint_area);
+    if let Some(link) = room {
+        let line = Line::from(vec![
+            Span::styled(
+                format!(" {}: ", l.tr("ビデオ室", "Room")),
+                style(Role::Title),
+            ),
+            Span::raw(link),
+            Span::styled(
+                format!("  {}", l.tr("(y: コピー)", "(y: copy)")),
+                style(Role::Muted),
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(line), room_area);
+    }
     if let Some(line) = allergies {
         frame.render_widget(Paragraph::new(line), allergy_area);
     }
@@ -77,6 +99,26 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
     soap(l, c, frame, note);
     prescriptions(l, c, frame, rx);
+}
+
+/// The chief complaint, first of what the doctor writes, with the key that writes it.
+fn complaint(l: Lang, c: &ConsultState) -> Line<'static> {
+    let label = Span::styled(
+        format!(" {}: ", l.tr("主訴", "Complaint")),
+        style(Role::Title),
+    );
+    let text = c.encounter.chief_complaint.trim();
+    if text.is_empty() {
+        Line::from(vec![
+            label,
+            Span::styled(
+                l.tr("未記入 (k で記入)", "not written (k to write)"),
+                style(Role::Muted),
+            ),
+        ])
+    } else {
+        Line::from(vec![label, Span::raw(text.replace('\n', " "))])
+    }
 }
 
 fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) {
@@ -101,11 +143,15 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
             }
         };
     for i in 0..SessionChecks::COUNT {
-        let text = format!(" [{}] {}", if c.checks.get(i) { "x" } else { " " }, {
-            let item = SessionChecks::item(i);
-            l.tr(item.ja, item.en)
-        });
-        let role = if c.checks.get(i) {
+        let text = format!(
+            " [{}] {}",
+            if c.encounter.checks.get(i) { "x" } else { " " },
+            {
+                let item = SessionChecks::item(i);
+                l.tr(item.ja, item.en)
+            }
+        );
+        let role = if c.encounter.checks.get(i) {
             Role::Ok
         } else {
             Role::Normal
