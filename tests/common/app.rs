@@ -60,6 +60,7 @@ impl App {
             state: AppState::new(lang, test_now(), test_day()),
             worker,
         };
+        app.state.video_command = video_command.into();
         app.run(vec![Effect::LoadClinic]);
         app
     }
