@@ -503,7 +503,8 @@ pub(super) const CONSULT: &[Binding] = &[
         Command::EditComplaint,
         "主訴",
         "complaint",
-        true,
+        // The field itself names its key; the bar keeps room for prescribing.
+        false,
     ),
     b(
         KeyCode::Char('y'),

@@ -14,6 +14,9 @@ use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, ConsultFocus, ConsultState, SoapNote, visit_label};
 use crate::tui::theme::{Role, style};
 
+/// The screen height (rows for the consultation) from which the room link has its own row.
+const ROOM_ROW_FROM: u16 = 26;
+
 fn pane(title: String, focused: bool) -> Block<'static> {
     let b = Block::default().borders(Borders::ALL).title(title);
     if focused {
@@ -55,29 +58,34 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         .video_room
         .as_ref()
         .map(|room| crate::video::link(&state.video_command, room));
+    // The room link has a row of its own where the screen is tall enough; on a small terminal
+    // it shares the complaint's row (last, so it is what a narrow screen cuts; `y` copies it
+    // whole) and the checklist keeps its height.
+    let own_row = room.is_some() && area.height >= ROOM_ROW_FROM;
     let [header, allergy_area, complaint_area, room_area, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(allergies.is_some())),
         Constraint::Length(1),
-        Constraint::Length(u16::from(room.is_some())),
+        Constraint::Length(u16::from(own_row)),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(complaint(l, c)), complaint_area);
+    let mut line = complaint(l, c);
     if let Some(link) = room {
-        let line = Line::from(vec![
-            Span::styled(
-                format!(" {}: ", l.tr("ビデオ室", "Room")),
-                style(Role::Title),
-            ),
-            Span::raw(link),
-            Span::styled(
-                format!("  {}", l.tr("(y: コピー)", "(y: copy)")),
-                style(Role::Muted),
-            ),
-        ]);
-        frame.render_widget(Paragraph::new(line), room_area);
+        let label = Span::styled(
+            format!("{} (y): ", l.tr("ビデオ室", "room")),
+            style(Role::Title),
+        );
+        if own_row {
+            let room_line = Line::from(vec![Span::raw(" "), label, Span::raw(link)]);
+            frame.render_widget(Paragraph::new(room_line), room_area);
+        } else {
+            line.spans.push(Span::raw(" │ "));
+            line.spans.push(label);
+            line.spans.push(Span::raw(link));
+        }
     }
+    frame.render_widget(Paragraph::new(line), complaint_area);
     if let Some(line) = allergies {
         frame.render_widget(Paragraph::new(line), allergy_area);
     }
