@@ -303,3 +303,44 @@ fn c_on_the_board_opens_the_consultation_and_enter_the_chart() {
     let screen = a.render(100, 30);
     assert!(screen.contains("主訴: 未記入 (k で記入)"), "{screen}");
 }
+
+fn snap(name: &str, text: &str) {
+    insta::with_settings!({
+        filters => vec![
+            // Video rooms are random; a small screen may cut the room's name.
+            (r"enkaku-[0-9a-f]{1,32}", "[room]"),
+        ],
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn snapshots_of_the_complaint_and_the_room_link() {
+    for (lang, tag) in [(Lang::Ja, "ja"), (Lang::En, "en")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = App::new(dir.path(), lang, VIDEO);
+        a.sign_in(DOCTOR);
+        consult(&mut a);
+        write_complaint(&mut a, "くしゃみと鼻水が2週間続く");
+        ready_for_video(&mut a);
+        a.key(KeyCode::Char('v'));
+        assert!(
+            a.state
+                .consult
+                .as_ref()
+                .unwrap()
+                .encounter
+                .started_at
+                .is_some()
+        );
+        a.state.status = None;
+        for (w, h) in [(100, 30), (80, 24)] {
+            snap(
+                &format!("consult_complaint_room_{w}x{h}_{tag}"),
+                &a.render(w, h),
+            );
+        }
+    }
+}
