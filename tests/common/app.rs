@@ -47,6 +47,11 @@ impl App {
         App::over(Store::open_dir(dir).unwrap(), dir, lang, "true {room}")
     }
 
+    /// A new workstation over `dir` as a previous one left it, with `video_command`: a restart.
+    pub fn reopen(dir: &Path, lang: Lang, video_command: &str) -> App {
+        App::over(Store::open_dir(dir).unwrap(), dir, lang, video_command)
+    }
+
     fn over(store: Store, dir: &Path, lang: Lang, video_command: &str) -> App {
         let mut drugs = DrugMaster::open_dir(dir).unwrap();
         drugs.ensure_demo().unwrap();
