@@ -344,3 +344,79 @@ fn snapshots_of_the_complaint_and_the_room_link() {
         }
     }
 }
+
+#[test]
+fn after_signing_an_edit_is_an_addendum_beside_the_signed_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = doctor_consulting(dir.path(), VIDEO);
+    ready_for_video(&mut a);
+    a.key(KeyCode::Char('v'));
+    a.key(KeyCode::Char('e'));
+    for text in [
+        "くしゃみと鼻汁が続く",
+        "映像上、鼻閉感あり",
+        "アレルギー性鼻炎",
+        "経過観察、増悪時は対面受診",
+    ] {
+        a.type_text(text);
+        a.key(KeyCode::Tab);
+    }
+    a.key(KeyCode::Esc);
+    a.key(KeyCode::Char('z'));
+    a.key(KeyCode::Enter);
+    let findings = a.state.consult.as_ref().unwrap().findings.len();
+    a.key(KeyCode::Char('s'));
+    a.key(KeyCode::Char('y'));
+    assert_eq!(a.state.screen, Screen::Chart, "{:?}", a.state.status);
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let signed = store
+        .patient(FIRST_VISIT)
+        .unwrap()
+        .encounters
+        .into_values()
+        .find(|e| e.signed_at.is_some())
+        .expect("a signed encounter");
+    assert_eq!(signed.signed_findings.len(), findings);
+    assert_eq!(signed.signed_overrides.len(), signed.overrides.len());
+
+    // Back on the board, `c` on the signed visit opens the record as signed; `e` adds to it.
+    a.key(KeyCode::Esc);
+    consult(&mut a);
+    let c = a.state.consult.as_ref().unwrap();
+    assert_eq!(c.encounter.id, signed.id);
+    a.key(KeyCode::Char('e'));
+    a.type_text("検査結果の追記");
+    a.key(KeyCode::Tab);
+    a.type_text("後日のIgE: 高値");
+    a.key(KeyCode::Enter);
+    assert!(a.state.overlay.is_none(), "{:?}", a.state.overlay);
+    let (text, error) = status(&a);
+    assert!(!error, "{text}");
+
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let after = store.patient(FIRST_VISIT).unwrap().encounters[&signed.id].clone();
+    let addendum = after.addenda.values().next().expect("an addendum");
+    assert_eq!(addendum.author, DOCTOR);
+    assert_eq!(addendum.reason, "検査結果の追記");
+    assert_eq!(addendum.text, "後日のIgE: 高値");
+    // The signed record itself is as it was signed.
+    let mut unchanged = after.clone();
+    unchanged.addenda.clear();
+    assert_eq!(unchanged, signed);
+    assert!(
+        actions(dir.path())
+            .iter()
+            .any(|a| a == "encounter.addendum")
+    );
+    let screen = a.render(100, 30);
+    assert!(screen.contains("後日のIgE: 高値"), "{screen}");
+
+    // The store refuses to overwrite a signed encounter.
+    let mut edited = signed.clone();
+    edited.chief_complaint = "changed".into();
+    assert!(
+        store
+            .save_encounter_as(DOCTOR, FIRST_VISIT, &edited, "encounter.edit")
+            .is_err()
+    );
+}

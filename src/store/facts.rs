@@ -121,6 +121,17 @@ fn check(edit: &FactEdit) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A signed encounter is immutable: later changes are addenda ([`Store::add_addendum`]).
+pub(super) fn refuse_signed(e: &Editor, encounter_id: &str) -> Result<(), StoreError> {
+    let stored = e.get::<crate::domain::Encounter>(&["encounters", encounter_id])?;
+    if stored.is_some_and(|s| s.signed_at.is_some()) {
+        return Err(StoreError::Rejected(format!(
+            "encounter {encounter_id} is signed: add an addendum instead"
+        )));
+    }
+    Ok(())
+}
+
 fn require(e: &Editor, path: &[&str], what: &str) -> Result<(), StoreError> {
     if e.get::<Json>(path)?.is_none() {
         return Err(StoreError::Rejected(format!(
@@ -262,6 +273,7 @@ impl Store {
         check_id(&encounter.id)?;
         let id = DocId::patient(patient_id)?;
         self.edit(&id, staff, action, |e| {
+            refuse_signed(e, &encounter.id)?;
             e.put(&["encounters", &encounter.id], encounter)?;
             if let Some(at) = medications_confirmed {
                 e.put(
@@ -271,6 +283,43 @@ impl Store {
                 )?;
             }
             Ok(())
+        })
+    }
+
+    /// Adds `addendum` beside the signed encounter `encounter_id` (`encounter.addendum`): the
+    /// signed record is left as it was signed. An encounter not yet signed is edited, not
+    /// amended, so it is refused; so is an empty reason or text.
+    pub fn add_addendum(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter_id: &str,
+        addendum: &crate::domain::Addendum,
+    ) -> Result<(), StoreError> {
+        check_id(encounter_id)?;
+        check_id(&addendum.id)?;
+        if addendum.reason.trim().is_empty() {
+            return Err(refuse("reason", "say why the signed record is amended"));
+        }
+        if addendum.text.trim().is_empty() {
+            return Err(refuse("text", "write the addendum"));
+        }
+        let id = DocId::patient(patient_id)?;
+        self.edit(&id, staff, "encounter.addendum", |e| {
+            let signed = e
+                .get::<crate::domain::Encounter>(&["encounters", encounter_id])?
+                .ok_or_else(|| StoreError::Rejected(format!("no encounter {encounter_id}")))?
+                .signed_at
+                .is_some();
+            if !signed {
+                return Err(StoreError::Rejected(format!(
+                    "encounter {encounter_id} is not signed: edit it instead of amending it"
+                )));
+            }
+            e.put(
+                &["encounters", encounter_id, "addenda", &addendum.id],
+                addendum,
+            )
         })
     }
 

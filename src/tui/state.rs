@@ -543,6 +543,12 @@ pub enum Write {
         /// The step, as the audit log names it (`encounter.start`, `block.override` ...).
         action: &'static str,
     },
+    /// An addendum beside a signed encounter, which itself stays as signed.
+    Addendum {
+        patient_id: String,
+        encounter_id: String,
+        addendum: Box<crate::domain::Addendum>,
+    },
     /// The encounter with a checklist tick (or the complaint, place, attendees ...) and, when
     /// the tick confirmed the current medications, that confirmation on the patient, together.
     EncounterChecks {

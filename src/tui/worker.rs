@@ -264,6 +264,15 @@ impl Worker {
                 self.store.edit_fact(staff, &patient_id, &edit)?;
                 Ok(Saved::Fact(edit.action()))
             }
+            Write::Addendum {
+                patient_id,
+                encounter_id,
+                addendum,
+            } => {
+                self.store
+                    .add_addendum(staff, &patient_id, &encounter_id, &addendum)?;
+                Ok(Saved::Encounter)
+            }
             Write::EncounterChecks {
                 patient_id,
                 encounter,

@@ -3,6 +3,7 @@
 //! widgets, how the form overlay walks and edits any form's fields, and why a submission is
 //! refused ([`FormError`]).
 
+pub mod addendum;
 pub mod allergy;
 pub mod assign_doctor;
 pub mod book_visit;
@@ -29,6 +30,7 @@ use super::i18n::Lang;
 use super::keymap::FieldKind;
 use crate::domain::{Date, Instant};
 
+pub use addendum::AddendumForm;
 pub use allergy::AllergyForm;
 pub use assign_doctor::AssignDoctorForm;
 pub use book_visit::BookVisitForm;
@@ -253,6 +255,8 @@ pub enum FormError {
     NoProxy,
     #[error("reason: write a specific reason (5 characters or more)")]
     ReasonTooShort,
+    #[error("addendum: write what is added to the signed record")]
+    NoAddendumText,
     #[error("reason for switching: write why care switches to in person")]
     NoSwitchReason,
     #[error("drug: choose a drug")]
@@ -315,6 +319,10 @@ impl FormError {
             FormError::ReasonTooShort => lang.tr(
                 "理由を具体的に記載してください (5文字以上)",
                 "Write a specific reason (5 characters or more)",
+            ),
+            FormError::NoAddendumText => lang.tr(
+                "追記する内容を記載してください",
+                "Write what is added to the signed record",
             ),
             FormError::NoSwitchReason => lang.tr(
                 "切替の理由を記載してください",
@@ -419,6 +427,7 @@ pub enum FormKind {
     CancelVisit(CancelVisitForm),
     Payment(PaymentForm),
     Complaint(ComplaintForm),
+    Addendum(AddendumForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -460,6 +469,7 @@ impl Form {
             FormKind::CancelVisit(f) => f,
             FormKind::Payment(f) => f,
             FormKind::Complaint(f) => f,
+            FormKind::Addendum(f) => f,
         }
     }
 
@@ -483,6 +493,7 @@ impl Form {
             FormKind::CancelVisit(f) => f,
             FormKind::Payment(f) => f,
             FormKind::Complaint(f) => f,
+            FormKind::Addendum(f) => f,
         }
     }
 

@@ -10,7 +10,8 @@ use crate::rules::facts::{self, Visit};
 use crate::rules::{Consultation, Finding, Severity, gates_start};
 use crate::store::QueueRow;
 use crate::tui::forms::{
-    ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm, SoapNote,
+    AddendumForm, ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm,
+    SoapNote,
 };
 use crate::tui::keymap::Command;
 use crate::tui::state::*;
@@ -55,7 +56,17 @@ pub(super) fn start(
                 && e.doctor.as_deref() == Some(me.as_str())
         })
         .max_by_key(|e| e.id.clone())
-        .cloned();
+        .cloned()
+        // A visit already signed opens as signed: what is added now is an addendum.
+        .or_else(|| {
+            entry_id.as_ref()?;
+            patient
+                .encounters
+                .values()
+                .filter(|e| e.signed_at.is_some() && e.queue_entry == entry_id)
+                .max_by_key(|e| e.signed_at)
+                .cloned()
+        });
     let encounter = open.unwrap_or_else(|| {
         let mut e = Encounter::new(fresh.id("en"), kind);
         e.doctor = Some(me.clone());
@@ -82,14 +93,18 @@ pub(super) fn start(
         eval_generation: 0,
     });
     state.screen = Screen::Consult;
-    let mut effects = vec![write(
-        state,
-        Write::Encounter {
-            patient_id,
-            encounter: Box::new(encounter),
-            action: "encounter.open",
-        },
-    )];
+    // A signed encounter is not written again: it stays as it was signed.
+    let mut effects = Vec::new();
+    if encounter.signed_at.is_none() {
+        effects.push(write(
+            state,
+            Write::Encounter {
+                patient_id,
+                encounter: Box::new(encounter),
+                action: "encounter.open",
+            },
+        ));
+    }
     effects.extend(evaluate(state));
     effects
 }
@@ -400,6 +415,17 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
         Confirm::Sign => {
             c.encounter.signed_by = Some(me);
             c.encounter.signed_at = Some(now);
+            // What the doctor signed over is part of what they signed.
+            c.encounter.signed_findings = c
+                .findings
+                .iter()
+                .map(|f| crate::domain::SignedFinding {
+                    rule: f.rule.to_string(),
+                    clause: f.clause.to_string(),
+                    severity: f.severity.as_str().to_string(),
+                })
+                .collect();
+            c.encounter.signed_overrides = c.encounter.overrides.keys().cloned().collect();
             // The signature lands on the record and on the visit together.
             let sign = Write::SignEncounter {
                 patient_id: c.patient.id.clone(),
@@ -569,6 +595,13 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         Command::EditNote if !signed => {
             c.focus = ConsultFocus::Note;
             c.editing_note = true;
+        }
+        Command::EditNote => {
+            let form = AddendumForm::new(lang, c.patient.id.clone(), c.encounter.id.clone());
+            state.overlay = Some(Overlay::Form(Form::new(
+                AddendumForm::title(lang),
+                FormKind::Addendum(form),
+            )));
         }
         Command::AddPrescription if !signed && doctor => {
             state.overlay = Some(Overlay::Drugs(DrugSearch::default()));

@@ -249,6 +249,7 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::CancelVisit(f) => f.submit().map(Outcome::Confirm),
         FormKind::Payment(f) => f.submit(&by).map(Outcome::Write),
         FormKind::Complaint(f) => Ok(Outcome::Complaint(f.submit())),
+        FormKind::Addendum(f) => f.submit(&by).map(Outcome::Write),
     };
     match submitted {
         Err(e) => {

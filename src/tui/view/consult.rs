@@ -250,7 +250,26 @@ fn soap(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(spans));
         }
     }
-    let title = if c.editing_note {
+    // What was added after the signature, below the note as signed.
+    for a in c.encounter.addenda.values() {
+        lines.push(Line::styled(
+            format!(
+                "{} {} {}: {}",
+                l.tr("追記", "Addendum"),
+                hhmm(a.written_at),
+                a.author,
+                a.reason
+            ),
+            style(Role::Title),
+        ));
+        lines.push(Line::raw(format!("   {}", a.text)));
+    }
+    let title = if c.encounter.signed_at.is_some() {
+        format!(
+            " {} ",
+            l.tr("SOAP 署名済 (e: 追記)", "SOAP note — signed (e: addendum)")
+        )
+    } else if c.editing_note {
         format!(
             " {} ",
             l.tr(
