@@ -122,11 +122,13 @@ impl Config {
                 }
                 "video.command" => {
                     let command = text(&value)?;
-                    if !command.contains("{room}") {
-                        return Err(key_err(
-                            &key,
-                            "the command must contain {room}, where the room name goes".into(),
-                        ));
+                    // Read as the launcher will read it, so a bad quote is refused here.
+                    if let Err(e) = crate::video::parse(&command) {
+                        let reason = match e {
+                            crate::video::VideoError::Template(reason) => reason,
+                            other => other.to_string(),
+                        };
+                        return Err(key_err(&key, reason));
                     }
                     config.video_command = command;
                 }
@@ -189,6 +191,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("key `video.command`"), "{e}");
+        let e = Config::parse("[video]\ncommand = \"open 'https://x/{room}\"", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("key `video.command`") && e.contains("quot"),
+            "{e}"
+        );
         let e = Config::parse("[pin]\nmin_lenght = 4", p)
             .unwrap_err()
             .to_string();

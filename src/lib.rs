@@ -28,3 +28,5 @@ pub mod store;
 pub mod sync;
 #[cfg(feature = "tui")]
 pub mod tui;
+#[cfg(feature = "client")]
+pub mod video;

@@ -39,11 +39,8 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     )
     .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let mut app = App::new(
-        dir.path(),
-        Lang::En,
-        &format!("{} https://meet.example/{{room}}", script.display()),
-    );
+    let video = format!("{} https://meet.example/{{room}}", script.display());
+    let mut app = App::new(dir.path(), Lang::En, &video);
 
     // The front desk checks the patient in with one photo ID.
     app.sign_in("fd-suzuki");
@@ -67,8 +64,7 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     // The doctor opens the consultation.
     app.sign_in("dr-sato");
     app.select_visit(PATIENT);
-    app.key(KeyCode::Char('c'));
-    assert_eq!(app.state.screen, Screen::Chart);
+    // `c` on the board opens the consultation itself, not the chart.
     app.key(KeyCode::Char('c'));
     assert_eq!(app.state.screen, Screen::Consult);
     assert_eq!(
@@ -76,11 +72,27 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         VisitKind::OnlineInitial
     );
 
-    // Confirm the per-consultation items of the checklist.
+    // Confirm the per-consultation items of the checklist, and write the chief complaint.
     for i in 0..SessionChecks::COUNT {
         app.state.consult.as_mut().unwrap().selected = i;
         app.key(KeyCode::Char(' '));
     }
+    app.key(KeyCode::Char('k'));
+    app.type_text("くしゃみと鼻水");
+    app.key(KeyCode::Enter);
+    let encounter_id = app.state.consult.as_ref().unwrap().encounter.id.clone();
+
+    // The workstation restarts mid-consultation: every tick and the complaint are still there.
+    drop(app);
+    let mut app = App::reopen(dir.path(), Lang::En, &video);
+    app.sign_in("dr-sato");
+    app.select_visit(PATIENT);
+    app.key(KeyCode::Char('c'));
+    assert_eq!(app.state.screen, Screen::Consult);
+    let c = app.state.consult.as_ref().unwrap();
+    assert_eq!(c.encounter.id, encounter_id);
+    assert!((0..SessionChecks::COUNT).all(|i| c.encounter.checks.get(i)));
+    assert_eq!(c.encounter.chief_complaint, "くしゃみと鼻水");
     // Without consent and a care plan, the video cannot start.
     let before = blocks(&app);
     assert!(

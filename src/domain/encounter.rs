@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Instant;
+use super::{Instant, SessionChecks};
 
 /// The kinds of visit the guideline distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -95,10 +95,47 @@ pub struct Encounter {
     /// Blocks a doctor chose to override, each with a written reason.
     #[serde(default)]
     pub overrides: BTreeMap<String, Override>,
+    /// The pre-flight checklist as the doctor ticked it, saved with each tick.
+    #[serde(default)]
+    pub checks: SessionChecks,
+    /// How many times the video was launched again into the same room after a drop.
+    #[serde(default)]
+    pub video_relaunches: u32,
     #[serde(default)]
     pub signed_by: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub signed_at: Option<Instant>,
+    /// The guideline findings in force when the doctor signed, as the screen showed them.
+    #[serde(default)]
+    pub signed_findings: Vec<SignedFinding>,
+    /// The overrides (ids in `overrides`) the signature was given over.
+    #[serde(default)]
+    pub signed_overrides: Vec<String>,
+    /// Corrections and additions after signing: the signed record itself is never changed
+    /// (真正性, 医療情報システムの安全管理に関するガイドライン); each addendum sits beside it.
+    #[serde(default)]
+    pub addenda: BTreeMap<String, Addendum>,
+}
+
+/// A finding as it stood at the signature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedFinding {
+    pub rule: String,
+    pub clause: String,
+    /// `block`, `warn` or `info`.
+    pub severity: String,
+}
+
+/// What was added to a signed encounter, by whom, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Addendum {
+    pub id: String,
+    /// Staff id.
+    pub author: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub written_at: Instant,
+    pub reason: String,
+    pub text: String,
 }
 
 impl Encounter {
@@ -120,8 +157,13 @@ impl Encounter {
             notes: BTreeMap::new(),
             prescriptions: BTreeMap::new(),
             overrides: BTreeMap::new(),
+            checks: SessionChecks::default(),
+            video_relaunches: 0,
             signed_by: None,
             signed_at: None,
+            signed_findings: Vec::new(),
+            signed_overrides: Vec::new(),
+            addenda: BTreeMap::new(),
         }
     }
 }

@@ -5,7 +5,11 @@
 /// The per-consultation confirmations of the pre-flight checklist (事前確認), each answering a
 /// clause of 指針 V.1(4) (identity), V.1(5)/(6) (prescribing, method), V.2(1) (the doctor's
 /// place) or V.2(5) (security).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+///
+/// Kept on the encounter as each is ticked, so the record shows what the doctor confirmed; a
+/// field missing from an older record reads as not confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SessionChecks {
     pub doctor_id_shown: bool,
     pub patient_identity_confirmed: bool,
@@ -142,6 +146,10 @@ impl SessionChecks {
         };
         *field = !*field;
     }
+
+    /// The checklist position of "current medications confirmed", whose tick also records
+    /// the confirmation on the patient (指針 V.1(5)②ⅱ).
+    pub const MEDICATIONS: usize = 9;
 
     /// Item `i` of the checklist (the last one for an index past the list).
     pub fn item(i: usize) -> CheckItem {

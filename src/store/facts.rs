@@ -121,6 +121,17 @@ fn check(edit: &FactEdit) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A signed encounter is immutable: later changes are addenda ([`Store::add_addendum`]).
+pub(super) fn refuse_signed(e: &Editor, encounter_id: &str) -> Result<(), StoreError> {
+    let stored = e.get::<crate::domain::Encounter>(&["encounters", encounter_id])?;
+    if stored.is_some_and(|s| s.signed_at.is_some()) {
+        return Err(StoreError::Rejected(format!(
+            "encounter {encounter_id} is signed: add an addendum instead"
+        )));
+    }
+    Ok(())
+}
+
 fn require(e: &Editor, path: &[&str], what: &str) -> Result<(), StoreError> {
     if e.get::<Json>(path)?.is_none() {
         return Err(StoreError::Rejected(format!(
@@ -245,6 +256,71 @@ impl Store {
         at: Instant,
     ) -> Result<(), StoreError> {
         self.edit_fact(staff, patient_id, &FactEdit::MedicationsConfirmed { at })
+    }
+
+    /// Saves the encounter being prepared as `staff` under `action` and, when the doctor has
+    /// just confirmed the current medications with the patient, records `medications_confirmed`
+    /// as the patient's `medications_confirmed_at` in the same transaction, so the tick and
+    /// the fact the rules read next time never disagree (指針 V.1(5)②ⅱ).
+    pub fn save_encounter_checks(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter: &crate::domain::Encounter,
+        action: &str,
+        medications_confirmed: Option<Instant>,
+    ) -> Result<(), StoreError> {
+        check_id(&encounter.id)?;
+        let id = DocId::patient(patient_id)?;
+        self.edit(&id, staff, action, |e| {
+            refuse_signed(e, &encounter.id)?;
+            e.put(&["encounters", &encounter.id], encounter)?;
+            if let Some(at) = medications_confirmed {
+                e.put(
+                    &["medications_confirmed_at"],
+                    &at.format(&time::format_description::well_known::Rfc3339)
+                        .map_err(|err| StoreError::InvalidPath(err.to_string()))?,
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds `addendum` beside the signed encounter `encounter_id` (`encounter.addendum`): the
+    /// signed record is left as it was signed. An encounter not yet signed is edited, not
+    /// amended, so it is refused; so is an empty reason or text.
+    pub fn add_addendum(
+        &mut self,
+        staff: &str,
+        patient_id: &str,
+        encounter_id: &str,
+        addendum: &crate::domain::Addendum,
+    ) -> Result<(), StoreError> {
+        check_id(encounter_id)?;
+        check_id(&addendum.id)?;
+        if addendum.reason.trim().is_empty() {
+            return Err(refuse("reason", "say why the signed record is amended"));
+        }
+        if addendum.text.trim().is_empty() {
+            return Err(refuse("text", "write the addendum"));
+        }
+        let id = DocId::patient(patient_id)?;
+        self.edit(&id, staff, "encounter.addendum", |e| {
+            let signed = e
+                .get::<crate::domain::Encounter>(&["encounters", encounter_id])?
+                .ok_or_else(|| StoreError::Rejected(format!("no encounter {encounter_id}")))?
+                .signed_at
+                .is_some();
+            if !signed {
+                return Err(StoreError::Rejected(format!(
+                    "encounter {encounter_id} is not signed: edit it instead of amending it"
+                )));
+            }
+            e.put(
+                &["encounters", encounter_id, "addenda", &addendum.id],
+                addendum,
+            )
+        })
     }
 
     /// Records what is known of the underlying conditions and from where.

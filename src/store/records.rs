@@ -215,6 +215,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let id = DocId::patient(patient_id)?;
         self.edit(&id, staff, action, |e| {
+            super::facts::refuse_signed(e, &encounter.id)?;
             e.put(&["encounters", &encounter.id], encounter)
         })
     }

@@ -46,6 +46,7 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
     let (actions_tx, mut actions) = mpsc::unbounded_channel::<Action>();
     let (sync_tx, mut sync_events) = mpsc::unbounded_channel::<SyncEvent>();
     let db = worker.store.path().to_path_buf();
+    let video_command = worker.video_command.clone();
     let watcher = tokio::spawn(watch_store(db.clone(), actions_tx.clone()));
     let sync = start_sync(&db, sync_tx);
     let worker_task =
@@ -55,6 +56,7 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let mut terminal_events = EventStream::new();
     let mut state = AppState::new(lang, time::OffsetDateTime::now_utc(), today);
+    state.video_command = video_command;
     if sync.is_some() {
         state.sync = super::state::SyncState::Enrolled(None);
     }
@@ -100,6 +102,7 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
             match (effect, &sync) {
                 (Effect::SyncNow, Some(sync)) => sync.send(SyncCommand::ForceSync),
                 (Effect::SyncNow, None) => {}
+                (Effect::CopyToClipboard { text }, _) => copy_to_clipboard(&text),
                 (effect, _) => {
                     let _ = effects_tx.send(effect);
                 }
@@ -160,5 +163,53 @@ async fn watch_store(path: std::path::PathBuf, actions: mpsc::UnboundedSender<Ac
                 return;
             }
         }
+    }
+}
+
+/// Puts `text` on the clipboard of the terminal (and of the terminal over ssh) with OSC 52, in
+/// the same stream the screen is drawn in, between two frames.
+fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let sequence = format!("\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let mut out = std::io::stdout();
+    if let Err(e) = out
+        .write_all(sequence.as_bytes())
+        .and_then(|()| out.flush())
+    {
+        tracing::warn!(error = %e, "clipboard (OSC 52) not written");
+    }
+}
+
+/// Standard base64 with padding, as OSC 52 carries its text.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod clipboard_tests {
+    #[test]
+    fn base64_pads_as_osc52_expects() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64("https://m/ő".as_bytes()), "aHR0cHM6Ly9tL8WR");
     }
 }

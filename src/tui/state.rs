@@ -9,7 +9,7 @@ use super::i18n::Lang;
 use super::keymap::Mode;
 use crate::domain::{
     CarePlan, Clinic, Consent, Date, DrugInfo, Encounter, IdentityCheck, Instant, Patient, Payment,
-    QueueEntry, QueueStatus, SessionChecks, Staff, VisitKind,
+    QueueEntry, QueueStatus, Staff, VisitKind,
 };
 use crate::rules::Finding;
 use crate::store::{AuditEntry, PatientSummary, QueueRow};
@@ -108,7 +108,6 @@ pub struct ConsultState {
     pub day: Date,
     pub entry_id: Option<String>,
     pub encounter: Encounter,
-    pub checks: SessionChecks,
     pub findings: Vec<Finding>,
     pub focus: ConsultFocus,
     pub selected: usize,
@@ -238,6 +237,18 @@ pub struct AppState {
     pub writes_in_flight: u32,
     /// The store watcher has yet to report this workstation's own last commit.
     pub own_commit_unseen: bool,
+    /// The consultation asked for from the queue board, opened once its chart has loaded.
+    pub pending_consult: Option<PendingConsult>,
+    /// The video command template, for the room link the consultation shows and copies.
+    pub video_command: String,
+}
+
+/// A consultation asked for before the patient's record was on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingConsult {
+    pub patient_id: String,
+    pub row: Option<QueueRow>,
+    pub fresh: super::forms::Fresh,
 }
 
 impl AppState {
@@ -274,6 +285,8 @@ impl AppState {
             dirty: true,
             writes_in_flight: 0,
             own_commit_unseen: false,
+            pending_consult: None,
+            video_command: String::new(),
         }
     }
 
@@ -371,10 +384,16 @@ pub enum Action {
     Failed {
         message: String,
     },
-    /// The video program could not be started (`video.command` of the config file): not a
-    /// write, so it leaves the count of writes in flight alone.
+    /// The video program started and did not fail within its first seconds.
+    VideoLaunched {
+        patient_id: String,
+        encounter_id: String,
+        room: String,
+        relaunch: bool,
+    },
+    /// The video program could not be started, or exited with an error at once.
     VideoFailed {
-        reason: String,
+        message: String,
     },
     /// Another process or a sync changed the store.
     StoreChanged,
@@ -524,6 +543,20 @@ pub enum Write {
         /// The step, as the audit log names it (`encounter.start`, `block.override` ...).
         action: &'static str,
     },
+    /// An addendum beside a signed encounter, which itself stays as signed.
+    Addendum {
+        patient_id: String,
+        encounter_id: String,
+        addendum: Box<crate::domain::Addendum>,
+    },
+    /// The encounter with a checklist tick (or the complaint, place, attendees ...) and, when
+    /// the tick confirmed the current medications, that confirmation on the patient, together.
+    EncounterChecks {
+        patient_id: String,
+        encounter: Box<Encounter>,
+        action: &'static str,
+        medications_confirmed: Option<Instant>,
+    },
     AddStaff {
         staff: Box<Staff>,
     },
@@ -607,8 +640,17 @@ pub enum Effect {
         staff: String,
         write: Write,
     },
+    /// Launch the video program into `room`; `relaunch` when the session already started and
+    /// dropped. Nothing is recorded until the worker answers that the program is running.
     LaunchVideo {
+        patient_id: String,
+        encounter_id: String,
         room: String,
+        relaunch: bool,
+    },
+    /// Put `text` on the terminal's clipboard (OSC 52); the event loop writes it, not the worker.
+    CopyToClipboard {
+        text: String,
     },
     /// Ask the background sync task for a session now (the event loop does it, not the
     /// worker).

@@ -119,13 +119,30 @@ impl Worker {
                     outcome,
                 }]
             }
-            Effect::LaunchVideo { room } => match self.launch_video(&room) {
-                Ok(()) => Vec::new(),
-                Err(reason) => {
-                    tracing::warn!("the video did not start: {reason}");
-                    vec![Action::VideoFailed { reason }]
+            Effect::LaunchVideo {
+                patient_id,
+                encounter_id,
+                room,
+                relaunch,
+            } => match crate::video::launch(&self.video_command, &room) {
+                Ok(()) => {
+                    tracing::info!(%encounter_id, relaunch, "video program launched");
+                    vec![Action::VideoLaunched {
+                        patient_id,
+                        encounter_id,
+                        room,
+                        relaunch,
+                    }]
+                }
+                Err(e) => {
+                    tracing::warn!(%encounter_id, error = %e, "video launch failed");
+                    vec![Action::VideoFailed {
+                        message: e.to_string(),
+                    }]
                 }
             },
+            // The event loop writes to the terminal it owns; a worker never sees it.
+            Effect::CopyToClipboard { .. } => Vec::new(),
         }
     }
 
@@ -247,6 +264,30 @@ impl Worker {
                 self.store.edit_fact(staff, &patient_id, &edit)?;
                 Ok(Saved::Fact(edit.action()))
             }
+            Write::Addendum {
+                patient_id,
+                encounter_id,
+                addendum,
+            } => {
+                self.store
+                    .add_addendum(staff, &patient_id, &encounter_id, &addendum)?;
+                Ok(Saved::Encounter)
+            }
+            Write::EncounterChecks {
+                patient_id,
+                encounter,
+                action,
+                medications_confirmed,
+            } => {
+                self.store.save_encounter_checks(
+                    staff,
+                    &patient_id,
+                    &encounter,
+                    action,
+                    medications_confirmed,
+                )?;
+                Ok(Saved::Encounter)
+            }
             Write::SignEncounter {
                 patient_id,
                 encounter,
@@ -324,27 +365,6 @@ impl Worker {
             patient_id: patient.id.clone(),
             name_kanji: d.name_kanji.clone(),
         })
-    }
-
-    /// Runs the configured video command with the room name filled in, without a shell, detached
-    /// from the terminal the workstation draws on.
-    fn launch_video(&self, room: &str) -> Result<(), String> {
-        let words: Vec<String> = self
-            .video_command
-            .split_whitespace()
-            .map(|w| w.replace("{room}", room))
-            .collect();
-        let Some((program, args)) = words.split_first() else {
-            return Err("video.command is empty".into());
-        };
-        std::process::Command::new(program)
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| format!("video command {program:?}: {e}"))
     }
 }
 

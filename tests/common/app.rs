@@ -49,6 +49,11 @@ impl App {
         App::over(Store::open_dir(dir).unwrap(), dir, lang, "true {room}")
     }
 
+    /// A new workstation over `dir` as a previous one left it, with `video_command`: a restart.
+    pub fn reopen(dir: &Path, lang: Lang, video_command: &str) -> App {
+        App::over(Store::open_dir(dir).unwrap(), dir, lang, video_command)
+    }
+
     fn over(store: Store, dir: &Path, lang: Lang, video_command: &str) -> App {
         let mut drugs = DrugMaster::open_dir(dir).unwrap();
         drugs.ensure_demo().unwrap();
@@ -67,6 +72,7 @@ impl App {
             worker,
             fresh: uuid::Uuid::new_v4().as_u128() << 64 | prefix,
         };
+        app.state.video_command = video_command.into();
         app.run(vec![Effect::LoadClinic]);
         app
     }

@@ -3,12 +3,14 @@
 //! widgets, how the form overlay walks and edits any form's fields, and why a submission is
 //! refused ([`FormError`]).
 
+pub mod addendum;
 pub mod allergy;
 pub mod assign_doctor;
 pub mod book_visit;
 pub mod cancel_visit;
 pub mod care_plan;
 pub mod check_in;
+pub mod complaint;
 pub mod consent;
 pub mod end_session;
 pub mod history;
@@ -28,12 +30,14 @@ use super::i18n::Lang;
 use super::keymap::FieldKind;
 use crate::domain::{Date, Instant};
 
+pub use addendum::AddendumForm;
 pub use allergy::AllergyForm;
 pub use assign_doctor::AssignDoctorForm;
 pub use book_visit::BookVisitForm;
 pub use cancel_visit::CancelVisitForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
+pub use complaint::ComplaintForm;
 pub use consent::ConsentForm;
 pub use end_session::{EndSessionForm, Ending};
 pub use history::HistoryForm;
@@ -251,6 +255,8 @@ pub enum FormError {
     NoProxy,
     #[error("reason: write a specific reason (5 characters or more)")]
     ReasonTooShort,
+    #[error("addendum: write what is added to the signed record")]
+    NoAddendumText,
     #[error("reason for switching: write why care switches to in person")]
     NoSwitchReason,
     #[error("drug: choose a drug")]
@@ -325,6 +331,10 @@ impl FormError {
             FormError::ReasonTooShort => lang.tr(
                 "理由を具体的に記載してください (5文字以上)",
                 "Write a specific reason (5 characters or more)",
+            ),
+            FormError::NoAddendumText => lang.tr(
+                "追記する内容を記載してください",
+                "Write what is added to the signed record",
             ),
             FormError::NoSwitchReason => lang.tr(
                 "切替の理由を記載してください",
@@ -452,6 +462,8 @@ pub enum FormKind {
     MoveVisit(MoveVisitForm),
     CancelVisit(CancelVisitForm),
     Payment(PaymentForm),
+    Complaint(ComplaintForm),
+    Addendum(AddendumForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -492,6 +504,8 @@ impl Form {
             FormKind::MoveVisit(f) => f,
             FormKind::CancelVisit(f) => f,
             FormKind::Payment(f) => f,
+            FormKind::Complaint(f) => f,
+            FormKind::Addendum(f) => f,
         }
     }
 
@@ -514,6 +528,8 @@ impl Form {
             FormKind::MoveVisit(f) => f,
             FormKind::CancelVisit(f) => f,
             FormKind::Payment(f) => f,
+            FormKind::Complaint(f) => f,
+            FormKind::Addendum(f) => f,
         }
     }
 

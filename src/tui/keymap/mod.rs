@@ -98,6 +98,10 @@ pub enum Command {
     Toggle,
     FocusNext,
     StartVideo,
+    /// Write the chief complaint (主訴).
+    EditComplaint,
+    /// Copy the video room's link to the clipboard (OSC 52) for the front desk.
+    CopyRoomLink,
     EditNote,
     AddPrescription,
     RemovePrescription,

@@ -508,6 +508,23 @@ pub(super) const CONSULT: &[Binding] = &[
         true,
     ),
     b(
+        KeyCode::Char('k'),
+        "k",
+        Command::EditComplaint,
+        "主訴",
+        "complaint",
+        // The field itself names its key; the bar keeps room for prescribing.
+        false,
+    ),
+    b(
+        KeyCode::Char('y'),
+        "y",
+        Command::CopyRoomLink,
+        "リンクをコピー",
+        "copy room link",
+        false,
+    ),
+    b(
         KeyCode::Char('e'),
         "e",
         Command::EditNote,

@@ -34,6 +34,15 @@ pub(super) fn loaded(
     if state.screen == Screen::Queue && keep_tab.is_none() {
         state.screen = Screen::Chart;
     }
+    // `c` on the queue board asked for the consultation: its record is here now.
+    if let Some(pending) = state.pending_consult.take_if(|p| {
+        state
+            .chart
+            .as_ref()
+            .is_some_and(|c| c.patient.id == p.patient_id)
+    }) {
+        return consult::start(state, pending.fresh, pending.patient_id, pending.row);
+    }
     Vec::new()
 }
 

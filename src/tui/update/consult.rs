@@ -10,7 +10,8 @@ use crate::rules::facts::{self, Visit};
 use crate::rules::{Consultation, Finding, Severity, gates_start};
 use crate::store::QueueRow;
 use crate::tui::forms::{
-    DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm, SoapNote,
+    AddendumForm, ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm,
+    SoapNote,
 };
 use crate::tui::keymap::Command;
 use crate::tui::state::*;
@@ -31,7 +32,12 @@ pub(super) fn start(
         .map(|c| c.patient.clone())
         .filter(|p| p.id == patient_id)
     else {
-        // Open the chart first; the doctor starts the consultation from it.
+        // The record is read first; the consultation opens as soon as it is here.
+        state.pending_consult = Some(PendingConsult {
+            patient_id: patient_id.clone(),
+            row,
+            fresh,
+        });
         return vec![Effect::LoadChart { patient_id }];
     };
     let me = staff_id(state);
@@ -50,7 +56,17 @@ pub(super) fn start(
                 && e.doctor.as_deref() == Some(me.as_str())
         })
         .max_by_key(|e| e.id.clone())
-        .cloned();
+        .cloned()
+        // A visit already signed opens as signed: what is added now is an addendum.
+        .or_else(|| {
+            entry_id.as_ref()?;
+            patient
+                .encounters
+                .values()
+                .filter(|e| e.signed_at.is_some() && e.queue_entry == entry_id)
+                .max_by_key(|e| e.signed_at)
+                .cloned()
+        });
     let encounter = open.unwrap_or_else(|| {
         let mut e = Encounter::new(fresh.id("en"), kind);
         e.doctor = Some(me.clone());
@@ -64,7 +80,6 @@ pub(super) fn start(
         day: state.queue.day,
         entry_id,
         encounter: encounter.clone(),
-        checks: SessionChecks::default(),
         findings: Vec::new(),
         focus: ConsultFocus::Checklist,
         selected: 0,
@@ -78,14 +93,18 @@ pub(super) fn start(
         eval_generation: 0,
     });
     state.screen = Screen::Consult;
-    let mut effects = vec![write(
-        state,
-        Write::Encounter {
-            patient_id,
-            encounter: Box::new(encounter),
-            action: "encounter.open",
-        },
-    )];
+    // A signed encounter is not written again: it stays as it was signed.
+    let mut effects = Vec::new();
+    if encounter.signed_at.is_none() {
+        effects.push(write(
+            state,
+            Write::Encounter {
+                patient_id,
+                encounter: Box::new(encounter),
+                action: "encounter.open",
+            },
+        ));
+    }
     effects.extend(evaluate(state));
     effects
 }
@@ -101,11 +120,43 @@ fn case(state: &AppState) -> Option<Consultation> {
         clinic: state.clinic.as_ref(),
         doctor: user,
         day: c.day,
-        checks: &c.checks,
+        checks: &c.encounter.checks,
         pre_consult_done: c.pre_consult_done,
         doctor_in_other_session: c.doctor_busy,
         note_drafted: c.note.is_drafted(),
     }))
+    .map(|mut case| {
+        screen_note(c, &mut case);
+        case
+    })
+}
+
+/// What the patient says and what the doctor sees are screened for red flags as the chief
+/// complaint is (指針 V.1(2)②): the subjective and objective parts of the note, saved or being
+/// written, join the symptoms the rules read.
+fn screen_note(c: &ConsultState, case: &mut Consultation) {
+    let mut texts: Vec<String> = c
+        .encounter
+        .notes
+        .values()
+        .flat_map(|n| [n.subjective.clone(), n.objective.clone()])
+        .collect();
+    texts.push(c.note.part(0).text());
+    texts.push(c.note.part(1).text());
+    let texts: Vec<String> = texts
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    let symptoms = case.patient.symptoms.get_or_insert_with(Vec::new);
+    for t in texts {
+        if !symptoms.contains(&t) {
+            symptoms.push(t);
+        }
+    }
 }
 
 /// Asks the rules for the findings of the consultation as it stands.
@@ -162,6 +213,12 @@ pub(super) fn record_loaded(state: &mut AppState, patient: Patient) -> Vec<Effec
     {
         c.encounter = stored.clone();
     }
+    // The chart behind the consultation shows the same record, so Esc returns to it current.
+    if let Some(chart) = &mut state.chart
+        && chart.patient.id == patient.id
+    {
+        chart.patient = patient.clone();
+    }
     c.patient = patient;
     if case(state) == before {
         return Vec::new();
@@ -196,6 +253,70 @@ fn save_and_evaluate(state: &mut AppState, action: &'static str) -> Vec<Effect> 
     let mut effects = save_encounter(state, action);
     effects.extend(evaluate(state));
     effects
+}
+
+/// The video program is running for `room`: the first launch records the room, the start and
+/// the visit in session; a relaunch after a drop is counted and audited as its own step.
+pub(super) fn video_launched(
+    state: &mut AppState,
+    patient_id: &str,
+    encounter_id: &str,
+    room: String,
+    relaunch: bool,
+) -> Vec<Effect> {
+    let lang = state.lang;
+    let now = state.now;
+    let Some(c) = state
+        .consult
+        .as_mut()
+        .filter(|c| c.patient.id == patient_id && c.encounter.id == encounter_id)
+    else {
+        // The consultation was left while the program started; the record was not changed.
+        tracing::warn!(%encounter_id, "video launched for a consultation no longer open");
+        return Vec::new();
+    };
+    state.dirty = true;
+    if relaunch {
+        c.encounter.video_relaunches += 1;
+        message(
+            state,
+            lang.tr(
+                "同じビデオ室に再接続しました",
+                "Reconnected to the same room",
+            ),
+            false,
+        );
+        return save_encounter(state, "encounter.video.relaunch");
+    }
+    c.encounter.video_room = Some(room);
+    c.encounter.started_at = Some(now);
+    let mut effects = save_encounter(state, "encounter.start");
+    if let Some(c) = &state.consult
+        && let Some(entry) = &c.entry_id
+    {
+        effects.push(write(
+            state,
+            Write::QueueStatus {
+                day: c.day,
+                entry_id: entry.clone(),
+                status: QueueStatus::InSession,
+            },
+        ));
+    }
+    effects.extend(evaluate(state));
+    effects
+}
+
+/// The doctor wrote the chief complaint: it is saved and the rules screen it for red flags.
+pub(super) fn set_complaint(state: &mut AppState, complaint: String) -> Vec<Effect> {
+    let Some(c) = &mut state.consult else {
+        return Vec::new();
+    };
+    if c.encounter.signed_at.is_some() {
+        return Vec::new();
+    }
+    c.encounter.chief_complaint = complaint;
+    save_and_evaluate(state, "encounter.complaint")
 }
 
 /// A key while the SOAP note is being written.
@@ -294,6 +415,17 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
         Confirm::Sign => {
             c.encounter.signed_by = Some(me);
             c.encounter.signed_at = Some(now);
+            // What the doctor signed over is part of what they signed.
+            c.encounter.signed_findings = c
+                .findings
+                .iter()
+                .map(|f| crate::domain::SignedFinding {
+                    rule: f.rule.to_string(),
+                    clause: f.clause.to_string(),
+                    severity: f.severity.as_str().to_string(),
+                })
+                .collect();
+            c.encounter.signed_overrides = c.encounter.overrides.keys().cloned().collect();
             // The signature lands on the record and on the visit together.
             let sign = Write::SignEncounter {
                 patient_id: c.patient.id.clone(),
@@ -358,19 +490,71 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 && c.selected < SessionChecks::COUNT
                 && !signed =>
         {
-            c.checks.toggle(c.selected);
-            return evaluate(state);
+            c.encounter.checks.toggle(c.selected);
+            // Ticking the medications check is the confirmation the chart records for the
+            // next visits too (指針 V.1(5)②ⅱ); unticking it leaves the date as it was.
+            let medications_confirmed = (c.selected == SessionChecks::MEDICATIONS
+                && c.encounter.checks.medications_confirmed)
+                .then_some(now);
+            if let Some(at) = medications_confirmed {
+                c.patient.medications_confirmed_at = Some(at);
+            }
+            let save = Write::EncounterChecks {
+                patient_id: c.patient.id.clone(),
+                encounter: Box::new(c.encounter.clone()),
+                action: "encounter.check",
+                medications_confirmed,
+            };
+            let mut effects = vec![write(state, save)];
+            effects.extend(evaluate(state));
+            return effects;
+        }
+        Command::EditComplaint if !signed && doctor => {
+            let form = ComplaintForm::new(lang, &c.encounter.chief_complaint);
+            state.overlay = Some(Overlay::Form(Form::new(
+                ComplaintForm::title(lang),
+                FormKind::Complaint(form),
+            )));
+        }
+        Command::CopyRoomLink => {
+            let Some(room) = c.encounter.video_room.clone() else {
+                message(
+                    state,
+                    lang.tr(
+                        "ビデオ室はまだありません (v で開始)",
+                        "No video room yet (v to start)",
+                    ),
+                    true,
+                );
+                return Vec::new();
+            };
+            let text = crate::video::link(&state.video_command, &room);
+            let said = format!(
+                "{}: {text}",
+                lang.tr("リンクをコピーしました", "Link copied")
+            );
+            message(state, said, false);
+            return vec![Effect::CopyToClipboard { text }];
         }
         Command::RecordConsent => chart::open_consent(state),
         Command::NewCarePlan => chart::open_care_plan(state),
         Command::StartVideo => {
-            if c.encounter.started_at.is_some() {
+            if c.encounter.ended_at.is_some() {
                 message(
                     state,
-                    lang.tr("ビデオは開始済みです", "The video has already started"),
+                    lang.tr("診察は終了しています", "The session has ended"),
                     true,
                 );
                 return Vec::new();
+            }
+            // After a drop the doctor goes back into the same room.
+            if let (Some(_), Some(room)) = (c.encounter.started_at, &c.encounter.video_room) {
+                return vec![Effect::LaunchVideo {
+                    patient_id: c.patient.id.clone(),
+                    encounter_id: c.encounter.id.clone(),
+                    room: room.clone(),
+                    relaunch: true,
+                }];
             }
             let blocking = blocking(c, gates_start);
             if !blocking.is_empty() {
@@ -382,27 +566,24 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 message(state, text, true);
                 return Vec::new();
             }
-            let room = press.fresh.room();
-            c.encounter.video_room = Some(room.clone());
-            c.encounter.started_at = Some(now);
-            // The launch goes last: the worker answers in order, so a video that did not open
-            // is the last word on the status line, not hidden under the save's confirmation.
-            let mut effects = save_encounter(state, "encounter.start");
-            if let Some(c) = &state.consult
-                && let Some(entry) = &c.entry_id
-            {
-                effects.push(write(
-                    state,
-                    Write::QueueStatus {
-                        day: c.day,
-                        entry_id: entry.clone(),
-                        status: QueueStatus::InSession,
-                    },
-                ));
-            }
-            effects.extend(evaluate(state));
-            effects.push(Effect::LaunchVideo { room });
-            return effects;
+            // Nothing is recorded until the program is running (see `video_launched`).
+            let room = c
+                .encounter
+                .video_room
+                .clone()
+                .unwrap_or_else(|| press.fresh.room());
+            let launch = Effect::LaunchVideo {
+                patient_id: c.patient.id.clone(),
+                encounter_id: c.encounter.id.clone(),
+                room,
+                relaunch: false,
+            };
+            message(
+                state,
+                lang.tr("ビデオを起動中…", "Starting the video…"),
+                false,
+            );
+            return vec![launch];
         }
         Command::EditNote | Command::Override if !doctor => {
             message(
@@ -414,6 +595,13 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         Command::EditNote if !signed => {
             c.focus = ConsultFocus::Note;
             c.editing_note = true;
+        }
+        Command::EditNote => {
+            let form = AddendumForm::new(lang, c.patient.id.clone(), c.encounter.id.clone());
+            state.overlay = Some(Overlay::Form(Form::new(
+                AddendumForm::title(lang),
+                FormKind::Addendum(form),
+            )));
         }
         Command::AddPrescription if !signed && doctor => {
             state.overlay = Some(Overlay::Drugs(DrugSearch::default()));

@@ -151,22 +151,28 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.own_commit_unseen = true;
             written(state)
         }
-        Action::Failed { message: text } => {
-            message(state, text, true);
-            state.dirty = true;
-            written(state)
-        }
-        Action::VideoFailed { reason } => {
+        Action::VideoLaunched {
+            patient_id,
+            encounter_id,
+            room,
+            relaunch,
+        } => consult::video_launched(state, &patient_id, &encounter_id, room, relaunch),
+        Action::VideoFailed { message: text } => {
             let text = format!(
-                "{} {reason}",
+                "{}: {text}",
                 state.lang.tr(
-                    "ビデオを起動できません (設定の video.command を確認):",
-                    "The video did not open (check video.command in the config file):",
+                    "ビデオを開始できません (設定の video.command を確認)",
+                    "Video not started (check video.command in the config file)",
                 )
             );
             message(state, text, true);
             state.dirty = true;
             Vec::new()
+        }
+        Action::Failed { message: text } => {
+            message(state, text, true);
+            state.dirty = true;
+            written(state)
         }
         Action::StoreChanged => store_changed(state),
         Action::SyncStatus(status) => {

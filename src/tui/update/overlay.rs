@@ -214,6 +214,8 @@ enum Outcome {
     Register(Box<crate::domain::Patient>),
     /// A registration is being saved: the form waits for the answer.
     Saving,
+    /// The consultation's chief complaint.
+    Complaint(String),
 }
 
 fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
@@ -246,6 +248,8 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::MoveVisit(f) => f.submit(by.today).map(Outcome::Write),
         FormKind::CancelVisit(f) => f.submit().map(Outcome::Confirm),
         FormKind::Payment(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::Complaint(f) => Ok(Outcome::Complaint(f.submit())),
+        FormKind::Addendum(f) => f.submit(&by).map(Outcome::Write),
     };
     match submitted {
         Err(e) => {
@@ -275,6 +279,10 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
             front_desk::register(state, *patient, false)
         }
         Ok(Outcome::Saving) => Vec::new(),
+        Ok(Outcome::Complaint(text)) => {
+            state.overlay = None;
+            consult::set_complaint(state, text)
+        }
     }
 }
 

@@ -14,6 +14,9 @@ use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, ConsultFocus, ConsultState, SoapNote, visit_label};
 use crate::tui::theme::{Role, style};
 
+/// The screen height (rows for the consultation) from which the room link has its own row.
+const ROOM_ROW_FROM: u16 = 26;
+
 fn pane(title: String, focused: bool) -> Block<'static> {
     let b = Block::default().borders(Borders::ALL).title(title);
     if focused {
@@ -50,12 +53,39 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     // A patient's allergies stay in sight above everything the doctor does.
     let allergies = super::chart::allergy_line(l, &c.patient);
-    let [header, allergy_area, body] = Layout::vertical([
+    let room = c
+        .encounter
+        .video_room
+        .as_ref()
+        .map(|room| crate::video::link(&state.video_command, room));
+    // The room link has a row of its own where the screen is tall enough; on a small terminal
+    // it shares the complaint's row (last, so it is what a narrow screen cuts; `y` copies it
+    // whole) and the checklist keeps its height.
+    let own_row = room.is_some() && area.height >= ROOM_ROW_FROM;
+    let [header, allergy_area, complaint_area, room_area, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(allergies.is_some())),
+        Constraint::Length(1),
+        Constraint::Length(u16::from(own_row)),
         Constraint::Min(0),
     ])
     .areas(area);
+    let mut line = complaint(l, c);
+    if let Some(link) = room {
+        let label = Span::styled(
+            format!("{} (y): ", l.tr("ビデオ室", "room")),
+            style(Role::Title),
+        );
+        if own_row {
+            let room_line = Line::from(vec![Span::raw(" "), label, Span::raw(link)]);
+            frame.render_widget(Paragraph::new(room_line), room_area);
+        } else {
+            line.spans.push(Span::raw(" │ "));
+            line.spans.push(label);
+            line.spans.push(Span::raw(link));
+        }
+    }
+    frame.render_widget(Paragraph::new(line), complaint_area);
     if let Some(line) = allergies {
         frame.render_widget(Paragraph::new(line), allergy_area);
     }
@@ -77,6 +107,26 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
     soap(l, c, frame, note);
     prescriptions(l, c, frame, rx);
+}
+
+/// The chief complaint, first of what the doctor writes, with the key that writes it.
+fn complaint(l: Lang, c: &ConsultState) -> Line<'static> {
+    let label = Span::styled(
+        format!(" {}: ", l.tr("主訴", "Complaint")),
+        style(Role::Title),
+    );
+    let text = c.encounter.chief_complaint.trim();
+    if text.is_empty() {
+        Line::from(vec![
+            label,
+            Span::styled(
+                l.tr("未記入 (k で記入)", "not written (k to write)"),
+                style(Role::Muted),
+            ),
+        ])
+    } else {
+        Line::from(vec![label, Span::raw(text.replace('\n', " "))])
+    }
 }
 
 fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) {
@@ -101,11 +151,15 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
             }
         };
     for i in 0..SessionChecks::COUNT {
-        let text = format!(" [{}] {}", if c.checks.get(i) { "x" } else { " " }, {
-            let item = SessionChecks::item(i);
-            l.tr(item.ja, item.en)
-        });
-        let role = if c.checks.get(i) {
+        let text = format!(
+            " [{}] {}",
+            if c.encounter.checks.get(i) { "x" } else { " " },
+            {
+                let item = SessionChecks::item(i);
+                l.tr(item.ja, item.en)
+            }
+        );
+        let role = if c.encounter.checks.get(i) {
             Role::Ok
         } else {
             Role::Normal
@@ -196,7 +250,26 @@ fn soap(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(spans));
         }
     }
-    let title = if c.editing_note {
+    // What was added after the signature, below the note as signed.
+    for a in c.encounter.addenda.values() {
+        lines.push(Line::styled(
+            format!(
+                "{} {} {}: {}",
+                l.tr("追記", "Addendum"),
+                hhmm(a.written_at),
+                a.author,
+                a.reason
+            ),
+            style(Role::Title),
+        ));
+        lines.push(Line::raw(format!("   {}", a.text)));
+    }
+    let title = if c.encounter.signed_at.is_some() {
+        format!(
+            " {} ",
+            l.tr("SOAP 署名済 (e: 追記)", "SOAP note — signed (e: addendum)")
+        )
+    } else if c.editing_note {
         format!(
             " {} ",
             l.tr(
