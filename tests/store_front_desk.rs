@@ -314,6 +314,16 @@ fn signing_marks_the_visit_signed_together_with_the_encounter_and_then_it_can_be
     assert_eq!(audited(&store, "dr-sato", "encounter.sign"), 1);
     assert_eq!(audited(&store, "dr-sato", "queue.signed"), 1);
 
+    // Signed once: a second signature over it is refused and changes nothing.
+    let before = footprint(&mut store);
+    let mut again = signed_encounter("q-01");
+    again.signed_by = Some("dr-tanaka".into());
+    let err = store
+        .sign_encounter("dr-tanaka", CLINIC, "p-0001", &again, Some((day(), "q-01")))
+        .unwrap_err();
+    assert!(err.to_string().contains("is signed"), "{err}");
+    assert_eq!(footprint(&mut store), before);
+
     store
         .record_payment(FD, CLINIC, day(), "q-01", &payment)
         .unwrap();

@@ -294,6 +294,8 @@ impl Store {
         let patient = DocId::patient(patient_id)?;
         self.write(|w| {
             w.edit(&patient, staff, "encounter.sign", |e| {
+                // A signature is given once: what was signed is the record (診療録).
+                super::facts::refuse_signed(e, &encounter.id)?;
                 e.put(&["encounters", &encounter.id], encounter)
             })?;
             let Some((day, entry_id)) = visit else {
