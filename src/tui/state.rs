@@ -144,6 +144,14 @@ pub enum Confirm {
         staff_id: String,
         name: String,
     },
+    /// Removing an allergy or a current medication from the chart: the rules and the
+    /// prescribe dialog stop seeing it.
+    RemoveFact {
+        /// The write that removes it.
+        write: Box<Write>,
+        /// What is removed, as the question names it.
+        what: String,
+    },
     /// Cancelling a visit, with the reason the front desk wrote.
     CancelVisit {
         day: Date,
