@@ -435,6 +435,13 @@ fn patients(
 
 fn patients_import(cli: &Cli, store: &mut Store, file: &Path) -> Result<ExitCode, PatientsError> {
     use std::io::IsTerminal;
+    // `clinic init` wants an empty store: patients imported first would shut the clinic out of
+    // its own data directory for good.
+    if store.clinic()?.is_none() {
+        return Err(PatientsError::NoClinic {
+            file: file.to_path_buf(),
+        });
+    }
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(

@@ -619,6 +619,35 @@ fn a_change_is_refused_under_a_staff_id_that_is_nobody_in_the_clinic() {
     assert_eq!(adders, ["admin-mori", "system:cli"]);
 }
 
+/// A new clinic that imports its patient list before `clinic init` must not lose the data
+/// directory to it: `clinic init` wants an empty store, so the import is refused, saying what
+/// to run first, and the clinic can still be set up there.
+#[test]
+fn patients_are_not_imported_before_the_clinic_is_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "患者番号,氏名,カナ氏名,生年月日,性別\n1,山田 太郎,ヤマダ タロウ,1970-01-01,男\n",
+    )
+    .unwrap();
+    refused(
+        &enkaku(dir.path(), &["patients", "import", csv.to_str().unwrap()]),
+        &[
+            "no clinic here yet",
+            "enkaku clinic init",
+            "nothing was imported",
+        ],
+    );
+    assert!(ok(&enkaku(dir.path(), &["patients", "list"])).contains("0 patients"));
+    init(dir.path());
+    let said = ok(&enkaku(
+        dir.path(),
+        &["patients", "import", csv.to_str().unwrap()],
+    ));
+    assert!(said.contains("1 added"), "{said}");
+}
+
 #[test]
 fn the_demo_is_refused_over_a_real_clinic_and_the_store_is_unchanged() {
     let dir = tempfile::tempdir().unwrap();

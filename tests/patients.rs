@@ -26,8 +26,36 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A data directory holding a clinic (patients are imported into a clinic that has been set
+/// up), with the front-desk clerk `fd-clerk` the imports are recorded under.
 fn temp_dir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temp dir: {e}"))
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temp dir: {e}"));
+    let file = write(
+        &dir.path().join("clinic.toml"),
+        r#"
+name = "みなみクリニック"
+institution_code = "1310345671"
+
+[admin]
+id = "admin-mori"
+name = "森 誠"
+kana = "モリ マコト"
+pin = "4821"
+
+[[staff]]
+id = "fd-clerk"
+name = "鈴木 明美"
+kana = "スズキ アケミ"
+role = "front_desk"
+"#
+        .as_bytes(),
+    );
+    let init = enkaku(
+        dir.path(),
+        &["clinic", "init", "--from", &file.display().to_string()],
+    );
+    assert!(init.status.success(), "{}", stderr(&init));
+    dir
 }
 
 fn write(path: &Path, bytes: &[u8]) -> PathBuf {

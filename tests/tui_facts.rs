@@ -9,7 +9,7 @@ mod common;
 use common::app::App;
 use enkaku::domain::{AllergySeverity, HistorySource, VerificationMethod};
 use enkaku::tui::i18n::Lang;
-use enkaku::tui::state::{Overlay, Screen};
+use enkaku::tui::state::{Confirm, Overlay, Screen};
 use ratatui::crossterm::event::KeyCode;
 
 const LANGS: [(Lang, &str); 2] = [(Lang::Ja, "ja"), (Lang::En, "en")];
@@ -214,6 +214,15 @@ fn a_doctor_records_every_fact_the_rules_read() {
     );
     a.key(KeyCode::Down);
     a.key(KeyCode::Delete);
+    // Del asks first, naming what goes; n keeps it, y removes it.
+    let Some(Overlay::Confirm(Confirm::RemoveFact { what, .. })) = &a.state.overlay else {
+        panic!("a confirm step: {:?}", a.state.overlay);
+    };
+    assert!(what.starts_with("medication:"), "{what}");
+    a.key(KeyCode::Char('n'));
+    assert_eq!(patient(&mut a).medications.len(), had + 2, "kept");
+    a.key(KeyCode::Delete);
+    a.key(KeyCode::Char('y'));
     assert_eq!(patient(&mut a).medications.len(), had + 1);
 
     let actions: Vec<String> = audited(&a)

@@ -1656,6 +1656,47 @@ fn keys_dispatched_through_the_keymap_do_what_their_hint_says() {
 // ---------------------------------------------------------------------------------------------
 // Store results
 
+/// A reservation booked, or a visit moved, onto another day than the board shows is not to be
+/// seen on the board: the status line names its day, so the front desk knows where it went.
+#[test]
+fn a_booking_or_move_onto_another_day_names_that_day() {
+    let other = parse_date("2026-11-24").unwrap();
+    let cases = [
+        (
+            enkaku::tui::state::Saved::Booked {
+                walk_in: false,
+                day: day(),
+            },
+            "Reservation added",
+        ),
+        (
+            enkaku::tui::state::Saved::Booked {
+                walk_in: false,
+                day: other,
+            },
+            "Reservation added: 2026-11-24 (not the day shown)",
+        ),
+        (
+            enkaku::tui::state::Saved::Moved { day: other },
+            "Visit moved: 2026-11-24 (not the day shown)",
+        ),
+        (
+            enkaku::tui::state::Saved::Moved { day: day() },
+            "Visit moved",
+        ),
+    ];
+    for (what, said) in cases {
+        let mut state = at_queue(FRONT_DESK);
+        update(&mut state, Action::Saved { what });
+        let status = state.status.clone().expect("a status");
+        assert_eq!(
+            (status.text.as_str(), status.error),
+            (said, false),
+            "{what:?}"
+        );
+    }
+}
+
 #[test]
 fn results_from_the_store_update_the_status_and_reload_what_is_shown() {
     // (action, status text, error)

@@ -239,6 +239,11 @@ pub enum PatientsError {
     },
     #[error("no patient with id or patient number {0:?}")]
     NoSuchPatient(String),
+    #[error(
+        "{}: no clinic here yet: run `enkaku clinic init` first (a store that holds patients can no longer be set up as a clinic); nothing was imported",
+        file.display()
+    )]
+    NoClinic { file: PathBuf },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -143,6 +143,14 @@ pub enum Confirm {
         staff_id: String,
         name: String,
     },
+    /// Removing an allergy or a current medication from the chart: the rules and the
+    /// prescribe dialog stop seeing it.
+    RemoveFact {
+        /// The write that removes it.
+        write: Box<Write>,
+        /// What is removed, as the question names it.
+        what: String,
+    },
     /// Cancelling a visit, with the reason the front desk wrote.
     CancelVisit {
         day: Date,
@@ -454,16 +462,30 @@ pub enum Saved {
     StaffDeactivated,
     /// A fact recorded from the chart, by its audit action.
     Fact(&'static str),
+    /// A visit booked, on `day`.
     Booked {
         walk_in: bool,
+        day: Date,
     },
-    Moved,
+    /// A visit moved, to `day`.
+    Moved {
+        day: Date,
+    },
     Waiting,
     VisitCancelled,
     Payment,
 }
 
 impl Saved {
+    /// The day a booking or a move put the visit on: the status line names it when the board
+    /// shows another day, where the visit is not to be seen.
+    pub fn day(self) -> Option<Date> {
+        match self {
+            Saved::Booked { day, .. } | Saved::Moved { day } => Some(day),
+            _ => None,
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Saved::SignedIn => lang.tr("サインインしました", "Signed in"),
@@ -490,9 +512,13 @@ impl Saved {
                 "Staff member deactivated; their record stays",
             ),
             Saved::Fact(action) => super::update::fact_saved_label(lang, action),
-            Saved::Booked { walk_in: true } => lang.tr("当日受付を追加しました", "Walk-in added"),
-            Saved::Booked { walk_in: false } => lang.tr("予約を追加しました", "Reservation added"),
-            Saved::Moved => lang.tr("予約を変更しました", "Visit moved"),
+            Saved::Booked { walk_in: true, .. } => {
+                lang.tr("当日受付を追加しました", "Walk-in added")
+            }
+            Saved::Booked { walk_in: false, .. } => {
+                lang.tr("予約を追加しました", "Reservation added")
+            }
+            Saved::Moved { .. } => lang.tr("予約を変更しました", "Visit moved"),
             Saved::Waiting => lang.tr("待機中にしました", "Now waiting"),
             Saved::VisitCancelled => lang.tr(
                 "取り消しました (理由を記録)",

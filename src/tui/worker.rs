@@ -302,6 +302,7 @@ impl Worker {
                 self.store.book_visit(staff, &clinic, day, &entry)?;
                 Ok(Saved::Booked {
                     walk_in: entry.source == "walk_in",
+                    day,
                 })
             }
             Write::MoveVisit {
@@ -312,7 +313,7 @@ impl Worker {
             } => {
                 self.store
                     .move_visit(staff, &clinic, day, &entry_id, to_day, &to_time)?;
-                Ok(Saved::Moved)
+                Ok(Saved::Moved { day: to_day })
             }
             Write::MarkWaiting { day, entry_id } => {
                 self.store

@@ -194,7 +194,9 @@ impl RegisterForm {
             patient_number: (!number.is_empty()).then_some(number),
             demographics: Demographics {
                 name_kanji: self.name_kanji.value(),
-                name_kana: self.name_kana.value(),
+                // Half-width kana (ﾔﾏﾀﾞ), as some keyboards and レセコン give it, become
+                // full-width, as `patients import` stores them.
+                name_kana: nfkc(&self.name_kana.value()),
                 date_of_birth,
                 sex: self.sex.value().copied().unwrap_or(Sex::Other),
                 phone: nfkc(&self.phone.value()),
@@ -329,6 +331,11 @@ mod tests {
             change(&mut f);
             assert_eq!(f.submit(&by), Err(want));
         }
+
+        let mut f = filled();
+        f.name_kana = Text::new("", "ﾀｶﾊｼ ﾊﾅｺ");
+        let p = f.submit(&by).unwrap();
+        assert_eq!(p.demographics.name_kana, "タカハシ ハナコ");
 
         let mut f = filled();
         f.insurance.selected = 2;

@@ -411,7 +411,7 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
         // The staff screen's own confirm step; it never reaches a consultation.
         Confirm::Deactivate { .. } => Vec::new(),
         // A cancellation is the front desk's, answered there.
-        Confirm::CancelVisit { .. } => Vec::new(),
+        Confirm::CancelVisit { .. } | Confirm::RemoveFact { .. } => Vec::new(),
         Confirm::Sign => {
             c.encounter.signed_by = Some(me);
             c.encounter.signed_at = Some(now);

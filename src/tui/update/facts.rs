@@ -158,25 +158,41 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             }
             None => nothing_selected(state),
         },
+        // One key would take an allergy out of what the rules and the prescribe dialog see:
+        // it goes through the confirm step, naming what is removed.
         Command::RemoveFact => {
-            let edit = match selected {
-                Some(Item::Allergy(id)) => FactEdit::Allergy {
-                    id: id.to_string(),
-                    allergy: None,
-                },
-                Some(Item::Medication(id)) => FactEdit::Medication {
-                    id: id.to_string(),
-                    medication: None,
-                },
+            let (edit, what) = match selected {
+                Some(Item::Allergy(id)) => (
+                    FactEdit::Allergy {
+                        id: id.to_string(),
+                        allergy: None,
+                    },
+                    format!(
+                        "{} {}",
+                        lang.tr("アレルギー:", "allergy:"),
+                        p.allergies.get(id).map_or("", |a| a.substance.as_str())
+                    ),
+                ),
+                Some(Item::Medication(id)) => (
+                    FactEdit::Medication {
+                        id: id.to_string(),
+                        medication: None,
+                    },
+                    format!(
+                        "{} {}",
+                        lang.tr("服用中の薬:", "medication:"),
+                        p.medications.get(id).map_or("", |m| m.name.as_str())
+                    ),
+                ),
                 None => {
                     nothing_selected(state);
                     return Vec::new();
                 }
             };
-            if let Some(c) = &mut state.chart {
-                c.selected = c.selected.saturating_sub(1);
-            }
-            return vec![write(state, fact(edit))];
+            state.overlay = Some(Overlay::Confirm(Confirm::RemoveFact {
+                write: Box::new(fact(edit)),
+                what,
+            }));
         }
         _ => {}
     }
@@ -189,4 +205,15 @@ fn nothing_selected(state: &mut AppState) {
         "Choose an allergy or a medication with ↑↓ first",
     );
     message(state, text, true);
+}
+
+/// The removal of an allergy or a medication was confirmed.
+pub(super) fn confirmed(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
+    let Confirm::RemoveFact { write: w, .. } = confirm else {
+        return Vec::new();
+    };
+    if let Some(c) = &mut state.chart {
+        c.selected = c.selected.saturating_sub(1);
+    }
+    vec![write(state, *w)]
 }

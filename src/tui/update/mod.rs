@@ -145,7 +145,14 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             drugs,
         } => consult::evaluated(state, generation, findings, drugs),
         Action::Saved { what } => {
-            let text = what.label(state.lang);
+            let mut text = what.label(state.lang).to_string();
+            if let Some(day) = what.day().filter(|d| *d != state.queue.day) {
+                text = format!(
+                    "{text}: {} ({})",
+                    crate::domain::format_date(day),
+                    state.lang.tr("表示中の日とは別の日", "not the day shown")
+                );
+            }
             message(state, text, false);
             state.dirty = true;
             state.own_commit_unseen = true;

@@ -294,6 +294,7 @@ fn confirm_key(state: &mut AppState, press: Press) -> Vec<Effect> {
         Command::Yes => match confirm {
             Confirm::Deactivate { staff_id, .. } => super::admin::confirmed(state, staff_id),
             confirm @ Confirm::CancelVisit { .. } => front_desk::confirmed(state, confirm),
+            confirm @ Confirm::RemoveFact { .. } => super::facts::confirmed(state, confirm),
             confirm => consult::confirmed(state, press.fresh, confirm),
         },
         Command::No => Vec::new(),

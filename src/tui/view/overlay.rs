@@ -340,6 +340,10 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                         "They can no longer sign in; their record and history stay."
                     )
                 ),
+                Confirm::RemoveFact { what, .. } => format!(
+                    "{} {what}",
+                    l.tr("カルテから削除します:", "Remove from the chart:")
+                ),
                 Confirm::CancelVisit {
                     patient,
                     time,
