@@ -637,10 +637,10 @@ pub(super) const NOTE_EDITOR: &[Binding] = &[
 
 pub(super) const HELP_KEYS: &[Binding] = &[on(
     Keys::Any,
-    "Any",
+    "*",
     Command::CloseHelp,
-    "キーで閉じる",
-    "key closes",
+    "どのキーでも閉じる",
+    "any key closes",
     true,
 )];
 
