@@ -26,7 +26,14 @@ fn ms(d: Duration) -> String {
 fn filled(n: u32, dob: &str) -> RegisterForm {
     let mut f = RegisterForm::new(Lang::Ja, []);
     f.name_kanji = Text::new("", &format!("新規　{n}郎"));
-    f.name_kana = Text::new("", &format!("シンキ　{n}ロウ"));
+    // A reading is kana only: the number is spelt with one katakana per digit.
+    let spelt: String = n
+        .to_string()
+        .chars()
+        .filter_map(|d| d.to_digit(10))
+        .filter_map(|d| "アイウエオカキクケコ".chars().nth(d as usize))
+        .collect();
+    f.name_kana = Text::new("", &format!("シンキ　{spelt}ロウ"));
     f.date_of_birth = Text::new("", dob);
     f.phone = Text::new("", "03-1234-5678");
     f.address = Text::new("", "東京都千代田区1-1");
