@@ -151,14 +151,25 @@ pub(super) fn initial_high_risk(f: &Facts) -> Vec<Finding> {
         .collect()
 }
 
+/// A line that is one dose taken once: the emergency contraceptive written with its quantity (one
+/// tablet) and no days. Its course is that single day, not an unknown length; how many tablets
+/// it may be is checked by `ec.single_tablet` (指針 V.1(2)②ⅸ).
+fn single_dose(l: &Line) -> bool {
+    l.is_emergency_contraception()
+        && l.line
+            .is_some_and(|x| x.days.is_none() && x.quantity.is_some())
+}
+
 /// 指針 V.1(5)②ⅰ: when the underlying conditions are unknown, no prescription of 8 days or more
-/// at an online first visit. A line without its days is treated as too long.
+/// at an online first visit. A line without its days is treated as too long, except the one
+/// emergency-contraception dose written by its quantity ([`single_dose`]).
 pub(super) fn initial_long_course(f: &Facts) -> Vec<Finding> {
     if !f.initial() || f.c.patient.underlying_known() {
         return Vec::new();
     }
     f.prescriptions
         .iter()
+        .filter(|l| !single_dose(l))
         .filter_map(|l| {
             let days = l.line.and_then(|x| x.days);
             match days {
