@@ -115,7 +115,11 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     // The guideline and the drug master need no store: they work before one exists.
     match &cli.command {
         Some(Command::Rules { json }) => return Ok(rules(*json)?),
-        Some(Command::Check { case, json }) => return Ok(check(&dir, case, *json)?),
+        Some(Command::Check {
+            case: Some(case),
+            json,
+            ..
+        }) => return Ok(check(&dir, case, *json)?),
         Some(Command::Drugs(command)) => return Ok(drugs(&dir, command)?),
         _ => {}
     }
@@ -123,9 +127,13 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     tracing::info!(data_dir = %dir.display(), "store opened");
 
     Ok(match &cli.command {
-        Some(Command::Rules { .. } | Command::Check { .. } | Command::Drugs(_)) => {
-            ExitCode::SUCCESS
-        }
+        Some(
+            Command::Rules { .. }
+            | Command::Check {
+                encounter: None, ..
+            }
+            | Command::Drugs(_),
+        ) => ExitCode::SUCCESS,
         None => workstation(cli, &config, store, &dir)?,
         Some(Command::Demo { patients }) => demo(&mut store, *patients)?,
         Some(Command::Export { json: _ }) => export(&mut store)?,
@@ -138,6 +146,11 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         }
         Some(Command::Audit(command)) => audit(&store, command)?,
         Some(Command::Patients(command)) => patients(cli, &mut store, command)?,
+        Some(Command::Check {
+            encounter: Some(id),
+            json,
+            ..
+        }) => check_encounter(&dir, &mut store, id, *json)?,
     })
 }
 
@@ -170,6 +183,77 @@ fn check(dir: &Path, case: &Path, as_json: bool) -> Result<ExitCode, CheckError>
         print!("{}", crate::rules::findings_text(&findings));
     }
     Ok(ExitCode::from(crate::rules::exit_code(&findings)))
+}
+
+/// `enkaku check --encounter PATIENT_ID/ENCOUNTER_ID`: the stored encounter through the same
+/// fact model as the consultation screen ([`crate::rules::facts::stored_case`]), with the exit
+/// codes of `check --case`.
+fn check_encounter(
+    dir: &Path,
+    store: &mut Store,
+    id: &str,
+    as_json: bool,
+) -> Result<ExitCode, CheckError> {
+    let Some((patient_id, encounter_id)) = id
+        .split_once('/')
+        .filter(|(p, e)| !p.trim().is_empty() && !e.trim().is_empty() && !e.contains('/'))
+    else {
+        return Err(CheckError::EncounterId {
+            given: id.to_string(),
+        });
+    };
+    let patient = match store.patient(patient_id.trim()) {
+        Ok(p) => p,
+        Err(
+            crate::store::StoreError::NoSuchDocument(_) | crate::store::StoreError::InvalidId(_),
+        ) => {
+            return Err(CheckError::UnknownPatient {
+                patient: patient_id.to_string(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let clinic = store.clinic()?;
+    let encounter_id = encounter_id.trim();
+    let (day, pre_consult_done) = stored_day(store, &patient, encounter_id)?;
+    let consultation = crate::rules::facts::stored_case(
+        &patient,
+        encounter_id,
+        clinic.as_ref(),
+        day,
+        pre_consult_done,
+    )?;
+    let drugs = open_drugs(dir)?;
+    let findings = crate::rules::evaluate(&consultation, &drugs, time::OffsetDateTime::now_utc());
+    if as_json {
+        say!("{}", json(&crate::rules::findings_json(&findings))?);
+    } else {
+        print!("{}", crate::rules::findings_text(&findings));
+    }
+    Ok(ExitCode::from(crate::rules::exit_code(&findings)))
+}
+
+/// The day an encounter is judged on (its start in JST, else today, as the screen does) and
+/// whether its queue entry records a pre-consult.
+fn stored_day(
+    store: &Store,
+    patient: &crate::domain::Patient,
+    encounter_id: &str,
+) -> Result<(Date, bool), CheckError> {
+    let encounter = patient.encounters.get(encounter_id);
+    let day = encounter
+        .and_then(|e| e.started_at)
+        .map(|at| at.to_offset(time::macros::offset!(+9)).date())
+        .unwrap_or_else(today_jst);
+    let entry = encounter.and_then(|e| e.queue_entry.clone());
+    let pre_consult = match entry {
+        Some(entry) => store
+            .queue_rows(day)?
+            .iter()
+            .any(|r| r.entry_id == entry && r.pre_consult_done),
+        None => false,
+    };
+    Ok((day, pre_consult))
 }
 
 /// `enkaku drugs import | search`.

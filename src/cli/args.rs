@@ -56,11 +56,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Evaluate one consultation described in a JSON case file (docs/case-format.md).
-    /// Exit 0: no block; 1: at least one block; 2: the case file is invalid
+    /// Evaluate one consultation: a JSON case file (docs/case-format.md), or a stored encounter
+    /// as the consultation screen sees it. Exit 0: no block; 1: at least one block; 2: the case
+    /// file or the encounter id is invalid
     Check {
-        #[arg(long)]
-        case: PathBuf,
+        #[arg(
+            long,
+            required_unless_present = "encounter",
+            conflicts_with = "encounter"
+        )]
+        case: Option<PathBuf>,
+        /// PATIENT_ID/ENCOUNTER_ID of a stored encounter
+        #[arg(long, value_name = "PATIENT_ID/ENCOUNTER_ID")]
+        encounter: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -237,6 +237,71 @@ pub fn consultation(visit: &Visit) -> Consultation {
     ctx
 }
 
+/// Why a stored encounter cannot be turned into a case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoredError {
+    #[error("encounter {patient}/{encounter}: no such encounter in the patient's record")]
+    NoSuchEncounter { patient: String, encounter: String },
+    #[error("encounter {patient}/{encounter}: no doctor is recorded on it")]
+    NoDoctor { patient: String, encounter: String },
+    #[error("encounter {patient}/{encounter}: its doctor {doctor} is not on the clinic's staff")]
+    UnknownDoctor {
+        patient: String,
+        encounter: String,
+        doctor: String,
+    },
+}
+
+/// A stored encounter, looked up in its patient's record, with its doctor from the clinic's
+/// staff: what `enkaku check --encounter` and the compliance report evaluate. Only what the store
+/// holds counts — the checklist as stored with the encounter, no unsaved note, the doctor not
+/// known to be in another session — and it goes through [`consultation`], the same mapping the
+/// consultation screen uses, so the findings agree.
+pub fn stored_case(
+    patient: &Patient,
+    encounter_id: &str,
+    clinic: Option<&Clinic>,
+    day: Date,
+    pre_consult_done: bool,
+) -> Result<Consultation, StoredError> {
+    let encounter = patient
+        .encounters
+        .get(encounter_id)
+        .or_else(|| patient.encounters.values().find(|e| e.id == encounter_id))
+        .ok_or_else(|| StoredError::NoSuchEncounter {
+            patient: patient.id.clone(),
+            encounter: encounter_id.to_string(),
+        })?;
+    let doctor_id = encounter
+        .doctor
+        .as_deref()
+        .ok_or_else(|| StoredError::NoDoctor {
+            patient: patient.id.clone(),
+            encounter: encounter_id.to_string(),
+        })?;
+    let doctor =
+        clinic
+            .and_then(|c| c.staff.get(doctor_id))
+            .ok_or_else(|| StoredError::UnknownDoctor {
+                patient: patient.id.clone(),
+                encounter: encounter_id.to_string(),
+                doctor: doctor_id.to_string(),
+            })?;
+    // The checklist is not yet kept with the encounter: nothing of it is on record.
+    let checks = SessionChecks::default();
+    Ok(consultation(&Visit {
+        patient,
+        encounter,
+        clinic,
+        doctor,
+        day,
+        checks: &checks,
+        pre_consult_done,
+        doctor_in_other_session: false,
+        note_drafted: false,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
