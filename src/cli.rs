@@ -28,7 +28,7 @@ use serde_json::{Map, Value as Json};
 
 pub use self::args::{
     AuditCommand, Cli, ClinicCommand, Command, DrugsCommand, PatientsCommand, QueueCommand,
-    StaffCommand,
+    ReportCommand, StaffCommand,
 };
 pub use self::clinic::ClinicPlan;
 use self::error::json;
@@ -151,6 +151,9 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             json,
             ..
         }) => check_encounter(&dir, &mut store, id, *json)?,
+        Some(Command::Report(ReportCommand::Compliance { from, to, json })) => {
+            report_compliance(&dir, &mut store, from, to, *json)?
+        }
     })
 }
 
@@ -231,6 +234,67 @@ fn check_encounter(
         print!("{}", crate::rules::findings_text(&findings));
     }
     Ok(ExitCode::from(crate::rules::exit_code(&findings)))
+}
+
+/// `enkaku report compliance --from DATE --to DATE`: every online encounter of the period,
+/// judged again through the one fact model.
+fn report_compliance(
+    dir: &Path,
+    store: &mut Store,
+    from: &str,
+    to: &str,
+    as_json: bool,
+) -> Result<ExitCode, CheckError> {
+    let day = |flag: &'static str, text: &str| {
+        parse_date(text.trim()).map_err(|_| CheckError::BadDate {
+            flag,
+            given: text.to_string(),
+        })
+    };
+    let (from_day, to_day) = (day("--from", from)?, day("--to", to)?);
+    if from_day > to_day {
+        return Err(CheckError::EmptyPeriod {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    let clinic = store.clinic()?;
+    let drugs = open_drugs(dir)?;
+    let now = time::OffsetDateTime::now_utc();
+    // Queue entries that record a pre-consult, read from the index once for the period.
+    let mut pre_consult = std::collections::HashSet::new();
+    let mut d = from_day;
+    while d <= to_day {
+        for row in store.queue_rows(d)? {
+            if row.pre_consult_done {
+                pre_consult.insert(row.entry_id);
+            }
+        }
+        let Some(next) = d.next_day() else { break };
+        d = next;
+    }
+    let mut report = crate::rules::compliance::ComplianceReport::new(from_day, to_day);
+    for summary in store.patient_summaries()? {
+        let patient = store.patient(&summary.patient_id)?;
+        crate::rules::compliance::add_patient(
+            &mut report,
+            &patient,
+            clinic.as_ref(),
+            &drugs,
+            (from_day, to_day),
+            now,
+            &|entry| pre_consult.contains(entry),
+        );
+    }
+    report.sort();
+    if as_json {
+        say!("{}", json(&report)?);
+    } else {
+        for line in report.lines() {
+            say!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The day an encounter is judged on (its start in JST, else today, as the screen does) and

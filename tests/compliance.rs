@@ -106,3 +106,128 @@ fn check_encounter_names_what_is_wrong_with_the_id() {
     );
     assert!(!both.status.success());
 }
+
+#[test]
+fn report_compliance_lists_the_periods_online_encounters_with_totals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(enkaku(dir.path(), &["demo"]).status.success());
+    let args = [
+        "report",
+        "compliance",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2026-12-31",
+    ];
+    let o = enkaku(dir.path(), &[&args[..], &["--json"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json report");
+    let encounters = report["encounters"].as_array().expect("encounters");
+    assert!(!encounters.is_empty());
+    for e in encounters {
+        assert_ne!(e["visit"], "in_person", "{e}");
+        assert!(
+            e["signed"].is_boolean() && e["open_blocks"].is_array(),
+            "{e}"
+        );
+        assert!(e["overrides"].is_array() && e["missing_billing"].is_array());
+    }
+    // Per-doctor totals add up to the encounter list, and per-rule counts to the open blocks.
+    let per_doctor = report["per_doctor"].as_object().expect("per doctor");
+    let total: u64 = per_doctor
+        .values()
+        .map(|t| t["encounters"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(total as usize, encounters.len());
+    let blocks: usize = encounters
+        .iter()
+        .map(|e| e["open_blocks"].as_array().map_or(0, Vec::len))
+        .sum();
+    let per_rule: u64 = report["per_rule"]
+        .as_object()
+        .expect("per rule")
+        .values()
+        .map(|n| n.as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(per_rule as usize, blocks);
+
+    // Each open block is what check --encounter says about the same encounter.
+    let first = &encounters[0];
+    let id = format!(
+        "{}/{}",
+        first["patient"].as_str().unwrap_or(""),
+        first["encounter"].as_str().unwrap_or("")
+    );
+    let checked = findings(&enkaku(
+        dir.path(),
+        &["check", "--encounter", &id, "--json"],
+    ));
+    let blocks: Vec<&str> = checked["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "block")
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    let listed: Vec<&str> = first["open_blocks"]
+        .as_array()
+        .expect("open blocks")
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
+    assert_eq!(listed, blocks, "{id}");
+
+    let text = enkaku(dir.path(), &args);
+    assert!(text.status.success());
+    let text = stdout(&text);
+    assert!(
+        text.contains("per doctor") && text.contains("open blocks per rule"),
+        "{text}"
+    );
+
+    // Nothing in an empty period, but still the header and totals.
+    let empty = enkaku(
+        dir.path(),
+        &[
+            "report",
+            "compliance",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2000-01-31",
+        ],
+    );
+    assert!(empty.status.success());
+    assert!(stdout(&empty).contains(": 0 encounters"));
+}
+
+#[test]
+fn report_compliance_names_the_bad_date_flag() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(enkaku(dir.path(), &["demo"]).status.success());
+    for (from, to, needle) in [
+        (
+            "2026-13-01",
+            "2026-12-31",
+            "--from: expected a date YYYY-MM-DD",
+        ),
+        (
+            "2026-01-01",
+            "31/12/2026",
+            "--to: expected a date YYYY-MM-DD",
+        ),
+        (
+            "2026-02-01",
+            "2026-01-01",
+            "--from 2026-02-01 is after --to 2026-01-01",
+        ),
+    ] {
+        let o = enkaku(
+            dir.path(),
+            &["report", "compliance", "--from", from, "--to", to],
+        );
+        assert!(!o.status.success(), "{from} {to}");
+        assert!(stderr(&o).contains(needle), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}

@@ -51,6 +51,9 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Reports over the stored encounters
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// The guideline rules: id, clause, severity and summary of each
     Rules {
         #[arg(long)]
@@ -239,6 +242,23 @@ pub enum QueueCommand {
         /// Day for rows that carry no date [default: today in Japan]
         #[arg(long)]
         date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Every online encounter of the period (JST days, inclusive) judged again by the rules:
+    /// visit kind, doctor, signed or not, open blocks, overrides with reasons, missing billing
+    /// record items; totals per doctor and per rule
+    Compliance {
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 

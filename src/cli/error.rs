@@ -195,6 +195,11 @@ pub enum CheckError {
     Drugs(#[from] DrugError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A report's date flag is not a date.
+    #[error("{flag}: expected a date YYYY-MM-DD, got {given:?}")]
+    BadDate { flag: &'static str, given: String },
+    #[error("--from {from} is after --to {to}")]
+    EmptyPeriod { from: String, to: String },
     /// `--encounter` is not `PATIENT_ID/ENCOUNTER_ID`.
     #[error("--encounter: expected PATIENT_ID/ENCOUNTER_ID, got {given:?}")]
     EncounterId { given: String },

@@ -7,6 +7,7 @@
 
 mod case;
 mod catalogue;
+pub mod compliance;
 mod consultation;
 pub mod facts;
 mod finding;
