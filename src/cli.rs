@@ -258,35 +258,8 @@ fn report_compliance(
             to: to.to_string(),
         });
     }
-    let clinic = store.clinic()?;
     let drugs = open_drugs(dir)?;
-    let now = time::OffsetDateTime::now_utc();
-    // Queue entries that record a pre-consult, read from the index once for the period.
-    let mut pre_consult = std::collections::HashSet::new();
-    let mut d = from_day;
-    while d <= to_day {
-        for row in store.queue_rows(d)? {
-            if row.pre_consult_done {
-                pre_consult.insert(row.entry_id);
-            }
-        }
-        let Some(next) = d.next_day() else { break };
-        d = next;
-    }
-    let mut report = crate::rules::compliance::ComplianceReport::new(from_day, to_day);
-    for summary in store.patient_summaries()? {
-        let patient = store.patient(&summary.patient_id)?;
-        crate::rules::compliance::add_patient(
-            &mut report,
-            &patient,
-            clinic.as_ref(),
-            &drugs,
-            (from_day, to_day),
-            now,
-            &|entry| pre_consult.contains(entry),
-        );
-    }
-    report.sort();
+    let report = compliance_report(store, &drugs, from_day, to_day)?;
     if as_json {
         say!("{}", json(&report)?);
     } else {
@@ -295,6 +268,45 @@ fn report_compliance(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The compliance report of `from..=to` (JST days) over every patient of the store, judged now:
+/// the patient list and the queue days come from the index, each record from the read model.
+pub fn compliance_report(
+    store: &mut Store,
+    drugs: &dyn crate::domain::DrugLookup,
+    from: Date,
+    to: Date,
+) -> Result<crate::rules::compliance::ComplianceReport, crate::store::StoreError> {
+    let clinic = store.clinic()?;
+    let now = time::OffsetDateTime::now_utc();
+    // Queue entries that record a pre-consult, read from the index once for the period.
+    let mut pre_consult = std::collections::HashSet::new();
+    let mut d = from;
+    while d <= to {
+        for row in store.queue_rows(d)? {
+            if row.pre_consult_done {
+                pre_consult.insert(row.entry_id);
+            }
+        }
+        let Some(next) = d.next_day() else { break };
+        d = next;
+    }
+    let mut report = crate::rules::compliance::ComplianceReport::new(from, to);
+    for summary in store.patient_summaries()? {
+        let patient = store.patient(&summary.patient_id)?;
+        crate::rules::compliance::add_patient(
+            &mut report,
+            &patient,
+            clinic.as_ref(),
+            drugs,
+            (from, to),
+            now,
+            &|entry| pre_consult.contains(entry),
+        );
+    }
+    report.sort();
+    Ok(report)
 }
 
 /// The day an encounter is judged on (its start in JST, else today, as the screen does) and
