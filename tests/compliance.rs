@@ -2,10 +2,16 @@
 //! judged through the one fact model (`rules::facts::stored_case`), and gives the same findings as
 //! `check --case` on the case exported from the same facts; bad ids are clear errors (exit 2).
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::app::{App, test_day, test_now};
 use enkaku::store::Store;
+use enkaku::tui::i18n::Lang;
+use enkaku::tui::state::Screen;
+use ratatui::crossterm::event::KeyCode;
 
 fn enkaku(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_enkaku"))
@@ -230,4 +236,67 @@ fn report_compliance_names_the_bad_date_flag() {
         assert!(stderr(&o).contains(needle), "{}", stderr(&o));
         assert!(stdout(&o).is_empty());
     }
+}
+
+/// The consultation screen and the stored encounter it saved give the same findings: the screen
+/// builds its case with `rules::facts::consultation`, `check --encounter` with `stored_case` over
+/// the same record, and `check --case` reads that case back from its JSON.
+#[test]
+fn the_screen_check_encounter_and_check_case_agree_over_the_demo_clinic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = App::new(dir.path(), Lang::En, "true {room}");
+    app.sign_in("fd-suzuki");
+    app.select_visit("p-0013");
+    app.key(KeyCode::Char('i'));
+    app.keys(&[KeyCode::Down, KeyCode::Char(' '), KeyCode::Enter]);
+    app.ctrl('o');
+    app.sign_in("dr-sato");
+    app.select_visit("p-0013");
+    app.key(KeyCode::Char('c'));
+    app.key(KeyCode::Char('c'));
+    assert_eq!(app.state.screen, Screen::Consult);
+    let consult = app.state.consult.as_ref().expect("consultation open");
+    let on_screen: Vec<(&str, String)> = consult
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.message_en.clone()))
+        .collect();
+    assert!(!on_screen.is_empty());
+    let encounter_id = consult.encounter.id.clone();
+    let pre_consult = consult.pre_consult_done;
+    assert!(!consult.doctor_busy);
+
+    let patient = app.worker.store.patient("p-0013").expect("patient");
+    let clinic = app.worker.store.clinic().expect("clinic");
+    let case = enkaku::rules::facts::stored_case(
+        &patient,
+        &encounter_id,
+        clinic.as_ref(),
+        test_day(),
+        pre_consult,
+    )
+    .expect("stored case");
+    let stored = enkaku::rules::evaluate(&case, &app.worker.drugs, test_now());
+    let stored: Vec<(&str, String)> = stored
+        .iter()
+        .map(|f| (f.rule, f.message_en.clone()))
+        .collect();
+    assert_eq!(on_screen, stored);
+
+    // The case as a file, through `check --case`, says the same rules (judged now, not at the
+    // test's instant, so only rule ids are compared).
+    let case_file = dir.path().join("case.json");
+    std::fs::write(&case_file, serde_json::to_string(&case).expect("json")).expect("write");
+    let by_case = enkaku(
+        dir.path(),
+        &["check", "--case", &case_file.to_string_lossy(), "--json"],
+    );
+    let rules: Vec<String> = findings(&by_case)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect();
+    let screen_rules: Vec<String> = on_screen.iter().map(|f| f.0.to_string()).collect();
+    assert_eq!(rules, screen_rules);
 }
