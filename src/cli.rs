@@ -28,7 +28,7 @@ use serde_json::{Map, Value as Json};
 
 pub use self::args::{
     AuditCommand, Cli, ClinicCommand, Command, DrugsCommand, PatientsCommand, QueueCommand,
-    StaffCommand,
+    ReportCommand, StaffCommand,
 };
 pub use self::clinic::ClinicPlan;
 use self::error::json;
@@ -115,7 +115,11 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     // The guideline and the drug master need no store: they work before one exists.
     match &cli.command {
         Some(Command::Rules { json }) => return Ok(rules(*json)?),
-        Some(Command::Check { case, json }) => return Ok(check(&dir, case, *json)?),
+        Some(Command::Check {
+            case: Some(case),
+            json,
+            ..
+        }) => return Ok(check(&dir, case, *json)?),
         Some(Command::Drugs(command)) => return Ok(drugs(&dir, command)?),
         _ => {}
     }
@@ -126,9 +130,13 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     }
 
     Ok(match &cli.command {
-        Some(Command::Rules { .. } | Command::Check { .. } | Command::Drugs(_)) => {
-            ExitCode::SUCCESS
-        }
+        Some(
+            Command::Rules { .. }
+            | Command::Check {
+                encounter: None, ..
+            }
+            | Command::Drugs(_),
+        ) => ExitCode::SUCCESS,
         None => workstation(cli, &config, store, &dir)?,
         Some(Command::Demo { patients }) => demo(&mut store, *patients)?,
         Some(Command::Export { json: _ }) => export(&mut store)?,
@@ -141,6 +149,14 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         }
         Some(Command::Audit(command)) => audit(&store, command)?,
         Some(Command::Patients(command)) => patients(cli, &mut store, command)?,
+        Some(Command::Check {
+            encounter: Some(id),
+            json,
+            ..
+        }) => check_encounter(&dir, &mut store, id, *json)?,
+        Some(Command::Report(ReportCommand::Compliance { from, to, json })) => {
+            report_compliance(&dir, &mut store, from, to, *json)?
+        }
     })
 }
 
@@ -207,6 +223,150 @@ fn check(dir: &Path, case: &Path, as_json: bool) -> Result<ExitCode, CheckError>
         print!("{}", crate::rules::findings_text(&findings));
     }
     Ok(ExitCode::from(crate::rules::exit_code(&findings)))
+}
+
+/// `enkaku check --encounter PATIENT_ID/ENCOUNTER_ID`: the stored encounter through the same
+/// fact model as the consultation screen ([`crate::rules::facts::stored_case`]), with the exit
+/// codes of `check --case`.
+fn check_encounter(
+    dir: &Path,
+    store: &mut Store,
+    id: &str,
+    as_json: bool,
+) -> Result<ExitCode, CheckError> {
+    let Some((patient_id, encounter_id)) = id
+        .split_once('/')
+        .filter(|(p, e)| !p.trim().is_empty() && !e.trim().is_empty() && !e.contains('/'))
+    else {
+        return Err(CheckError::EncounterId {
+            given: id.to_string(),
+        });
+    };
+    let patient = match store.patient(patient_id.trim()) {
+        Ok(p) => p,
+        Err(
+            crate::store::StoreError::NoSuchDocument(_) | crate::store::StoreError::InvalidId(_),
+        ) => {
+            return Err(CheckError::UnknownPatient {
+                patient: patient_id.to_string(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let clinic = store.clinic()?;
+    let encounter_id = encounter_id.trim();
+    let (day, pre_consult_done) = stored_day(store, &patient, encounter_id)?;
+    let consultation = crate::rules::facts::stored_case(
+        &patient,
+        encounter_id,
+        clinic.as_ref(),
+        day,
+        pre_consult_done,
+    )?;
+    let drugs = open_drugs(dir)?;
+    let findings = crate::rules::evaluate(&consultation, &drugs, time::OffsetDateTime::now_utc());
+    if as_json {
+        say!("{}", json(&crate::rules::findings_json(&findings))?);
+    } else {
+        print!("{}", crate::rules::findings_text(&findings));
+    }
+    Ok(ExitCode::from(crate::rules::exit_code(&findings)))
+}
+
+/// `enkaku report compliance --from DATE --to DATE`: every online encounter of the period,
+/// judged again through the one fact model.
+fn report_compliance(
+    dir: &Path,
+    store: &mut Store,
+    from: &str,
+    to: &str,
+    as_json: bool,
+) -> Result<ExitCode, CheckError> {
+    let day = |flag: &'static str, text: &str| {
+        parse_date(text.trim()).map_err(|_| CheckError::BadDate {
+            flag,
+            given: text.to_string(),
+        })
+    };
+    let (from_day, to_day) = (day("--from", from)?, day("--to", to)?);
+    if from_day > to_day {
+        return Err(CheckError::EmptyPeriod {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    let drugs = open_drugs(dir)?;
+    let report = compliance_report(store, &drugs, from_day, to_day)?;
+    if as_json {
+        say!("{}", json(&report)?);
+    } else {
+        for line in report.lines() {
+            say!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The compliance report of `from..=to` (JST days) over every patient of the store, judged now:
+/// the patient list and the queue days come from the index, each record from the read model.
+pub fn compliance_report(
+    store: &mut Store,
+    drugs: &dyn crate::domain::DrugLookup,
+    from: Date,
+    to: Date,
+) -> Result<crate::rules::compliance::ComplianceReport, crate::store::StoreError> {
+    let clinic = store.clinic()?;
+    let now = time::OffsetDateTime::now_utc();
+    // Queue entries that record a pre-consult, read from the index once for the period.
+    let mut pre_consult = std::collections::HashSet::new();
+    let mut d = from;
+    while d <= to {
+        for row in store.queue_rows(d)? {
+            if row.pre_consult_done {
+                pre_consult.insert(row.entry_id);
+            }
+        }
+        let Some(next) = d.next_day() else { break };
+        d = next;
+    }
+    let mut report = crate::rules::compliance::ComplianceReport::new(from, to);
+    for summary in store.patient_summaries()? {
+        let patient = store.patient(&summary.patient_id)?;
+        crate::rules::compliance::add_patient(
+            &mut report,
+            &patient,
+            clinic.as_ref(),
+            drugs,
+            (from, to),
+            now,
+            &|entry| pre_consult.contains(entry),
+        );
+    }
+    report.sort();
+    Ok(report)
+}
+
+/// The day an encounter is judged on (its start in JST, else today, as the screen does) and
+/// whether its queue entry records a pre-consult.
+fn stored_day(
+    store: &Store,
+    patient: &crate::domain::Patient,
+    encounter_id: &str,
+) -> Result<(Date, bool), CheckError> {
+    let encounter = patient.encounters.get(encounter_id);
+    let day = encounter
+        .and_then(|e| e.started_at)
+        .map(|at| at.to_offset(time::macros::offset!(+9)).date())
+        .unwrap_or_else(today_jst);
+    let entry = encounter.and_then(|e| e.queue_entry.clone());
+    let pre_consult = match entry {
+        Some(entry) => store
+            .queue_rows(day)?
+            .iter()
+            .any(|r| r.entry_id == entry && r.pre_consult_done),
+        None => false,
+    };
+    Ok((day, pre_consult))
 }
 
 /// `enkaku drugs import | search`.

@@ -367,3 +367,83 @@ fn documented_example_behaves_as_documented() {
     assert_eq!(fired, expected);
     assert_eq!(exit_code(&findings), EXIT_BLOCKED);
 }
+
+/// 指針 V.1(5)②ⅰ「ただし、初診の場合には以下の処方は行わないこと」: the four first-visit
+/// prohibitions cannot be overridden and say what clears them; every other rule (the 「原則として」
+/// ones among them, such as an emergency patient going in person) stays overridable. A finding
+/// about a prescription line carries the line's id.
+#[test]
+fn first_visit_prohibitions_are_not_overridable_and_name_their_line() {
+    use enkaku::rules::Resolution;
+    let fixed: BTreeMap<&str, &[Resolution]> = catalogue()
+        .iter()
+        .filter(|r| !r.overridable)
+        .map(|r| (r.id, r.resolutions))
+        .collect();
+    let expected: BTreeMap<&str, &[Resolution]> = BTreeMap::from([
+        (
+            "rx.initial.narcotic",
+            &[Resolution::RemoveLine, Resolution::SwitchToInPerson][..],
+        ),
+        (
+            "rx.initial.psychotropic",
+            &[Resolution::RemoveLine, Resolution::SwitchToInPerson][..],
+        ),
+        (
+            "rx.initial.high_risk",
+            &[
+                Resolution::RecordHistory,
+                Resolution::RemoveLine,
+                Resolution::SwitchToInPerson,
+            ][..],
+        ),
+        (
+            "rx.initial.long_course",
+            &[
+                Resolution::RecordHistory,
+                Resolution::ShortenCourse,
+                Resolution::RemoveLine,
+                Resolution::SwitchToInPerson,
+            ][..],
+        ),
+    ]);
+    assert_eq!(fixed, expected);
+    assert!(rule_info("eligibility.emergency").is_some_and(|r| r.overridable));
+    for r in catalogue().iter().filter(|r| r.overridable) {
+        assert!(r.resolutions.is_empty(), "{}", r.id);
+    }
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let master = master(tmp.path());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut case = load(&dir.join("clean_online_initial_antihistamine_7_days.json")).case;
+    case["prescriptions"] =
+        serde_json::json!([{"id": "rx-zolpidem", "drug": "1129009F1025", "days": 14}]);
+    let findings = check(&case.to_string(), &master);
+    for rule in ["rx.initial.psychotropic", "rx.initial.long_course"] {
+        let f = findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{rule} fires"));
+        assert!(!f.overridable, "{rule}");
+        assert_eq!(f.line.as_deref(), Some("rx-zolpidem"), "{rule}");
+        assert!(f.resolutions.contains(&Resolution::RemoveLine));
+    }
+    let json = findings_json(&findings);
+    let psychotropic = json["findings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["rule"] == "rx.initial.psychotropic"))
+        .expect("psychotropic in json");
+    assert_eq!(psychotropic["overridable"], false);
+    assert_eq!(psychotropic["line"], "rx-zolpidem");
+    assert_eq!(
+        psychotropic["resolutions"],
+        serde_json::json!(["remove_line", "switch_to_in_person"])
+    );
+    let catalogue_json = enkaku::rules::catalogue_json();
+    assert!(catalogue_json["rules"].as_array().is_some_and(|rules| {
+        rules
+            .iter()
+            .all(|r| r["overridable"].is_boolean() && r["resolutions"].is_array())
+    }));
+}

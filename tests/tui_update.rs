@@ -1145,6 +1145,17 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
     assert!(state.overlay.is_none());
     assert_eq!(error_text(&state), Some("Select a block to override"));
 
+    // A first-visit prohibition (指針 V.1(5)②ⅰ) has no override: the screen says what resolves it.
+    for rule in ["rx.initial.psychotropic", "rx.initial.long_course"] {
+        let mut state = consulting(DOCTOR, &[rule]);
+        state.consult.as_mut().unwrap().selected = SessionChecks::COUNT;
+        assert!(press(&mut state, KeyCode::Char('o')).is_empty());
+        assert!(state.overlay.is_none(), "{rule}: no override form");
+        let text = error_text(&state).unwrap_or_default().to_string();
+        assert!(text.contains("cannot be overridden"), "{rule}: {text}");
+        assert!(text.contains(rule), "{text}");
+    }
+
     // Reasons: too short ones keep the form open with an error (characters, not bytes, count).
     let cases: [(&str, bool); 6] = [
         ("", false),

@@ -51,16 +51,27 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Reports over the stored encounters
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// The guideline rules: id, clause, severity and summary of each
     Rules {
         #[arg(long)]
         json: bool,
     },
-    /// Evaluate one consultation described in a JSON case file (docs/case-format.md).
-    /// Exit 0: no block; 1: at least one block; 2: the case file is invalid
+    /// Evaluate one consultation: a JSON case file (docs/case-format.md), or a stored encounter
+    /// as the consultation screen sees it. Exit 0: no block; 1: at least one block; 2: the case
+    /// file or the encounter id is invalid
     Check {
-        #[arg(long)]
-        case: PathBuf,
+        #[arg(
+            long,
+            required_unless_present = "encounter",
+            conflicts_with = "encounter"
+        )]
+        case: Option<PathBuf>,
+        /// PATIENT_ID/ENCOUNTER_ID of a stored encounter
+        #[arg(long, value_name = "PATIENT_ID/ENCOUNTER_ID")]
+        encounter: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -231,6 +242,23 @@ pub enum QueueCommand {
         /// Day for rows that carry no date [default: today in Japan]
         #[arg(long)]
         date: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Every online encounter of the period (JST days, inclusive) judged again by the rules:
+    /// visit kind, doctor, signed or not, open blocks, overrides with reasons, missing billing
+    /// record items; totals per doctor and per rule
+    Compliance {
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 

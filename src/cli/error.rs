@@ -199,6 +199,20 @@ pub enum CheckError {
     Drugs(#[from] DrugError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A report's date flag is not a date.
+    #[error("{flag}: expected a date YYYY-MM-DD, got {given:?}")]
+    BadDate { flag: &'static str, given: String },
+    #[error("--from {from} is after --to {to}")]
+    EmptyPeriod { from: String, to: String },
+    /// `--encounter` is not `PATIENT_ID/ENCOUNTER_ID`.
+    #[error("--encounter: expected PATIENT_ID/ENCOUNTER_ID, got {given:?}")]
+    EncounterId { given: String },
+    #[error("--encounter: no patient {patient}")]
+    UnknownPatient { patient: String },
+    #[error("--encounter: {0}")]
+    Encounter(#[from] crate::rules::facts::StoredError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// `enkaku export`.
@@ -259,7 +273,15 @@ impl CliError {
     /// The process exit code: what a script branches on.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Check(e) if matches!(**e, CheckError::InvalidCase { .. }) => {
+            CliError::Check(e)
+                if matches!(
+                    **e,
+                    CheckError::InvalidCase { .. }
+                        | CheckError::EncounterId { .. }
+                        | CheckError::UnknownPatient { .. }
+                        | CheckError::Encounter(_)
+                ) =>
+            {
                 ExitCode::from(crate::rules::EXIT_INVALID_CASE)
             }
             _ => ExitCode::FAILURE,

@@ -33,21 +33,39 @@ fn in_person_schedule_waived(f: &Facts) -> bool {
         .is_some_and(|s| confirmed(s.online_only) && confirmed(s.regular_health_checks))
 }
 
+/// Item 8 (the doctors' names, and which doctor consults when) is required only
+/// 「複数の医師がオンライン診療を実施する予定がある場合」 (指針 V.1(3)②ⅰ): a plan whose recorded
+/// doctors are one (or none) needs no item 8. Unrecorded doctors keep the item required, since
+/// nothing shows that a single doctor is planned.
+fn doctors_item_waived(f: &Facts) -> bool {
+    f.c.care_plan.doctors.as_ref().is_some_and(|doctors| {
+        let distinct: std::collections::HashSet<&str> = doctors
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+            .collect();
+        distinct.len() <= 1
+    })
+}
+
 /// 指針 V.1(3)②ⅰ: the plan states nine items — care content; how online and in-person care and
 /// tests combine; hours; method and devices; when care stops being online; the patient's
 /// cooperation; the emergency plan with the hospital that takes over; the doctors and when each
-/// consults; the responsibilities for security risks.
+/// consults (only when several doctors take part, [`doctors_item_waived`]); the
+/// responsibilities for security risks.
 pub(super) fn items(f: &Facts) -> Vec<Finding> {
     if !f.plan_agreed_before() || !f.c.care_plan.exists() {
         return Vec::new();
     }
     let waived = in_person_schedule_waived(f);
+    let single_doctor = doctors_item_waived(f);
     let missing: Vec<(&str, &str)> =
         f.c.care_plan
             .items
             .recorded()
             .filter(|(key, _, stated)| {
-                let waived_here = waived && *key == "in_person_schedule";
+                let waived_here = (waived && *key == "in_person_schedule")
+                    || (single_doctor && *key == "doctors");
                 !(confirmed(*stated) || waived_here)
             })
             .map(|(key, ja, _)| (key, ja))

@@ -92,6 +92,9 @@ pub fn findings_json(findings: &[Finding]) -> Value {
                 "message_en": f.message_en,
                 "resolve_ja": f.resolve_ja,
                 "resolve_en": f.resolve_en,
+                "overridable": f.overridable,
+                "resolutions": f.resolutions.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "line": f.line,
             })
         })
         .collect();
@@ -109,6 +112,8 @@ pub fn catalogue_json() -> Value {
                 "severity": r.severity.as_str(),
                 "summary_ja": r.summary_ja,
                 "summary_en": r.summary_en,
+                "overridable": r.overridable,
+                "resolutions": r.resolutions.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -134,6 +139,17 @@ pub fn findings_text(findings: &[Finding]) -> String {
             "      → {}\n      → {}\n",
             f.resolve_ja, f.resolve_en
         ));
+        if let Some(line) = &f.line {
+            out.push_str(&format!("      処方 / line: {line}\n"));
+        }
+        if !f.overridable {
+            let (ja, en): (Vec<&str>, Vec<&str>) = f.resolutions.iter().map(|r| r.label()).unzip();
+            out.push_str(&format!(
+                "      override不可: {}\n      not overridable: {}\n",
+                ja.join("、"),
+                en.join("; ")
+            ));
+        }
     }
     out
 }
@@ -143,8 +159,16 @@ pub fn catalogue_text() -> String {
     catalogue()
         .iter()
         .map(|r| {
+            // The prohibitions no override clears are marked, so that a reader of the catalogue
+            // knows which blocks only their resolutions lift.
+            let fixed = if r.overridable {
+                String::new()
+            } else {
+                let ways: Vec<&str> = r.resolutions.iter().map(|x| x.as_str()).collect();
+                format!("  [override不可 / not overridable: {}]", ways.join(", "))
+            };
             format!(
-                "{:<36} {:<5} {:<28} {} / {}\n",
+                "{:<36} {:<5} {:<28} {} / {}{fixed}\n",
                 r.id,
                 r.severity.as_str(),
                 r.clause,

@@ -5,7 +5,7 @@
 //! Long because it is the whole catalogue, one entry per rule in guideline order: kept in one
 //! file so that the order can be read as the guideline's.
 
-use super::finding::{RuleInfo, Severity};
+use super::finding::{Resolution, RuleInfo, Severity};
 
 use Severity::{Block, Info, Warn};
 
@@ -22,8 +22,27 @@ const fn rule(
         severity,
         summary_ja,
         summary_en,
+        overridable: true,
+        resolutions: &[],
     }
 }
+
+/// 指針 V.1(5)②ⅰ「ただし、初診の場合には以下の処方は行わないこと」: a narcotic or psychotropic at
+/// a first visit is cleared only by removing the line or seeing the patient in person.
+const REMOVE_OR_IN_PERSON: &[Resolution] = &[Resolution::RemoveLine, Resolution::SwitchToInPerson];
+/// The 薬剤管理指導料「1」 drug with the underlying conditions unknown: also by learning them.
+const HISTORY_REMOVE_OR_IN_PERSON: &[Resolution] = &[
+    Resolution::RecordHistory,
+    Resolution::RemoveLine,
+    Resolution::SwitchToInPerson,
+];
+/// 8 days or more with the underlying conditions unknown: also by shortening the course.
+const HISTORY_SHORTEN_REMOVE_OR_IN_PERSON: &[Resolution] = &[
+    Resolution::RecordHistory,
+    Resolution::ShortenCourse,
+    Resolution::RemoveLine,
+    Resolution::SwitchToInPerson,
+];
 
 /// Which kind of visit it is decides which rules apply.
 pub const VISIT_KIND: RuleInfo = rule(
@@ -299,28 +318,31 @@ pub const RX_INITIAL_NARCOTIC: RuleInfo = rule(
     Block,
     "初診のオンライン診療で麻薬を処方しない",
     "no narcotics at an online first visit",
-);
+)
+.not_overridable(REMOVE_OR_IN_PERSON);
 pub const RX_INITIAL_PSYCHOTROPIC: RuleInfo = rule(
     "rx.initial.psychotropic",
     "指針 V.1(5)②ⅰ",
     Block,
     "初診のオンライン診療で向精神薬を処方しない",
     "no psychotropics at an online first visit",
-);
+)
+.not_overridable(REMOVE_OR_IN_PERSON);
 pub const RX_INITIAL_HIGH_RISK: RuleInfo = rule(
     "rx.initial.high_risk",
     "指針 V.1(5)②ⅰ",
     Block,
     "基礎疾患等の情報が把握できていない初診患者に、薬剤管理指導料「1」の対象薬を処方しない",
     "no 薬剤管理指導料「1」 (high-risk) drugs at a first visit when underlying conditions are unknown",
-);
+).not_overridable(HISTORY_REMOVE_OR_IN_PERSON);
 pub const RX_INITIAL_LONG_COURSE: RuleInfo = rule(
     "rx.initial.long_course",
     "指針 V.1(5)②ⅰ",
     Block,
     "基礎疾患等の情報が把握できていない初診患者に、8日分以上を処方しない",
     "no prescription of 8 days or more at a first visit when underlying conditions are unknown",
-);
+)
+.not_overridable(HISTORY_SHORTEN_REMOVE_OR_IN_PERSON);
 pub const RX_INITIAL_UNKNOWN_DRUG: RuleInfo = rule(
     "rx.initial.unknown_drug",
     "指針 V.1(5)②ⅰ",

@@ -336,6 +336,10 @@ pub struct IdentityFacts {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrescriptionLine {
+    /// The line's id in the encounter, carried into the findings about it (so an override can
+    /// name the line).
+    #[serde(default)]
+    pub id: Option<String>,
     /// 薬価基準収載医薬品コード.
     #[serde(default)]
     pub drug: Option<String>,

@@ -44,8 +44,8 @@ pub(super) fn initial_basis(f: &Facts) -> Vec<Finding> {
         || ec_exception_claimed(f);
     when(f.initial() && !basis, || {
         ELIGIBILITY_INITIAL_BASIS.says(
-            "初診からのオンライン診療ですが、かかりつけの医師でなく、基礎疾患等の医学的情報も把握できておらず、診療前相談も行われていません。",
-            "An online first visit, but this clinic is not the patient's かかりつけ, the underlying conditions are not known and no pre-consult was held.",
+            "初診からのオンライン診療ですが、かかりつけの医師であること、基礎疾患等の医学的情報の把握、診療前相談のいずれも記録されていません。",
+            "An online first visit, but none of these is recorded: this clinic is the patient's かかりつけ, the underlying conditions are known, a pre-consult was held.",
             "診療前相談を行う、過去の診療録・診療情報提供書・健康診断の結果・お薬手帳等から医学的情報を把握する、または対面診療にしてください。",
             "Hold a pre-consult, obtain the medical information (past records, referral letter, health check, medication notebook ...), or see the patient in person.",
         )

@@ -145,8 +145,8 @@ pub(super) fn ec_pharmacist_observed(f: &Facts) -> Vec<Finding> {
         ec_active(f) && !confirmed(ec_fact(f, |e| e.pharmacist_observed)),
         || {
             EC_PHARMACIST_OBSERVED.says(
-                "研修を受けた薬剤師による調剤と、薬剤師の面前での内服が手配されていません。",
-                "Dispensing by a trained pharmacist, and taking the tablet in front of them, are not arranged.",
+                "研修を受けた薬剤師による調剤と、薬剤師の面前での内服の手配が記録されていません。",
+                "No record that dispensing by a trained pharmacist, and taking the tablet in front of them, are arranged.",
                 "研修を受けた薬剤師のいる薬局を案内し、面前内服を依頼してください。",
                 "Direct her to a pharmacy with a trained pharmacist and ask for the tablet to be taken there.",
             )

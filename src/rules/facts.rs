@@ -62,6 +62,13 @@ fn topic(t: ConsentTopic) -> ExplainedTopic {
     }
 }
 
+/// A checklist tick as a fact: ticked is a confirmation; unticked records nothing (`None`), never
+/// the opposite. An unticked 「十分な情報が得られた」 is not a judgement that the information was
+/// insufficient, so the rules must say "not recorded" rather than state a fact nobody recorded.
+fn ticked(tick: bool) -> Option<bool> {
+    tick.then_some(true)
+}
+
 /// Builds the case the rules evaluate for `visit`.
 pub fn consultation(visit: &Visit) -> Consultation {
     let p = visit.patient;
@@ -78,8 +85,20 @@ pub fn consultation(visit: &Visit) -> Consultation {
     ctx.patient.kakaritsuke_here = Some(p.kakaritsuke);
     ctx.patient.history_known = Some(p.history.known);
     ctx.patient.history_sources = Some(p.history.sources.clone());
-    if !e.chief_complaint.trim().is_empty() {
-        ctx.patient.symptoms = Some(vec![e.chief_complaint.clone()]);
+    // What the patient says and what the doctor sees are screened for red flags (指針
+    // V.1(2)②): the chief complaint and the subjective and objective parts of the saved notes.
+    let symptoms: Vec<String> = std::iter::once(e.chief_complaint.as_str())
+        .chain(
+            e.notes
+                .values()
+                .flat_map(|n| [n.subjective.as_str(), n.objective.as_str()]),
+        )
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    if !symptoms.is_empty() {
+        ctx.patient.symptoms = Some(symptoms);
     }
     ctx.patient.age = u32::try_from(p.demographics.age_on(today)).ok();
     ctx.patient.sex = Some(p.demographics.sex);
@@ -87,7 +106,7 @@ pub fn consultation(visit: &Visit) -> Consultation {
         (e.started_at.unwrap_or(at) - at).whole_days() <= 30 && at.date() <= today
     });
     ctx.patient.current_medications_confirmed =
-        Some(checks.medications_confirmed || confirmed_lately);
+        ticked(checks.medications_confirmed || confirmed_lately);
     ctx.patient.current_medications = Some(
         p.medications
             .values()
@@ -129,13 +148,13 @@ pub fn consultation(visit: &Visit) -> Consultation {
                 doctors: Some(plan.doctors.clone()),
                 online_care_ended_on: plan.online_care_ended_on,
                 keep_until: plan.retain_until(),
-                next_steps_explained: Some(checks.next_steps_explained),
+                next_steps_explained: ticked(checks.next_steps_explained),
                 ..CarePlanFacts::default()
             }
         }
         None => CarePlanFacts {
             present: Some(false),
-            next_steps_explained: Some(checks.next_steps_explained),
+            next_steps_explained: ticked(checks.next_steps_explained),
             ..CarePlanFacts::default()
         },
     };
@@ -146,13 +165,13 @@ pub fn consultation(visit: &Visit) -> Consultation {
             .map(|x| x.documents.clone())
             .unwrap_or_default(),
     );
-    ctx.identity.patient_known_to_doctor = Some(checks.patient_identity_confirmed);
-    ctx.identity.doctor_photo_id_shown = Some(checks.doctor_id_shown && doctor.photo_id_on_file);
+    ctx.identity.patient_known_to_doctor = ticked(checks.patient_identity_confirmed);
+    ctx.identity.doctor_photo_id_shown = ticked(checks.doctor_id_shown && doctor.photo_id_on_file);
     ctx.identity.doctor_registration_year_shown =
-        Some(checks.doctor_id_shown && doctor.registration_year.is_some());
+        ticked(checks.doctor_id_shown && doctor.registration_year.is_some());
     ctx.identity.doctor_licence_shown =
-        Some(checks.doctor_id_shown && doctor.licence_number.is_some());
-    ctx.identity.doctor_hpki_shown = Some(checks.doctor_id_shown && doctor.hpki_card.is_some());
+        ticked(checks.doctor_id_shown && doctor.licence_number.is_some());
+    ctx.identity.doctor_hpki_shown = ticked(checks.doctor_id_shown && doctor.hpki_card.is_some());
     ctx.identity.doctor_known_to_patient = Some(p.kakaritsuke);
     // The video runs in an external, general-purpose program: the stricter identity rules apply.
     ctx.identity.general_purpose_video = Some(true);
@@ -161,6 +180,7 @@ pub fn consultation(visit: &Visit) -> Consultation {
         .prescriptions
         .values()
         .map(|rx| PrescriptionLine {
+            id: Some(rx.id.clone()),
             drug: Some(rx.drug_code.clone()),
             name: Some(rx.drug_name.clone()),
             days: Some(rx.days),
@@ -181,28 +201,30 @@ pub fn consultation(visit: &Visit) -> Consultation {
     ctx.doctor.trained_on = doctor.online_training_completed;
     ctx.doctor.emergency_contraception_trained_on = doctor.emergency_contraception_training;
     ctx.doctor.in_other_session = Some(visit.doctor_in_other_session);
-    ctx.doctor.affiliated = Some(clinic.is_some_and(|cl| cl.staff.contains_key(&doctor.id)));
+    // Without the clinic's record, affiliation is unknown rather than denied.
+    ctx.doctor.affiliated = clinic.map(|cl| cl.staff.contains_key(&doctor.id));
     let location = e.doctor_location.as_ref();
     ctx.doctor.location.in_clinic = Some(location.is_none_or(|l| l.in_clinic));
     ctx.doctor.location.description = location
         .map(|l| l.description.clone())
         .filter(|d| !d.is_empty());
-    ctx.doctor.location.private = Some(checks.doctor_place_private);
-    ctx.doctor.location.suitable = Some(checks.doctor_place_private);
+    ctx.doctor.location.private = ticked(checks.doctor_place_private);
+    // The one tick vouches for a quiet, private place; no tick records nothing about noise.
+    ctx.doctor.location.suitable = ticked(checks.doctor_place_private);
     // The chart is open in front of the doctor.
     ctx.doctor.location.records_accessible = Some(true);
 
     ctx.nurse.present = Some(e.nurse.is_some());
 
-    ctx.security.privacy_confirmed = Some(checks.patient_privacy);
-    ctx.security.no_third_party_confirmed = Some(checks.no_third_party);
-    ctx.security.no_unagreed_recording_confirmed = Some(checks.no_unagreed_recording);
-    ctx.security.patient_logged_in_before_connecting = Some(checks.patient_logged_in);
+    ctx.security.privacy_confirmed = ticked(checks.patient_privacy);
+    ctx.security.no_third_party_confirmed = ticked(checks.no_third_party);
+    ctx.security.no_unagreed_recording_confirmed = ticked(checks.no_unagreed_recording);
+    ctx.security.patient_logged_in_before_connecting = ticked(checks.patient_logged_in);
 
     ctx.session.method = checks.video_and_audio.then_some(Method::VideoAndAudio);
     ctx.session.started_at = e.started_at;
     ctx.session.ended_at = e.ended_at;
-    ctx.session.information_sufficient = Some(checks.information_sufficient);
+    ctx.session.information_sufficient = ticked(checks.information_sufficient);
     ctx.session.switched_to_in_person = Some(matches!(
         e.outcome,
         Some(Outcome::SwitchedToInPerson { .. })
@@ -221,10 +243,75 @@ pub fn consultation(visit: &Visit) -> Consultation {
         Some(location.is_none_or(|l| l.in_clinic || !l.description.is_empty()));
     ctx.billing_record.emergency_arrangement =
         Some(care_plan_in_force(p).is_some_and(|p| !p.emergency_plan.trim().is_empty()));
-    ctx.billing_record.guideline_statement = Some(checks.guideline_followed);
+    ctx.billing_record.guideline_statement = ticked(checks.guideline_followed);
 
     ctx.pre_consult.done = Some(visit.pre_consult_done);
     ctx
+}
+
+/// Why a stored encounter cannot be turned into a case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoredError {
+    #[error("encounter {patient}/{encounter}: no such encounter in the patient's record")]
+    NoSuchEncounter { patient: String, encounter: String },
+    #[error("encounter {patient}/{encounter}: no doctor is recorded on it")]
+    NoDoctor { patient: String, encounter: String },
+    #[error("encounter {patient}/{encounter}: its doctor {doctor} is not on the clinic's staff")]
+    UnknownDoctor {
+        patient: String,
+        encounter: String,
+        doctor: String,
+    },
+}
+
+/// A stored encounter, looked up in its patient's record, with its doctor from the clinic's
+/// staff: what `enkaku check --encounter` and the compliance report evaluate. Only what the store
+/// holds counts — the checklist as stored with the encounter, no unsaved note, the doctor not
+/// known to be in another session — and it goes through [`consultation`], the same mapping the
+/// consultation screen uses, so the findings agree.
+pub fn stored_case(
+    patient: &Patient,
+    encounter_id: &str,
+    clinic: Option<&Clinic>,
+    day: Date,
+    pre_consult_done: bool,
+) -> Result<Consultation, StoredError> {
+    let encounter = patient
+        .encounters
+        .get(encounter_id)
+        .or_else(|| patient.encounters.values().find(|e| e.id == encounter_id))
+        .ok_or_else(|| StoredError::NoSuchEncounter {
+            patient: patient.id.clone(),
+            encounter: encounter_id.to_string(),
+        })?;
+    let doctor_id = encounter
+        .doctor
+        .as_deref()
+        .ok_or_else(|| StoredError::NoDoctor {
+            patient: patient.id.clone(),
+            encounter: encounter_id.to_string(),
+        })?;
+    let doctor =
+        clinic
+            .and_then(|c| c.staff.get(doctor_id))
+            .ok_or_else(|| StoredError::UnknownDoctor {
+                patient: patient.id.clone(),
+                encounter: encounter_id.to_string(),
+                doctor: doctor_id.to_string(),
+            })?;
+    // The checklist as the doctor ticked it, kept with the encounter.
+    let checks = encounter.checks;
+    Ok(consultation(&Visit {
+        patient,
+        encounter,
+        clinic,
+        doctor,
+        day,
+        checks: &checks,
+        pre_consult_done,
+        doctor_in_other_session: false,
+        note_drafted: false,
+    }))
 }
 
 #[cfg(test)]
@@ -363,6 +450,39 @@ mod tests {
         })
     }
 
+    /// With nothing ticked, no finding may state a fact: the unticked checklist records nothing,
+    /// so a rule that fires only on a recorded problem (a noisy place, information judged
+    /// insufficient) stays silent, and the others say what is not recorded.
+    #[test]
+    fn nothing_ticked_states_no_fact() {
+        for kind in [VisitKind::OnlineInitial, VisitKind::OnlineFollowup] {
+            let p = patient("p-0013");
+            let e = Encounter::new("en-1", kind);
+            let case = case_of(&p, &e, &SessionChecks::default());
+            assert_eq!(case.doctor.location.suitable, None);
+            assert_eq!(case.session.information_sufficient, None);
+            let findings = crate::rules::evaluate(
+                &case,
+                &crate::rules::tests::NoDrugs,
+                time::OffsetDateTime::UNIX_EPOCH,
+            );
+            for rule in ["place.doctor_unsuitable", "method.insufficient_information"] {
+                assert!(findings.iter().all(|f| f.rule != rule), "{rule} fired");
+            }
+            for f in &findings {
+                assert!(
+                    !f.message_en
+                        .replace("not recorded as", "")
+                        .contains("recorded as")
+                        && !f.message_ja.contains("と記録されています"),
+                    "{}: {}",
+                    f.rule,
+                    f.message_en
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_first_visit_without_consent_or_plan_says_so() {
         let p = patient("p-0013");
@@ -373,7 +493,7 @@ mod tests {
         assert_eq!(case.consent.agreed, Some(false));
         assert_eq!(case.consent.explained, None);
         assert_eq!(case.care_plan.present, Some(false));
-        assert_eq!(case.identity.patient_known_to_doctor, Some(false));
+        assert_eq!(case.identity.patient_known_to_doctor, None);
         assert_eq!(case.session.method, None);
         assert!(case.prescriptions.is_empty());
         assert_eq!(case.doctor.id.as_deref(), Some("dr-sato"));

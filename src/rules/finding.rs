@@ -27,6 +27,48 @@ impl Severity {
     }
 }
 
+/// What the doctor can do to clear a finding that no override can clear: data for the screen to
+/// offer, each with its label in Japanese and English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Record the underlying conditions as known, with their sources (指針 V.1(2)②ⅳ).
+    RecordHistory,
+    /// Shorten the course to 7 days or fewer.
+    ShortenCourse,
+    /// Remove the prescription line.
+    RemoveLine,
+    /// Hold the visit in person instead.
+    SwitchToInPerson,
+}
+
+impl Resolution {
+    /// The snake_case name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::RecordHistory => "record_history",
+            Resolution::ShortenCourse => "shorten_course",
+            Resolution::RemoveLine => "remove_line",
+            Resolution::SwitchToInPerson => "switch_to_in_person",
+        }
+    }
+
+    /// The label in Japanese and English.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Resolution::RecordHistory => (
+                "基礎疾患等の情報とその情報源を記録する",
+                "record the underlying conditions and their sources",
+            ),
+            Resolution::ShortenCourse => {
+                ("7日分以内に減らす", "shorten the course to 7 days or fewer")
+            }
+            Resolution::RemoveLine => ("処方を削除する", "remove the line"),
+            Resolution::SwitchToInPerson => ("対面診療に切り替える", "switch to in-person care"),
+        }
+    }
+}
+
 /// One rule of the catalogue: its stable id, the clause it implements, and what it checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleInfo {
@@ -37,6 +79,12 @@ pub struct RuleInfo {
     pub severity: Severity,
     pub summary_ja: &'static str,
     pub summary_en: &'static str,
+    /// Whether a doctor may proceed over a block of this rule with a written reason. `false` for
+    /// the prohibitions the 指針 states without exception (「…は行わないこと」); rules it states
+    /// 「原則として」 stay overridable.
+    pub overridable: bool,
+    /// What clears a finding of this rule when it cannot be overridden.
+    pub resolutions: &'static [Resolution],
 }
 
 impl RuleInfo {
@@ -50,6 +98,18 @@ impl RuleInfo {
             message_en: message.1,
             resolve_ja: resolve.0,
             resolve_en: resolve.1,
+            overridable: self.overridable,
+            resolutions: self.resolutions,
+            line: None,
+        }
+    }
+
+    /// This rule made a prohibition no override can clear, cleared only by `resolutions`.
+    pub const fn not_overridable(self, resolutions: &'static [Resolution]) -> RuleInfo {
+        RuleInfo {
+            overridable: false,
+            resolutions,
+            ..self
         }
     }
 
@@ -79,10 +139,23 @@ pub struct Finding {
     pub message_en: String,
     pub resolve_ja: String,
     pub resolve_en: String,
+    /// Whether an override with a reason may proceed over it (the rule's, [`RuleInfo`]).
+    pub overridable: bool,
+    /// What clears it when it cannot be overridden; empty otherwise.
+    pub resolutions: &'static [Resolution],
+    /// The id of the prescription line the finding is about, when it is about one line, so that
+    /// an override can name the line and be withdrawn with it.
+    pub line: Option<String>,
 }
 
 impl Finding {
     pub fn is_block(&self) -> bool {
         self.severity == Severity::Block
+    }
+
+    /// The same finding, about the prescription line `id` (none when the line has no id).
+    pub fn on_line(mut self, id: Option<&str>) -> Finding {
+        self.line = id.map(str::to_string);
+        self
     }
 }

@@ -97,12 +97,29 @@ pub(super) fn patient(f: &Facts) -> Vec<Finding> {
     )
 }
 
+/// How many different documents the patient showed. Each named kind counts once (a card listed
+/// twice is still one card), but each `OtherWithoutPhoto` entry is a document of its own: the
+/// 年金手帳 and a 住民票 are both "other, without a photo", and together they are the
+/// 「2種類以上の身分証明書」 of 指針 V.2(5)②3-3), with or without the insurance card.
+fn document_count(f: &Facts) -> usize {
+    let listed = f.c.identity.patient_documents.iter().flatten();
+    let others = listed
+        .clone()
+        .filter(|d| **d == crate::domain::IdentityDocument::OtherWithoutPhoto)
+        .count();
+    let named = documents(f)
+        .into_iter()
+        .filter(|d| *d != crate::domain::IdentityDocument::OtherWithoutPhoto)
+        .count();
+    named + others
+}
+
 /// 指針 V.2(5)②3-3): at a first online visit the patient proves who they are with a photo ID, or
-/// without one, with two or more identity documents.
+/// without one, with two or more identity documents ([`document_count`]).
 pub(super) fn patient_initial_documents(f: &Facts) -> Vec<Finding> {
     let docs = documents(f);
     let photo = docs.iter().any(|d| d.has_photo());
-    when(f.initial() && !photo && docs.len() < 2, || {
+    when(f.initial() && !photo && document_count(f) < 2, || {
         let (ja, en) = if docs.is_empty() {
             (
                 "初診ですが、患者の身分証明書が記録されていません。".to_string(),

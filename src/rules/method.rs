@@ -19,8 +19,8 @@ pub(super) fn insufficient_information(f: &Facts) -> Vec<Finding> {
             && !confirmed(s.switched_to_in_person),
         || {
             METHOD_INSUFFICIENT_INFORMATION.says(
-                "十分な情報が得られないと判断されていますが、対面診療への切り替えが記録されていません。",
-                "The information was judged insufficient, but no switch to in-person care is recorded.",
+                "十分な情報が得られないと判断したと記録されていますが、対面診療への切り替えが記録されていません。",
+                "The information is recorded as judged insufficient, but no switch to in-person care is recorded.",
                 "オンライン診療を中止し、速やかに対面診療につなげてください。",
                 "Stop the online consultation and arrange in-person care promptly.",
             )

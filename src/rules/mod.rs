@@ -7,6 +7,7 @@
 
 mod case;
 mod catalogue;
+pub mod compliance;
 mod consultation;
 pub mod facts;
 mod finding;
@@ -36,7 +37,7 @@ pub use consultation::{
     Method, NurseFacts, PartnerDoctorFacts, PatientFacts, PreConsultFacts, PrescriptionLine,
     SecurityChecks, SessionFacts, SmokingCessation, SubstituteFacts,
 };
-pub use finding::{Finding, RuleInfo, Severity};
+pub use finding::{Finding, Resolution, RuleInfo, Severity};
 
 use crate::domain::{Date, DrugInfo, DrugLookup, Instant, VisitKind, nfkc};
 
@@ -176,6 +177,11 @@ impl Line<'_> {
             Some(code) => code.clone(),
             None => "(コードなし / no code)".to_string(),
         }
+    }
+
+    /// The id of the prescription line, for findings about it.
+    pub fn id(&self) -> Option<&str> {
+        self.line.and_then(|l| l.id.as_deref())
     }
 
     pub fn is_emergency_contraception(&self) -> bool {

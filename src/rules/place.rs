@@ -10,8 +10,8 @@ use super::{Facts, Finding, confirmed, when};
 pub(super) fn doctor_affiliation(f: &Facts) -> Vec<Finding> {
     when(f.online() && f.c.doctor.affiliated == Some(false), || {
         PLACE_DOCTOR_AFFILIATION.says(
-            "医師が医療機関に所属していない、またはその所属を明らかにしていません。",
-            "The doctor does not belong to a clinic, or has not made it known.",
+            "医師が医療機関に所属していない、またはその所属を明らかにしていないと記録されています。",
+            "The doctor is recorded as not belonging to a clinic, or as not having made it known.",
             "医療機関に所属する医師が、所属を明らかにして診療してください。",
             "The consultation is held by a doctor who belongs to a clinic and says which.",
         )
@@ -24,7 +24,7 @@ pub(super) fn doctor_unsuitable(f: &Facts) -> Vec<Finding> {
         f.online() && f.c.doctor.location.suitable == Some(false),
         || {
             PLACE_DOCTOR_UNSUITABLE.says(
-                "医師のいる場所は騒音や通信の不安定さにより適切な判断を害するとされています。",
+                "医師のいる場所は騒音や通信の不安定さにより適切な判断を害すると記録されています。",
                 "The doctor's place is recorded as noisy or with an unstable network.",
                 "静かで通信の安定した場所に移ってから診療してください。",
                 "Move to a quiet place with a stable connection before consulting.",

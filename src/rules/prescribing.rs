@@ -52,16 +52,18 @@ pub(super) fn initial_narcotic(f: &Facts) -> Vec<Finding> {
         .filter(|l| l.info.as_ref().is_some_and(|i| i.narcotic))
         .map(|l| {
             let name = l.label();
-            RX_INITIAL_NARCOTIC.finding(
-                (
-                    format!("初診のオンライン診療では麻薬は処方できません: {name}。"),
-                    format!("Narcotics cannot be prescribed at an online first visit: {name}."),
-                ),
-                (
-                    "処方を削除し、対面診療で評価してください。".into(),
-                    "Remove the line and assess the patient in person.".into(),
-                ),
-            )
+            RX_INITIAL_NARCOTIC
+                .finding(
+                    (
+                        format!("初診のオンライン診療では麻薬は処方できません: {name}。"),
+                        format!("Narcotics cannot be prescribed at an online first visit: {name}."),
+                    ),
+                    (
+                        "処方を削除し、対面診療で評価してください。".into(),
+                        "Remove the line and assess the patient in person.".into(),
+                    ),
+                )
+                .on_line(l.id())
         })
         .collect()
 }
@@ -93,7 +95,7 @@ pub(super) fn initial_psychotropic(f: &Facts) -> Vec<Finding> {
                     "処方を削除し、対面診療で評価してください。".into(),
                     "Remove the line and assess the patient in person.".into(),
                 ),
-            )
+            ).on_line(l.id())
         })
         .collect()
 }
@@ -146,19 +148,30 @@ pub(super) fn initial_high_risk(f: &Facts) -> Vec<Finding> {
                     "処方を削除するか、基礎疾患等の情報 (診療情報提供書、お薬手帳等) を把握して記録してください。".into(),
                     "Remove the line, or obtain and record the underlying conditions (referral letter, medication notebook ...).".into(),
                 ),
-            )
+            ).on_line(l.id())
         })
         .collect()
 }
 
+/// A line that is one dose taken once: the emergency contraceptive written with its quantity (one
+/// tablet) and no days. Its course is that single day, not an unknown length; how many tablets
+/// it may be is checked by `ec.single_tablet` (指針 V.1(2)②ⅸ).
+fn single_dose(l: &Line) -> bool {
+    l.is_emergency_contraception()
+        && l.line
+            .is_some_and(|x| x.days.is_none() && x.quantity.is_some())
+}
+
 /// 指針 V.1(5)②ⅰ: when the underlying conditions are unknown, no prescription of 8 days or more
-/// at an online first visit. A line without its days is treated as too long.
+/// at an online first visit. A line without its days is treated as too long, except the one
+/// emergency-contraception dose written by its quantity ([`single_dose`]).
 pub(super) fn initial_long_course(f: &Facts) -> Vec<Finding> {
     if !f.initial() || f.c.patient.underlying_known() {
         return Vec::new();
     }
     f.prescriptions
         .iter()
+        .filter(|l| !single_dose(l))
         .filter_map(|l| {
             let days = l.line.and_then(|x| x.days);
             match days {
@@ -181,7 +194,7 @@ pub(super) fn initial_long_course(f: &Facts) -> Vec<Finding> {
                     "7日分以内に減らしてください。".into(),
                     "Reduce the course to 7 days or fewer.".into(),
                 ),
-            )
+            ).on_line(l.id())
         })
         .collect()
 }
@@ -212,7 +225,7 @@ pub(super) fn initial_unknown_drug(f: &Facts) -> Vec<Finding> {
                     "薬価基準収載医薬品コードを確認して入力し直してください。".into(),
                     "Check the 薬価基準収載医薬品コード and enter it again.".into(),
                 ),
-            )
+            ).on_line(l.id())
         })
         .collect()
 }
@@ -291,7 +304,7 @@ pub(super) fn pde5_unverified(f: &Facts) -> Vec<Finding> {
                     "硝酸薬・ニコランジル・リオシグアト等の服用の有無を含め服薬中の医薬品を確認し、記録してください。".into(),
                     "Confirm and record the current medicines, including nitrates, nicorandil and riociguat.".into(),
                 ),
-            )
+            ).on_line(l.id())
         })
         .collect()
 }
@@ -329,25 +342,29 @@ pub(super) fn pde5_contraindicated(f: &Facts) -> Vec<Finding> {
                     format!("Do not prescribe {}.", other.name),
                 )
             };
-            out.push(RX_PDE5_CONTRAINDICATED.finding(
-                (
-                    format!(
-                        "{} ({}) は {} ({}) と併用できません: {why_ja}",
-                        inhibitor.name,
-                        where_ja(inhibitor_line),
-                        other.name,
-                        where_ja(other_line)
-                    ),
-                    format!(
-                        "{} ({}) must not be combined with {} ({}): {why_en}",
-                        inhibitor.name,
-                        where_en(inhibitor_line),
-                        other.name,
-                        where_en(other_line)
-                    ),
-                ),
-                (resolve_ja, resolve_en),
-            ));
+            out.push(
+                RX_PDE5_CONTRAINDICATED
+                    .finding(
+                        (
+                            format!(
+                                "{} ({}) は {} ({}) と併用できません: {why_ja}",
+                                inhibitor.name,
+                                where_ja(inhibitor_line),
+                                other.name,
+                                where_ja(other_line)
+                            ),
+                            format!(
+                                "{} ({}) must not be combined with {} ({}): {why_en}",
+                                inhibitor.name,
+                                where_en(inhibitor_line),
+                                other.name,
+                                where_en(other_line)
+                            ),
+                        ),
+                        (resolve_ja, resolve_en),
+                    )
+                    .on_line(inhibitor_line.id()),
+            );
         }
     }
     out
@@ -412,7 +429,7 @@ pub(super) fn misuse_watch(f: &Facts) -> Vec<Finding> {
                     "対面診療で必要性を確認してから処方してください (確認済みなら assessed_in_person を記録)。".into(),
                     "Confirm the need at an in-person visit before prescribing (then record assessed_in_person).".into(),
                 ),
-            )
+            ).on_line(l.id())
         })
         .collect()
 }

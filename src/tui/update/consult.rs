@@ -131,19 +131,10 @@ fn case(state: &AppState) -> Option<Consultation> {
     })
 }
 
-/// What the patient says and what the doctor sees are screened for red flags as the chief
-/// complaint is (指針 V.1(2)②): the subjective and objective parts of the note, saved or being
-/// written, join the symptoms the rules read.
+/// The fact model screens the complaint and the saved notes for red flags; the subjective and
+/// objective parts of the note being written join them here, as the screen alone has them.
 fn screen_note(c: &ConsultState, case: &mut Consultation) {
-    let mut texts: Vec<String> = c
-        .encounter
-        .notes
-        .values()
-        .flat_map(|n| [n.subjective.clone(), n.objective.clone()])
-        .collect();
-    texts.push(c.note.part(0).text());
-    texts.push(c.note.part(1).text());
-    let texts: Vec<String> = texts
+    let texts: Vec<String> = [c.note.part(0).text(), c.note.part(1).text()]
         .into_iter()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
@@ -629,6 +620,29 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 );
                 return Vec::new();
             };
+            if !f.overridable {
+                // 指針 V.1(5)②ⅰ states these for a first visit without exception: no reason
+                // lifts them, and the screen says what does.
+                let ways: Vec<&str> = f
+                    .resolutions
+                    .iter()
+                    .map(|r| {
+                        let (ja, en) = r.label();
+                        lang.tr(ja, en)
+                    })
+                    .collect();
+                let text = format!(
+                    "{} {}: {}",
+                    f.rule,
+                    lang.tr(
+                        "は解除できません (指針 V.1(5)②ⅰ)。解消するには",
+                        "cannot be overridden (指針 V.1(5)②ⅰ). To resolve it",
+                    ),
+                    ways.join(lang.tr("、", ", "))
+                );
+                message(state, text, true);
+                return Vec::new();
+            }
             let form = OverrideForm::new(lang, f.rule.to_string());
             state.overlay = Some(Overlay::Form(Form::new(
                 OverrideForm::title(lang),
