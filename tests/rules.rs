@@ -369,7 +369,7 @@ fn documented_example_behaves_as_documented() {
 }
 
 /// 指針 V.1(5)②ⅰ「ただし、初診の場合には以下の処方は行わないこと」: the four first-visit
-/// prohibitions cannot be overridden and say what clears them; every other rule (the 「原則として」
+/// prohibitions, and a drug the master cannot show clear of them, cannot be overridden and say what clears them; every other rule (the 「原則として」
 /// ones among them, such as an emergency patient going in person) stays overridable. A finding
 /// about a prescription line carries the line's id.
 #[test]
@@ -396,6 +396,11 @@ fn first_visit_prohibitions_are_not_overridable_and_name_their_line() {
                 Resolution::RemoveLine,
                 Resolution::SwitchToInPerson,
             ][..],
+        ),
+        // A drug the master does not know cannot be shown clear of the first three.
+        (
+            "rx.initial.unknown_drug",
+            &[Resolution::RemoveLine, Resolution::SwitchToInPerson][..],
         ),
         (
             "rx.initial.long_course",

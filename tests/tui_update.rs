@@ -854,7 +854,7 @@ fn start_video_is_gated_by_the_blocks_that_must_clear_first() {
             c.encounter.overrides.insert(
                 format!("ov-{i}"),
                 enkaku::domain::Override {
-                    rule: rule.to_string(),
+                    finding: finding(rule).overridden(None),
                     reason: "理由を記載済み".into(),
                     by: DOCTOR.into(),
                     at: now(),
@@ -1175,7 +1175,8 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
         let FormKind::Override(f) = &form.kind else {
             panic!("{reason}: {:?}", form.kind)
         };
-        assert_eq!(f.rule, "care_plan.missing");
+        assert_eq!(f.finding.rule, "care_plan.missing");
+        assert_eq!(f.finding.message_en, "english", "the dialog names the finding");
         assert!(type_text(&mut state, reason).is_empty());
         assert!(press(&mut state, KeyCode::Enter).is_empty(), "{reason}");
         if !accepted {
@@ -1192,7 +1193,7 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
         assert_eq!(
             state.overlay,
             Some(Overlay::Confirm(Confirm::Override {
-                rule: "care_plan.missing".into(),
+                finding: Box::new(finding("care_plan.missing").overridden(None)),
                 reason: reason.into()
             })),
             "{reason}"
@@ -1214,7 +1215,7 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
         assert_eq!(*action, "block.override", "the override is audited as such");
         let overrides: Vec<_> = encounter.overrides.values().collect();
         assert_eq!(overrides.len(), 1);
-        assert_eq!(overrides[0].rule, "care_plan.missing");
+        assert_eq!(overrides[0].finding.rule, "care_plan.missing");
         assert_eq!(overrides[0].reason, reason);
         assert_eq!(overrides[0].by, DOCTOR);
         assert_eq!(overrides[0].at, now());
@@ -1233,6 +1234,97 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
     assert!(press(&mut state, KeyCode::Char('n')).is_empty());
     assert!(state.overlay.is_none());
     assert!(consult(&state).encounter.overrides.is_empty());
+}
+
+/// An override names one finding: the rule and, for a prescription's block, its line. Another
+/// line's block of the same rule stays open, the counts tell them apart, and deleting the line
+/// withdraws its override with it.
+#[test]
+fn an_override_names_one_line_and_goes_with_it() {
+    // An overridable block about a prescription line (指針 「原則として」).
+    let rule = enkaku::rules::catalogue()
+        .iter()
+        .find(|r| r.severity == Severity::Block && r.overridable && r.id.starts_with("rx."))
+        .map(|r| r.id)
+        .expect("an overridable prescription block");
+    let mut state = consulting(DOCTOR, &[]);
+    let c = state.consult.as_mut().unwrap();
+    for (id, name) in [("rx-a", "薬A"), ("rx-b", "薬B")] {
+        c.encounter.prescriptions.insert(
+            id.into(),
+            enkaku::domain::Prescription {
+                id: id.into(),
+                drug_code: "0000000".into(),
+                drug_name: name.into(),
+                dose: "1日1回".into(),
+                days: 7,
+                prescribed_by: DOCTOR.into(),
+            },
+        );
+    }
+    c.findings = vec![
+        finding(rule).on_line(Some("rx-a")),
+        finding(rule).on_line(Some("rx-b")),
+    ];
+    // The prescription pane with the second line selected: `o` takes that line's block.
+    c.focus = ConsultFocus::Prescriptions;
+    c.rx_selected = 1;
+    press(&mut state, KeyCode::Char('o'));
+    let Some(Overlay::Form(form)) = &state.overlay else {
+        panic!("the override form opens: {:?}", error_text(&state))
+    };
+    let FormKind::Override(f) = &form.kind else {
+        panic!("{:?}", form.kind)
+    };
+    assert_eq!(f.finding.line.as_deref(), Some("rx-b"));
+    assert_eq!(f.finding.drug_name.as_deref(), Some("薬B"));
+    assert!(
+        form.about(Lang::Ja).iter().any(|l| l.contains("薬B")),
+        "the dialog names the drug: {:?}",
+        form.about(Lang::Ja)
+    );
+    type_text(&mut state, "患者と相談の上で継続");
+    press(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Char('y'));
+    let c = consult(&state);
+    assert_eq!(c.encounter.overrides.len(), 1);
+    let open: Vec<_> = enkaku::tui::update::open_blocks(c)
+        .map(|f| f.line.clone())
+        .collect();
+    assert_eq!(open, vec![Some("rx-a".to_string())], "only rx-b is overridden");
+
+    // A second `o` on the same line says it is done and records nothing.
+    press(&mut state, KeyCode::Char('o'));
+    assert!(state.overlay.is_none());
+    assert_eq!(error_text(&state), Some("No open block on this prescription line"));
+
+    // The screen counts open and overridden blocks apart.
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| enkaku::tui::view::render(&state, f))
+        .unwrap();
+    let screen = format!("{:?}", terminal.backend().buffer());
+    assert!(
+        screen.contains("open blocks 1 · overridden 1"),
+        "the counts: {screen}"
+    );
+
+    // Deleting rx-b withdraws its override; rx-a's block stays open.
+    let effects = press(&mut state, KeyCode::Delete);
+    let saved = effects.iter().find_map(|e| match e {
+        Effect::Write {
+            write: Write::Encounter { encounter, .. },
+            ..
+        } => Some(encounter.clone()),
+        _ => None,
+    });
+    let saved = saved.expect("the encounter is saved");
+    assert!(!saved.prescriptions.contains_key("rx-b"));
+    assert!(saved.overrides.is_empty(), "{:?}", saved.overrides);
+    assert_eq!(
+        state.status.as_ref().map(|s| s.text.as_str()),
+        Some("Line removed; its override withdrawn (1)")
+    );
 }
 
 #[test]

@@ -248,13 +248,58 @@ pub struct Prescription {
     pub prescribed_by: String,
 }
 
-/// A block the doctor proceeded past, with the reason they wrote.
+/// A block the doctor proceeded past, with the reason they wrote. It names exactly one finding:
+/// the rule, and the prescription line when the finding is about one, so that overriding one
+/// drug's block never covers another's and deleting the line withdraws it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Override {
-    pub rule: String,
+    #[serde(flatten)]
+    pub finding: OverriddenFinding,
     pub reason: String,
     /// Staff id of the doctor.
     pub by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: Instant,
+}
+
+/// The finding an override was given over, as the doctor saw it when writing the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OverriddenFinding {
+    pub rule: String,
+    /// The clause of the 指針 the rule enforces.
+    #[serde(default)]
+    pub clause: String,
+    #[serde(default)]
+    pub message_ja: String,
+    #[serde(default)]
+    pub message_en: String,
+    /// The id of the prescription line the finding is about, if it is about one.
+    #[serde(default)]
+    pub line: Option<String>,
+    /// That line's drug, so the record names it after the line is gone.
+    #[serde(default)]
+    pub drug_name: Option<String>,
+}
+
+impl Override {
+    /// Whether this override is the one given over the finding of `rule` about `line`.
+    pub fn covers(&self, rule: &str, line: Option<&str>) -> bool {
+        self.finding.rule == rule && self.finding.line.as_deref() == line
+    }
+}
+
+impl Encounter {
+    /// The override given over the finding of `rule` about `line`, with its id.
+    pub fn override_of(&self, rule: &str, line: Option<&str>) -> Option<(&String, &Override)> {
+        self.overrides.iter().find(|(_, o)| o.covers(rule, line))
+    }
+
+    /// Withdraws the overrides given over findings about the prescription line `id`; returns
+    /// how many there were.
+    pub fn withdraw_overrides_of_line(&mut self, id: &str) -> usize {
+        let before = self.overrides.len();
+        self.overrides
+            .retain(|_, o| o.finding.line.as_deref() != Some(id));
+        before - self.overrides.len()
+    }
 }

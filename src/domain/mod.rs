@@ -16,7 +16,7 @@ pub use clinic::{
 };
 pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{
-    Addendum, Attendee, ChartNote, DoctorLocation, Encounter, Outcome, Override, Prescription,
+    Addendum, Attendee, ChartNote, DoctorLocation, Encounter, Outcome, OverriddenFinding, Override, Prescription,
     Referral, SignedFinding, VisitKind,
 };
 pub use patient::{

@@ -349,7 +349,10 @@ pub const RX_INITIAL_UNKNOWN_DRUG: RuleInfo = rule(
     Block,
     "初診で薬剤マスタにない薬剤: 麻薬・向精神薬・ハイリスク薬でないことを確認できない",
     "a drug not in the drug master at a first visit: it cannot be shown not to be a narcotic, psychotropic or high-risk drug",
-);
+)
+// What cannot be shown clear of V.1(5)②ⅰ's prohibitions is treated as one of them: a reason
+// would let a narcotic through under a code the master does not know.
+.not_overridable(REMOVE_OR_IN_PERSON);
 pub const RX_CURRENT_MEDICATIONS: RuleInfo = rule(
     "rx.current_medications",
     "指針 V.1(5)②ⅱ",

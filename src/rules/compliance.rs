@@ -2,14 +2,14 @@
 //! model ([`super::facts::stored_case`]), with its open blocks, its overrides and the billing
 //! record items it lacks, and totals per doctor and per rule.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use time::macros::offset;
 
 use crate::domain::{Clinic, Date, Instant, Patient, format_date};
 
-use super::{DrugLookup, Severity, evaluate, facts};
+use super::{DrugLookup, evaluate, facts};
 
 /// One online encounter of the period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,12 +23,24 @@ pub struct EncounterLine {
     pub signed: bool,
     /// Blocks in force that no override names.
     pub open_blocks: Vec<&'static str>,
-    /// (rule, reason) of each override on the encounter.
-    pub overrides: Vec<(String, String)>,
+    /// Each override on the encounter: the finding it names, the reason and the doctor.
+    pub overrides: Vec<OverrideLine>,
     /// The billing record items (算定要件) the chart lacks: `billing.*` rules that fire.
     pub missing_billing: Vec<&'static str>,
     /// Set when the encounter could not be judged (no doctor, doctor not on staff).
     pub error: Option<String>,
+}
+
+/// One override as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverrideLine {
+    pub rule: String,
+    pub clause: String,
+    /// The drug of the prescription line it is about, if it is about one.
+    pub drug: Option<String>,
+    pub reason: String,
+    /// Staff id of the doctor.
+    pub by: String,
 }
 
 /// Totals for one doctor.
@@ -105,22 +117,24 @@ pub fn add_patient(
             overrides: e
                 .overrides
                 .values()
-                .map(|o| (o.rule.clone(), o.reason.clone()))
+                .map(|o| OverrideLine {
+                    rule: o.finding.rule.clone(),
+                    clause: o.finding.clause.clone(),
+                    drug: o.finding.drug_name.clone(),
+                    reason: o.reason.clone(),
+                    by: o.by.clone(),
+                })
                 .collect(),
             missing_billing: Vec::new(),
             error: None,
         };
         match facts::stored_case(patient, &e.id, clinic, day, pre) {
             Ok(case) => {
-                let overridden: BTreeSet<&str> =
-                    e.overrides.values().map(|o| o.rule.as_str()).collect();
                 for f in evaluate(&case, drugs, now) {
                     if f.rule.starts_with("billing.") {
                         line.missing_billing.push(f.rule);
                     }
-                    if f.severity == Severity::Block
-                        && !(f.overridable && overridden.contains(f.rule))
-                    {
+                    if f.is_open_block(e) {
                         line.open_blocks.push(f.rule);
                     }
                 }
@@ -187,8 +201,12 @@ impl ComplianceReport {
             if !e.open_blocks.is_empty() {
                 out.push(format!("    open: {}", e.open_blocks.join(", ")));
             }
-            for (rule, reason) in &e.overrides {
-                out.push(format!("    override {rule}: {reason}"));
+            for o in &e.overrides {
+                let drug = o.drug.as_deref().map(|d| format!(" [{d}]")).unwrap_or_default();
+                out.push(format!(
+                    "    override {}{drug} ({}): {}, by {}",
+                    o.rule, o.clause, o.reason, o.by
+                ));
             }
             if !e.missing_billing.is_empty() {
                 out.push(format!("    billing: {}", e.missing_billing.join(", ")));

@@ -153,6 +153,35 @@ impl Finding {
         self.severity == Severity::Block
     }
 
+    /// The override on `encounter` that lets the doctor proceed past this finding: one naming
+    /// it (its rule and its line), on a finding that may be overridden at all.
+    pub fn override_on<'e>(
+        &self,
+        encounter: &'e crate::domain::Encounter,
+    ) -> Option<(&'e String, &'e crate::domain::Override)> {
+        if !self.overridable {
+            return None;
+        }
+        encounter.override_of(self.rule, self.line.as_deref())
+    }
+
+    /// A block no override on `encounter` lets the doctor past.
+    pub fn is_open_block(&self, encounter: &crate::domain::Encounter) -> bool {
+        self.is_block() && self.override_on(encounter).is_none()
+    }
+
+    /// What an override over this finding records of it; `drug_name` is its line's drug.
+    pub fn overridden(&self, drug_name: Option<String>) -> crate::domain::OverriddenFinding {
+        crate::domain::OverriddenFinding {
+            rule: self.rule.to_string(),
+            clause: self.clause.to_string(),
+            message_ja: self.message_ja.clone(),
+            message_en: self.message_en.clone(),
+            line: self.line.clone(),
+            drug_name,
+        }
+    }
+
     /// The same finding, about the prescription line `id` (none when the line has no id).
     pub fn on_line(mut self, id: Option<&str>) -> Finding {
         self.line = id.map(str::to_string);

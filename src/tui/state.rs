@@ -134,8 +134,9 @@ pub struct AdminState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
     Sign,
+    /// Proceeding past one finding's block, with the reason written.
     Override {
-        rule: String,
+        finding: Box<crate::domain::OverriddenFinding>,
         reason: String,
     },
     /// Stopping a member of staff from signing in.

@@ -207,6 +207,10 @@ impl<'a, T> From<&'a mut Choice<T>> for FieldEdit<'a> {
 pub trait Fields {
     fn fields(&self) -> Vec<FieldView<'_>>;
     fn field_mut(&mut self, i: usize) -> Option<FieldEdit<'_>>;
+    /// What the form is about, shown above its fields (none by default).
+    fn about(&self, _lang: Lang) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Who records what a form submits, and when.
@@ -535,6 +539,11 @@ impl Form {
 
     pub fn fields(&self) -> Vec<FieldView<'_>> {
         self.inner().fields()
+    }
+
+    /// The lines shown above the fields: what the form acts on.
+    pub fn about(&self, lang: Lang) -> Vec<String> {
+        self.inner().about(lang)
     }
 
     /// The kind of the selected field, which decides what Space and the arrows do.

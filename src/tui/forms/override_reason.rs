@@ -1,7 +1,9 @@
-//! The written reason for overriding a block (最低限遵守する事項): the override is audited with
-//! it, after a confirm step.
+//! The written reason for overriding a block (最低限遵守する事項): the form names the one
+//! finding it overrides (rule, clause, message and the prescription line's drug), and the
+//! override is audited with it after a confirm step.
 
 use super::{FieldEdit, FieldView, Fields, FormError, Text};
+use crate::domain::OverriddenFinding;
 use crate::tui::i18n::Lang;
 use crate::tui::state::Confirm;
 
@@ -10,15 +12,15 @@ const SHORTEST_REASON: usize = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverrideForm {
-    /// The rule whose block is overridden.
-    pub rule: String,
+    /// The finding whose block is overridden.
+    pub finding: OverriddenFinding,
     pub reason: Text,
 }
 
 impl OverrideForm {
-    pub fn new(lang: Lang, rule: String) -> OverrideForm {
+    pub fn new(lang: Lang, finding: OverriddenFinding) -> OverrideForm {
         OverrideForm {
-            rule,
+            finding,
             reason: Text::new(lang.tr("理由", "reason"), ""),
         }
     }
@@ -37,10 +39,26 @@ impl OverrideForm {
             return Err(FormError::ReasonTooShort);
         }
         Ok(Confirm::Override {
-            rule: self.rule.clone(),
+            finding: Box::new(self.finding.clone()),
             reason,
         })
     }
+}
+
+/// The finding an override names, as the dialog and its confirm step show it.
+pub fn describe(lang: Lang, f: &OverriddenFinding) -> Vec<String> {
+    let mut lines = vec![format!("{} ({})", f.rule, f.clause)];
+    if let Some(drug) = &f.drug_name {
+        lines.push(format!("{}: {drug}", lang.tr("処方", "prescription")));
+    }
+    lines.push(
+        match lang {
+            Lang::Ja => &f.message_ja,
+            Lang::En => &f.message_en,
+        }
+        .clone(),
+    );
+    lines
 }
 
 impl Fields for OverrideForm {
@@ -51,11 +69,26 @@ impl Fields for OverrideForm {
     fn field_mut(&mut self, i: usize) -> Option<FieldEdit<'_>> {
         (i == 0).then(|| (&mut self.reason).into())
     }
+
+    fn about(&self, lang: Lang) -> Vec<String> {
+        describe(lang, &self.finding)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding() -> OverriddenFinding {
+        OverriddenFinding {
+            rule: "consent.agreement".into(),
+            clause: "指針 V.1(1)②ⅰ".into(),
+            message_ja: "合意が記録されていません。".into(),
+            message_en: "No agreement is recorded.".into(),
+            line: None,
+            drug_name: None,
+        }
+    }
 
     #[test]
     fn a_reason_needs_five_characters() {
@@ -68,16 +101,27 @@ mod tests {
             (" no camera today ", Some("no camera today")),
         ];
         for (typed, accepted) in cases {
-            let mut f = OverrideForm::new(Lang::En, "consent.agreement".into());
+            let mut f = OverrideForm::new(Lang::En, finding());
             f.reason = Text::new("reason", typed);
             let want = match accepted {
                 Some(reason) => Ok(Confirm::Override {
-                    rule: "consent.agreement".into(),
+                    finding: Box::new(finding()),
                     reason: reason.into(),
                 }),
                 None => Err(FormError::ReasonTooShort),
             };
             assert_eq!(f.submit(), want, "{typed:?}");
         }
+    }
+
+    #[test]
+    fn the_dialog_names_the_finding_and_its_drug() {
+        let mut f = finding();
+        f.rule = "rx.initial.psychotropic".into();
+        f.drug_name = Some("マイスリー錠５ｍｇ".into());
+        let about = OverrideForm::new(Lang::Ja, f).about(Lang::Ja);
+        assert_eq!(about[0], "rx.initial.psychotropic (指針 V.1(1)②ⅰ)");
+        assert_eq!(about[1], "処方: マイスリー錠５ｍｇ");
+        assert_eq!(about[2], "合意が記録されていません。");
     }
 }

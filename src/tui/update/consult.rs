@@ -219,9 +219,7 @@ pub(super) fn record_loaded(state: &mut AppState, patient: Patient) -> Vec<Effec
 
 /// The unresolved blocks: blocks the doctor has not overridden.
 pub fn open_blocks(c: &ConsultState) -> impl Iterator<Item = &Finding> {
-    c.findings.iter().filter(|f| {
-        f.severity == Severity::Block && !c.encounter.overrides.values().any(|o| o.rule == f.rule)
-    })
+    c.findings.iter().filter(|f| f.is_open_block(&c.encounter))
 }
 
 /// Saves the encounter being prepared; `action` names the step in the audit log.
@@ -387,11 +385,11 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
         return Vec::new();
     };
     match confirm {
-        Confirm::Override { rule, reason } => {
+        Confirm::Override { finding, reason } => {
             c.encounter.overrides.insert(
                 fresh.id("ov"),
                 Override {
-                    rule,
+                    finding: *finding,
                     reason,
                     by: me,
                     at: now,
@@ -416,7 +414,15 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
                     severity: f.severity.as_str().to_string(),
                 })
                 .collect();
-            c.encounter.signed_overrides = c.encounter.overrides.keys().cloned().collect();
+            // Only the overrides the signature was given over: those naming a finding in force.
+            let mut over: Vec<String> = c
+                .findings
+                .iter()
+                .filter_map(|f| f.override_on(&c.encounter).map(|(id, _)| id.clone()))
+                .collect();
+            over.sort();
+            over.dedup();
+            c.encounter.signed_overrides = over;
             // The signature lands on the record and on the visit together.
             let sign = Write::SignEncounter {
                 patient_id: c.patient.id.clone(),
@@ -600,24 +606,52 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         Command::RemovePrescription if c.focus == ConsultFocus::Prescriptions && !signed => {
             if let Some(id) = c.encounter.prescriptions.keys().nth(c.rx_selected).cloned() {
                 c.encounter.prescriptions.remove(&id);
+                // An override about the line goes with it: it cannot cover another drug.
+                let withdrawn = c.encounter.withdraw_overrides_of_line(&id);
                 c.rx_selected = c.rx_selected.saturating_sub(1);
-                return save_and_evaluate(state, "prescription.remove");
+                let effects = save_and_evaluate(state, "prescription.remove");
+                if withdrawn > 0 {
+                    let text = format!(
+                        "{} ({withdrawn})",
+                        lang.tr(
+                            "処方を削除し、その行への解除を取り下げました",
+                            "Line removed; its override withdrawn"
+                        )
+                    );
+                    message(state, text, false);
+                }
+                return effects;
             }
         }
         Command::Override if !signed => {
-            let finding = c
-                .selected
-                .checked_sub(SessionChecks::COUNT)
-                .and_then(|i| c.findings.get(i));
+            // With a prescription line selected, its first block still open; otherwise the
+            // finding selected in the list.
+            let line = (c.focus == ConsultFocus::Prescriptions)
+                .then(|| c.encounter.prescriptions.keys().nth(c.rx_selected))
+                .flatten();
+            let finding = match line {
+                Some(id) => c
+                    .findings
+                    .iter()
+                    .find(|f| f.line.as_deref() == Some(id) && f.is_open_block(&c.encounter)),
+                None => c
+                    .selected
+                    .checked_sub(SessionChecks::COUNT)
+                    .and_then(|i| c.findings.get(i)),
+            };
             let Some(f) = finding.filter(|f| f.severity == Severity::Block) else {
-                message(
-                    state,
+                let text = if line.is_some() {
+                    lang.tr(
+                        "この処方行に解除するブロックはありません",
+                        "No open block on this prescription line",
+                    )
+                } else {
                     lang.tr(
                         "解除するブロックを選択してください",
                         "Select a block to override",
-                    ),
-                    true,
-                );
+                    )
+                };
+                message(state, text, true);
                 return Vec::new();
             };
             if !f.overridable {
@@ -643,7 +677,23 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 message(state, text, true);
                 return Vec::new();
             }
-            let form = OverrideForm::new(lang, f.rule.to_string());
+            if f.override_on(&c.encounter).is_some() {
+                message(
+                    state,
+                    lang.tr(
+                        "このブロックは解除済みです",
+                        "This block is already overridden",
+                    ),
+                    true,
+                );
+                return Vec::new();
+            }
+            let drug = f
+                .line
+                .as_ref()
+                .and_then(|id| c.encounter.prescriptions.get(id))
+                .map(|rx| rx.drug_name.clone());
+            let form = OverrideForm::new(lang, f.overridden(drug));
             state.overlay = Some(Overlay::Form(Form::new(
                 OverrideForm::title(lang),
                 FormKind::Override(form),

@@ -439,9 +439,14 @@ fn encounters(state: &AppState, p: &Patient, selected: usize) -> Vec<Line<'stati
             for o in e.overrides.values() {
                 lines.push(Line::styled(
                     format!(
-                        "    {} {} — {} ({})",
+                        "    {} {}{} — {} ({})",
                         l.tr("解除", "override"),
-                        o.rule,
+                        o.finding.rule,
+                        o.finding
+                            .drug_name
+                            .as_deref()
+                            .map(|d| format!(" [{d}]"))
+                            .unwrap_or_default(),
                         o.reason,
                         staff_name(state, &o.by)
                     ),

@@ -166,21 +166,24 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
         };
         push_item(&mut lines, Some(i), text, 5, role);
     }
-    let blocks = c
+    let blocks = c.findings.iter().filter(|f| f.is_block()).count();
+    let open = c
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Block)
+        .filter(|f| f.is_open_block(&c.encounter))
         .count();
     let summary = format!(
-        " {} {} · {} {}",
-        l.tr("ブロック", "blocks"),
-        blocks,
+        " {} {} · {} {} · {} {}",
+        l.tr("未解決ブロック", "open blocks"),
+        open,
+        l.tr("解除済", "overridden"),
+        blocks - open,
         l.tr("指摘", "findings"),
         c.findings.len()
     );
     push_item(&mut lines, None, summary, 1, Role::Title);
     for (i, f) in c.findings.iter().enumerate() {
-        let overridden = c.encounter.overrides.values().any(|o| o.rule == f.rule);
+        let overridden = f.is_block() && f.override_on(&c.encounter).is_some();
         let (mark, role) = match f.severity {
             _ if overridden => (l.tr("解除", "OVR"), Role::Muted),
             Severity::Block => (l.tr("禁止", "BLK"), Role::Danger),

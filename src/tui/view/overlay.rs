@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::{drug_marks, fit, tail};
+use super::{drug_marks, fit, tail, wrap};
 use crate::tui::forms::FieldView;
 use crate::tui::forms::prescription::DrugField;
 use crate::tui::keymap::{Mode, bindings};
@@ -289,15 +289,23 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 spans.extend(value);
                 field_lines.push(Line::from(spans));
             }
+            // What the form acts on, above its fields.
+            let about: Vec<Line> = f
+                .about(l)
+                .iter()
+                .flat_map(|t| wrap(&format!(" {t}"), width.saturating_sub(2), 1))
+                .map(|t| Line::styled(t, style(Role::Guidance)))
+                .collect();
             // Show the window of fields around the selected one when the form is taller than
             // the screen.
-            let room = (area.height as usize).saturating_sub(4 + usize::from(f.error.is_some()));
+            let room = (area.height as usize)
+                .saturating_sub(4 + usize::from(f.error.is_some()) + about.len());
             let first = f.selected.saturating_sub(room.saturating_sub(1));
-            let mut lines: Vec<Line> = field_lines
+            let mut lines: Vec<Line> = about;
+            lines.extend(field_lines
                 .into_iter()
                 .skip(first)
-                .take(room.max(1))
-                .collect();
+                .take(room.max(1)));
             if let Some(e) = f.error {
                 lines.push(Line::styled(
                     fit(&format!(" {}", e.message(l)), width.saturating_sub(2)),
@@ -327,9 +335,10 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                         "Sign this record of the consultation. It cannot be changed afterwards.",
                     )
                     .to_string(),
-                Confirm::Override { rule, reason } => format!(
-                    "{} {rule}\n{}: {reason}",
-                    l.tr("ブロックを解除します:", "Override the block"),
+                Confirm::Override { finding, reason } => format!(
+                    "{}\n{}\n{}: {reason}",
+                    l.tr("ブロックを解除します:", "Override the block:"),
+                    crate::tui::forms::override_reason::describe(l, finding).join("\n"),
                     l.tr("理由", "reason")
                 ),
                 Confirm::Deactivate { staff_id, name } => format!(
