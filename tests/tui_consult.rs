@@ -420,3 +420,90 @@ fn after_signing_an_edit_is_an_addendum_beside_the_signed_record() {
             .is_err()
     );
 }
+
+/// The doctor's place and the others present are part of the encounter: recorded with `l` and
+/// `w`, audited, judged (an attendee without the patient's consent blocks, 指針 V.1(6)②ⅳ), and
+/// back after a restart.
+#[test]
+fn the_doctors_place_and_others_present_are_recorded_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = doctor_consulting(dir.path(), VIDEO);
+    let screen = a.render(100, 30);
+    assert!(
+        screen.contains("Doctor's place (l): in the clinic (default)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Others present (w): none recorded"),
+        "{screen}"
+    );
+
+    // Outside the clinic without a place is refused, with the field named.
+    a.key(KeyCode::Char('l'));
+    a.key(KeyCode::Char(' '));
+    a.key(KeyCode::Enter);
+    let Some(enkaku::tui::state::Overlay::Form(form)) = &a.state.overlay else {
+        panic!("the form stays open: {:?}", a.state.overlay)
+    };
+    assert_eq!(
+        form.error.map(|e| e.message(Lang::En)),
+        Some("Place outside: write where the doctor is")
+    );
+    a.key(KeyCode::Tab);
+    a.type_text("自宅書斎 (東京都杉並区)");
+    a.key(KeyCode::Enter);
+    assert!(a.state.overlay.is_none(), "{:?}", a.state.overlay);
+
+    // Someone present without consent: a block by clause; with consent, none.
+    a.key(KeyCode::Char('w'));
+    a.key(KeyCode::Tab);
+    a.type_text("田中 花子");
+    a.key(KeyCode::Tab);
+    a.type_text("娘");
+    a.key(KeyCode::Enter);
+    assert!(a.state.overlay.is_none(), "{:?}", a.state.overlay);
+    assert!(
+        blocks(&a).contains(&"method.attendee_consent"),
+        "{:?}",
+        blocks(&a)
+    );
+    a.key(KeyCode::Char('w'));
+    a.key(KeyCode::Right); // the person recorded
+    a.key(KeyCode::Tab);
+    a.key(KeyCode::Tab);
+    a.key(KeyCode::Tab);
+    a.key(KeyCode::Char(' ')); // consent
+    a.key(KeyCode::Enter);
+    assert!(a.state.overlay.is_none(), "{:?}", a.state.overlay);
+    assert!(!blocks(&a).contains(&"method.attendee_consent"));
+
+    let check = |a: &mut App| {
+        let e = &a.state.consult.as_ref().expect("consulting").encounter;
+        let place = e.doctor_location.as_ref().expect("a place");
+        assert!(!place.in_clinic);
+        assert_eq!(place.description, "自宅書斎 (東京都杉並区)");
+        let people: Vec<_> = e.attendees.values().collect();
+        assert_eq!(people.len(), 1);
+        assert_eq!(people[0].name, "田中 花子");
+        assert_eq!(people[0].role, "娘");
+        assert!(people[0].patient_consented);
+        let screen = a.render(100, 30);
+        assert!(screen.contains("自宅書斎"), "{screen}");
+        assert!(screen.contains("田中 花子 (娘) consented"), "{screen}");
+    };
+    check(&mut a);
+    drop(a);
+    let mut a = App::open(dir.path(), Lang::En);
+    a.sign_in(DOCTOR);
+    consult(&mut a);
+    check(&mut a);
+    let actions = actions(dir.path());
+    assert!(actions.iter().any(|a| a == "encounter.doctor_location"));
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "encounter.attendees")
+            .count(),
+        2
+    );
+}

@@ -1176,7 +1176,10 @@ fn override_needs_a_selected_block_and_a_reason_then_a_confirm() {
             panic!("{reason}: {:?}", form.kind)
         };
         assert_eq!(f.finding.rule, "care_plan.missing");
-        assert_eq!(f.finding.message_en, "english", "the dialog names the finding");
+        assert_eq!(
+            f.finding.message_en, "english",
+            "the dialog names the finding"
+        );
         assert!(type_text(&mut state, reason).is_empty());
         assert!(press(&mut state, KeyCode::Enter).is_empty(), "{reason}");
         if !accepted {
@@ -1291,12 +1294,19 @@ fn an_override_names_one_line_and_goes_with_it() {
     let open: Vec<_> = enkaku::tui::update::open_blocks(c)
         .map(|f| f.line.clone())
         .collect();
-    assert_eq!(open, vec![Some("rx-a".to_string())], "only rx-b is overridden");
+    assert_eq!(
+        open,
+        vec![Some("rx-a".to_string())],
+        "only rx-b is overridden"
+    );
 
     // A second `o` on the same line says it is done and records nothing.
     press(&mut state, KeyCode::Char('o'));
     assert!(state.overlay.is_none());
-    assert_eq!(error_text(&state), Some("No open block on this prescription line"));
+    assert_eq!(
+        error_text(&state),
+        Some("No open block on this prescription line")
+    );
 
     // The screen counts open and overridden blocks apart.
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();

@@ -16,8 +16,8 @@ pub use clinic::{
 };
 pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{
-    Addendum, Attendee, ChartNote, DoctorLocation, Encounter, Outcome, OverriddenFinding, Override, Prescription,
-    Referral, SignedFinding, VisitKind,
+    Addendum, Attendee, ChartNote, DoctorLocation, Encounter, Outcome, OverriddenFinding, Override,
+    Prescription, Referral, SignedFinding, VisitKind,
 };
 pub use patient::{
     Agreement, Allergy, AllergySeverity, CarePlan, Consent, ConsentTopic, Demographics,

@@ -202,7 +202,11 @@ impl ComplianceReport {
                 out.push(format!("    open: {}", e.open_blocks.join(", ")));
             }
             for o in &e.overrides {
-                let drug = o.drug.as_deref().map(|d| format!(" [{d}]")).unwrap_or_default();
+                let drug = o
+                    .drug
+                    .as_deref()
+                    .map(|d| format!(" [{d}]"))
+                    .unwrap_or_default();
                 out.push(format!(
                     "    override {}{drug} ({}): {}, by {}",
                     o.rule, o.clause, o.reason, o.by

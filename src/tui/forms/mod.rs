@@ -6,12 +6,14 @@
 pub mod addendum;
 pub mod allergy;
 pub mod assign_doctor;
+pub mod attendee;
 pub mod book_visit;
 pub mod cancel_visit;
 pub mod care_plan;
 pub mod check_in;
 pub mod complaint;
 pub mod consent;
+pub mod doctor_location;
 pub mod end_session;
 pub mod history;
 pub mod identity_seen;
@@ -33,12 +35,14 @@ use crate::domain::{Date, Instant};
 pub use addendum::AddendumForm;
 pub use allergy::AllergyForm;
 pub use assign_doctor::AssignDoctorForm;
+pub use attendee::AttendeeForm;
 pub use book_visit::BookVisitForm;
 pub use cancel_visit::CancelVisitForm;
 pub use care_plan::CarePlanForm;
 pub use check_in::CheckInForm;
 pub use complaint::ComplaintForm;
 pub use consent::ConsentForm;
+pub use doctor_location::LocationForm;
 pub use end_session::{EndSessionForm, Ending};
 pub use history::HistoryForm;
 pub use identity_seen::IdentitySeenForm;
@@ -211,6 +215,8 @@ pub trait Fields {
     fn about(&self, _lang: Lang) -> Vec<String> {
         Vec::new()
     }
+    /// Called after each edit of a field, for a form whose fields follow one another.
+    fn edited(&mut self) {}
 }
 
 /// Who records what a form submits, and when.
@@ -259,6 +265,12 @@ pub enum FormError {
     NoProxy,
     #[error("reason: write a specific reason (5 characters or more)")]
     ReasonTooShort,
+    #[error("place outside: write where the doctor is")]
+    NoPlace,
+    #[error("name: write the name of the person present")]
+    AttendeeName,
+    #[error("relationship or role: say who the person is to the patient")]
+    AttendeeRole,
     #[error("addendum: write what is added to the signed record")]
     NoAddendumText,
     #[error("reason for switching: write why care switches to in person")]
@@ -335,6 +347,18 @@ impl FormError {
             FormError::ReasonTooShort => lang.tr(
                 "理由を具体的に記載してください (5文字以上)",
                 "Write a specific reason (5 characters or more)",
+            ),
+            FormError::NoPlace => lang.tr(
+                "院外の場所を記載してください (住所等)",
+                "Place outside: write where the doctor is",
+            ),
+            FormError::AttendeeName => lang.tr(
+                "同席者の氏名を入力してください",
+                "Name: write the name of the person present",
+            ),
+            FormError::AttendeeRole => lang.tr(
+                "同席者の続柄・役割を入力してください",
+                "Relationship or role: say who the person is to the patient",
             ),
             FormError::NoAddendumText => lang.tr(
                 "追記する内容を記載してください",
@@ -468,6 +492,9 @@ pub enum FormKind {
     Payment(PaymentForm),
     Complaint(ComplaintForm),
     Addendum(AddendumForm),
+    Location(LocationForm),
+    /// Boxed: the people recorded ride along.
+    Attendee(Box<AttendeeForm>),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -510,6 +537,8 @@ impl Form {
             FormKind::Payment(f) => f,
             FormKind::Complaint(f) => f,
             FormKind::Addendum(f) => f,
+            FormKind::Location(f) => f,
+            FormKind::Attendee(f) => f.as_ref(),
         }
     }
 
@@ -534,7 +563,14 @@ impl Form {
             FormKind::Payment(f) => f,
             FormKind::Complaint(f) => f,
             FormKind::Addendum(f) => f,
+            FormKind::Location(f) => f,
+            FormKind::Attendee(f) => f.as_mut(),
         }
+    }
+
+    /// A field was edited: the form may follow it up.
+    pub fn edited(&mut self) {
+        self.inner_mut().edited();
     }
 
     pub fn fields(&self) -> Vec<FieldView<'_>> {

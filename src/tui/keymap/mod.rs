@@ -100,6 +100,10 @@ pub enum Command {
     StartVideo,
     /// Write the chief complaint (主訴).
     EditComplaint,
+    /// Where the doctor consults from (指針 V.2(1)).
+    EditLocation,
+    /// Others present and the patient's consent (指針 V.1(6)).
+    EditAttendees,
     /// Copy the video room's link to the clipboard (OSC 52) for the front desk.
     CopyRoomLink,
     EditNote,

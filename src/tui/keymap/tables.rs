@@ -517,6 +517,22 @@ pub(super) const CONSULT: &[Binding] = &[
         false,
     ),
     b(
+        KeyCode::Char('l'),
+        "l",
+        Command::EditLocation,
+        "医師の所在",
+        "doctor's place",
+        false,
+    ),
+    b(
+        KeyCode::Char('w'),
+        "w",
+        Command::EditAttendees,
+        "同席者",
+        "others present",
+        false,
+    ),
+    b(
         KeyCode::Char('y'),
         "y",
         Command::CopyRoomLink,

@@ -10,8 +10,8 @@ use crate::rules::facts::{self, Visit};
 use crate::rules::{Consultation, Finding, Severity, gates_start};
 use crate::store::QueueRow;
 use crate::tui::forms::{
-    AddendumForm, ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh, OverrideForm,
-    SoapNote,
+    AddendumForm, AttendeeForm, ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh,
+    LocationForm, OverrideForm, SoapNote,
 };
 use crate::tui::keymap::Command;
 use crate::tui::state::*;
@@ -297,15 +297,36 @@ pub(super) fn video_launched(
 }
 
 /// The doctor wrote the chief complaint: it is saved and the rules screen it for red flags.
-pub(super) fn set_complaint(state: &mut AppState, complaint: String) -> Vec<Effect> {
+/// A part of the encounter a form writes, saved (and audited) as soon as it is made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EncounterEdit {
+    Complaint(String),
+    Location(crate::domain::DoctorLocation),
+    Attendees(std::collections::BTreeMap<String, crate::domain::Attendee>),
+}
+
+pub(super) fn edit_encounter(state: &mut AppState, edit: EncounterEdit) -> Vec<Effect> {
     let Some(c) = &mut state.consult else {
         return Vec::new();
     };
     if c.encounter.signed_at.is_some() {
         return Vec::new();
     }
-    c.encounter.chief_complaint = complaint;
-    save_and_evaluate(state, "encounter.complaint")
+    let action = match edit {
+        EncounterEdit::Complaint(text) => {
+            c.encounter.chief_complaint = text;
+            "encounter.complaint"
+        }
+        EncounterEdit::Location(place) => {
+            c.encounter.doctor_location = Some(place);
+            "encounter.doctor_location"
+        }
+        EncounterEdit::Attendees(people) => {
+            c.encounter.attendees = people;
+            "encounter.attendees"
+        }
+    };
+    save_and_evaluate(state, action)
 }
 
 /// A key while the SOAP note is being written.
@@ -488,6 +509,11 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
                 && !signed =>
         {
             c.encounter.checks.toggle(c.selected);
+            // The place's privacy is the checklist's tick; the recorded place follows it.
+            let private = c.encounter.checks.doctor_place_private;
+            if let Some(place) = &mut c.encounter.doctor_location {
+                place.private = private;
+            }
             // Ticking the medications check is the confirmation the chart records for the
             // next visits too (指針 V.1(5)②ⅱ); unticking it leaves the date as it was.
             let medications_confirmed = (c.selected == SessionChecks::MEDICATIONS
@@ -506,11 +532,47 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             effects.extend(evaluate(state));
             return effects;
         }
-        Command::EditComplaint if !signed && doctor => {
+        Command::EditComplaint | Command::EditLocation | Command::EditAttendees if !doctor => {
+            message(
+                state,
+                lang.tr("医師のみが行えます", "Only a doctor can do this"),
+                true,
+            );
+        }
+        Command::Toggle
+        | Command::EditComplaint
+        | Command::EditLocation
+        | Command::EditAttendees
+            if signed =>
+        {
+            message(
+                state,
+                lang.tr(
+                    "署名済みの記録は変更できません (e で追記)",
+                    "The record is signed: write an addendum with e",
+                ),
+                true,
+            );
+        }
+        Command::EditComplaint if doctor => {
             let form = ComplaintForm::new(lang, &c.encounter.chief_complaint);
             state.overlay = Some(Overlay::Form(Form::new(
                 ComplaintForm::title(lang),
                 FormKind::Complaint(form),
+            )));
+        }
+        Command::EditLocation => {
+            let form = LocationForm::new(lang, c.encounter.doctor_location.as_ref());
+            state.overlay = Some(Overlay::Form(Form::new(
+                LocationForm::title(lang),
+                FormKind::Location(form),
+            )));
+        }
+        Command::EditAttendees => {
+            let form = AttendeeForm::new(lang, &c.encounter.attendees);
+            state.overlay = Some(Overlay::Form(Form::new(
+                AttendeeForm::title(lang),
+                FormKind::Attendee(Box::new(form)),
             )));
         }
         Command::CopyRoomLink => {

@@ -202,6 +202,9 @@ fn form_key(state: &mut AppState, press: Press) -> Vec<Effect> {
             _ => {}
         },
     }
+    if let Some(Overlay::Form(form)) = &mut state.overlay {
+        form.edited();
+    }
     Vec::new()
 }
 
@@ -214,8 +217,8 @@ enum Outcome {
     Register(Box<crate::domain::Patient>),
     /// A registration is being saved: the form waits for the answer.
     Saving,
-    /// The consultation's chief complaint.
-    Complaint(String),
+    /// A part of the consultation's record: the complaint, the place, the people present.
+    Encounter(consult::EncounterEdit),
 }
 
 fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
@@ -248,7 +251,20 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
         FormKind::MoveVisit(f) => f.submit(by.today).map(Outcome::Write),
         FormKind::CancelVisit(f) => f.submit().map(Outcome::Confirm),
         FormKind::Payment(f) => f.submit(&by).map(Outcome::Write),
-        FormKind::Complaint(f) => Ok(Outcome::Complaint(f.submit())),
+        FormKind::Complaint(f) => Ok(Outcome::Encounter(consult::EncounterEdit::Complaint(
+            f.submit(),
+        ))),
+        FormKind::Location(f) => {
+            let private = state
+                .consult
+                .as_ref()
+                .is_some_and(|c| c.encounter.checks.doctor_place_private);
+            f.submit(private)
+                .map(|l| Outcome::Encounter(consult::EncounterEdit::Location(l)))
+        }
+        FormKind::Attendee(f) => f
+            .submit(press.fresh)
+            .map(|people| Outcome::Encounter(consult::EncounterEdit::Attendees(people))),
         FormKind::Addendum(f) => f.submit(&by).map(Outcome::Write),
     };
     match submitted {
@@ -279,9 +295,9 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
             front_desk::register(state, *patient, false)
         }
         Ok(Outcome::Saving) => Vec::new(),
-        Ok(Outcome::Complaint(text)) => {
+        Ok(Outcome::Encounter(edit)) => {
             state.overlay = None;
-            consult::set_complaint(state, text)
+            consult::edit_encounter(state, edit)
         }
     }
 }

@@ -62,14 +62,26 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     // it shares the complaint's row (last, so it is what a narrow screen cuts; `y` copies it
     // whole) and the checklist keeps its height.
     let own_row = room.is_some() && area.height >= ROOM_ROW_FROM;
-    let [header, allergy_area, complaint_area, room_area, body] = Layout::vertical([
+    let [
+        header,
+        allergy_area,
+        complaint_area,
+        setting_area,
+        room_area,
+        body,
+    ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(u16::from(allergies.is_some())),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(u16::from(own_row)),
         Constraint::Min(0),
     ])
     .areas(area);
+    frame.render_widget(
+        Paragraph::new(setting(l, c, setting_area.width as usize)),
+        setting_area,
+    );
     let mut line = complaint(l, c);
     if let Some(link) = room {
         let label = Span::styled(
@@ -107,6 +119,45 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
     soap(l, c, frame, note);
     prescriptions(l, c, frame, rx);
+}
+
+/// Where the doctor is and who else is present (指針 V.2(1), V.1(6)②ⅳ), with the keys that
+/// record them; someone present without the patient's consent stands out.
+fn setting(l: Lang, c: &ConsultState, width: usize) -> Line<'static> {
+    let e = &c.encounter;
+    let place = match &e.doctor_location {
+        None => l.tr("院内 (既定)", "in the clinic (default)").to_string(),
+        Some(p) if p.in_clinic => l.tr("院内", "in the clinic").to_string(),
+        Some(p) => format!("{}: {}", l.tr("院外", "outside"), p.description),
+    };
+    let people: Vec<String> = e
+        .attendees
+        .values()
+        .map(|a| {
+            let consent = if a.patient_consented {
+                l.tr("同意あり", "consented")
+            } else {
+                l.tr("同意未記録", "consent not recorded")
+            };
+            format!("{} ({}) {consent}", a.name, a.role)
+        })
+        .collect();
+    let people = if people.is_empty() {
+        l.tr("なし", "none recorded").to_string()
+    } else {
+        people.join(l.tr("、", ", "))
+    };
+    let text = format!(
+        " {} (l): {place} · {} (w): {people}",
+        l.tr("医師の所在", "Doctor's place"),
+        l.tr("同席者", "Others present")
+    );
+    let role = if e.attendees.values().any(|a| !a.patient_consented) {
+        Role::Warning
+    } else {
+        Role::Muted
+    };
+    Line::styled(fit(&text, width), style(role))
 }
 
 /// The chief complaint, first of what the doctor writes, with the key that writes it.

@@ -302,10 +302,7 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                 .saturating_sub(4 + usize::from(f.error.is_some()) + about.len());
             let first = f.selected.saturating_sub(room.saturating_sub(1));
             let mut lines: Vec<Line> = about;
-            lines.extend(field_lines
-                .into_iter()
-                .skip(first)
-                .take(room.max(1)));
+            lines.extend(field_lines.into_iter().skip(first).take(room.max(1)));
             if let Some(e) = f.error {
                 lines.push(Line::styled(
                     fit(&format!(" {}", e.message(l)), width.saturating_sub(2)),
