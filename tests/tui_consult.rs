@@ -285,6 +285,31 @@ fn quoted_arguments_reach_the_program_intact_and_v_goes_back_into_the_same_room(
             .count(),
         1
     );
+
+    // The front desk, on its own workstation over the same store, gives the patient the link:
+    // `y` on the visit shows it and copies it.
+    let mut desk = App::reopen(dir.path(), Lang::En, &video);
+    desk.sign_in("fd-suzuki");
+    desk.select_visit(FIRST_VISIT);
+    desk.key(KeyCode::Char('y'));
+    let (text, error) = status(&desk);
+    assert!(!error, "{text}");
+    assert!(text.starts_with("Link copied"), "{text}");
+    assert!(text.contains(&room), "{text}");
+    // A visit without a room says so.
+    let other = desk
+        .state
+        .queue
+        .rows
+        .iter()
+        .find(|r| r.patient_id != FIRST_VISIT)
+        .map(|r| r.patient_id.clone())
+        .expect("another visit today");
+    desk.select_visit(&other);
+    desk.key(KeyCode::Char('y'));
+    let (text, error) = status(&desk);
+    assert!(error, "{text}");
+    assert!(text.contains("no video room yet"), "{text}");
 }
 
 #[test]

@@ -400,6 +400,10 @@ pub enum Action {
         room: String,
         relaunch: bool,
     },
+    /// The video room of a queue entry's encounter, if the doctor opened one.
+    RoomFound {
+        room: Option<String>,
+    },
     /// The video program could not be started, or exited with an error at once.
     VideoFailed {
         message: String,
@@ -674,6 +678,11 @@ pub enum Effect {
         encounter_id: String,
         room: String,
         relaunch: bool,
+    },
+    /// Look up the video room of the encounter held for a queue entry.
+    FindRoom {
+        patient_id: String,
+        entry_id: String,
     },
     /// Put `text` on the terminal's clipboard (OSC 52); the event loop writes it, not the worker.
     CopyToClipboard {

@@ -141,6 +141,20 @@ impl Worker {
                     }]
                 }
             },
+            Effect::FindRoom {
+                patient_id,
+                entry_id,
+            } => match self.store.patient(&patient_id) {
+                Ok(patient) => {
+                    let room = patient
+                        .encounters
+                        .values()
+                        .filter(|e| e.queue_entry.as_deref() == Some(entry_id.as_str()))
+                        .find_map(|e| e.video_room.clone());
+                    vec![Action::RoomFound { room }]
+                }
+                Err(e) => vec![failed(e)],
+            },
             // The event loop writes to the terminal it owns; a worker never sees it.
             Effect::CopyToClipboard { .. } => Vec::new(),
         }

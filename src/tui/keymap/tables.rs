@@ -241,6 +241,14 @@ pub(super) const QUEUE: &[Binding] = &[
         false,
     ),
     b(
+        KeyCode::Char('y'),
+        "y",
+        Command::CopyRoomLink,
+        "ビデオ室リンク",
+        "room link",
+        false,
+    ),
+    b(
         KeyCode::Char('u'),
         "u",
         Command::OwesFilter,

@@ -164,6 +164,7 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             room,
             relaunch,
         } => consult::video_launched(state, &patient_id, &encounter_id, room, relaunch),
+        Action::RoomFound { room } => queue::room_found(state, room),
         Action::VideoFailed { message: text } => {
             let text = format!(
                 "{}: {text}",

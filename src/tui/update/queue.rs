@@ -1,6 +1,6 @@
 //! The queue board: moving through a day's visits, changing day and filter, and what the front
 //! desk and the doctor do to the selected visit (check-in, doctor, pre-consult, chart, consult,
-//! cancel).
+//! the video room's link, cancel).
 
 use super::{Press, consult, front_desk, message, write};
 use crate::domain::{Date, QueueStatus};
@@ -85,6 +85,7 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         | Command::SetWaiting
         | Command::Payment
         | Command::OpenChart
+        | Command::CopyRoomLink
         | Command::Consult => {
             let Some(row) = state.queue.current().cloned() else {
                 message(
@@ -146,6 +147,35 @@ fn on_visit(state: &mut AppState, press: Press, row: QueueRow) -> Vec<Effect> {
             patient_id: row.patient_id,
         }],
         Command::Consult => consult::start(state, press.fresh, row.patient_id.clone(), Some(row)),
+        // The front desk gives the patient the link of the room the doctor opened.
+        Command::CopyRoomLink => vec![Effect::FindRoom {
+            patient_id: row.patient_id,
+            entry_id: row.entry_id,
+        }],
         command => front_desk::on_visit(state, command, row),
     }
+}
+
+/// The room of a visit's encounter was looked up: its link is shown and copied, or the screen
+/// says there is none yet.
+pub(super) fn room_found(state: &mut AppState, room: Option<String>) -> Vec<Effect> {
+    let lang = state.lang;
+    let Some(room) = room else {
+        message(
+            state,
+            lang.tr(
+                "この受診のビデオ室はまだありません (医師がビデオを開始すると作られます)",
+                "This visit has no video room yet (the doctor's video start opens it)",
+            ),
+            true,
+        );
+        return Vec::new();
+    };
+    let text = crate::video::link(&state.video_command, &room);
+    let said = format!(
+        "{}: {text}",
+        lang.tr("リンクをコピーしました", "Link copied")
+    );
+    message(state, said, false);
+    vec![Effect::CopyToClipboard { text }]
 }
