@@ -7,7 +7,10 @@ use crate::domain::{Date, IdentityCheck, IdentityDocument, Role, Staff, Verifica
 use crate::tui::i18n::Lang;
 use crate::tui::state::Write;
 
-pub(super) const DOCUMENTS: [(IdentityDocument, &str, &str); 7] = [
+/// The documents a form offers, each with its box. Two photo-less documents other than the
+/// insurance card together pass (V.2(5)②3-3) 「2種類以上の身分証明書」), so that kind has two
+/// boxes: each ticked box is one document.
+pub(super) const DOCUMENTS: [(IdentityDocument, &str, &str); 8] = [
     (
         IdentityDocument::MyNumberCard,
         "マイナンバーカード",
@@ -38,6 +41,11 @@ pub(super) const DOCUMENTS: [(IdentityDocument, &str, &str); 7] = [
         IdentityDocument::OtherWithoutPhoto,
         "その他 (写真なし)",
         "other, without photo",
+    ),
+    (
+        IdentityDocument::OtherWithoutPhoto,
+        "その他 (写真なし) もう1種類",
+        "a second other, without photo",
     ),
 ];
 
@@ -201,8 +209,11 @@ mod tests {
             clinic.staff.values(),
             day(),
         );
-        for (d, t) in &mut f.documents {
-            t.on = seen.contains(d);
+        // One box per document seen (a kind with two boxes: as many as it is seen).
+        for seen in seen {
+            if let Some((_, t)) = f.documents.iter_mut().find(|(d, t)| d == seen && !t.on) {
+                t.on = true;
+            }
         }
         f.method.selected = method;
         f
@@ -260,6 +271,24 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn two_photo_less_documents_are_two_documents() {
+        let mut f = form(&[], 0);
+        for (d, t) in &mut f.documents {
+            t.on = *d == IdentityDocument::OtherWithoutPhoto;
+        }
+        let Ok(Write::CheckIn { check, .. }) = f.submit(&author()) else {
+            panic!("a check-in")
+        };
+        assert_eq!(
+            check.documents,
+            vec![
+                IdentityDocument::OtherWithoutPhoto,
+                IdentityDocument::OtherWithoutPhoto
+            ]
+        );
     }
 
     #[test]
