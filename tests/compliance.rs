@@ -255,7 +255,43 @@ fn the_screen_check_encounter_and_check_case_agree_over_the_demo_clinic() {
     app.key(KeyCode::Char('c'));
     app.key(KeyCode::Char('c'));
     assert_eq!(app.state.screen, Screen::Consult);
+    let untouched: Vec<&str> = app
+        .state
+        .consult
+        .as_ref()
+        .expect("consultation open")
+        .findings
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    // What the doctor records on the screen: ticks, the complaint, the place, someone present
+    // without consent yet, and a note. Each is saved as it is made.
+    for i in [0, 1, 2, 3, 9, enkaku::domain::SessionChecks::MEDICATIONS] {
+        app.state.consult.as_mut().expect("consulting").selected = i;
+        app.key(KeyCode::Char(' '));
+    }
+    app.key(KeyCode::Char('k'));
+    app.type_text("2週間続く咳");
+    app.key(KeyCode::Enter);
+    app.key(KeyCode::Char('l'));
+    app.key(KeyCode::Char(' '));
+    app.key(KeyCode::Tab);
+    app.type_text("在宅 (東京都杉並区)");
+    app.key(KeyCode::Enter);
+    app.key(KeyCode::Char('w'));
+    app.key(KeyCode::Tab);
+    app.type_text("清水 花子");
+    app.key(KeyCode::Tab);
+    app.type_text("妻");
+    app.key(KeyCode::Enter);
+    app.key(KeyCode::Char('e'));
+    app.type_text("夜間に増悪");
+    app.key(KeyCode::Esc);
+    assert!(app.state.overlay.is_none(), "{:?}", app.state.overlay);
     let consult = app.state.consult.as_ref().expect("consultation open");
+    let ticked: Vec<&str> = consult.findings.iter().map(|f| f.rule).collect();
+    assert_ne!(ticked, untouched, "what was recorded changes the findings");
+    assert!(ticked.contains(&"method.attendee_consent"), "{ticked:?}");
     let on_screen: Vec<(&str, String)> = consult
         .findings
         .iter()
@@ -299,4 +335,21 @@ fn the_screen_check_encounter_and_check_case_agree_over_the_demo_clinic() {
         .collect();
     let screen_rules: Vec<String> = on_screen.iter().map(|f| f.0.to_string()).collect();
     assert_eq!(rules, screen_rules);
+
+    // And `check --encounter` on the stored encounter, from the binary, says the same rules.
+    drop(app);
+    let id = format!("p-0013/{encounter_id}");
+    let by_encounter = enkaku(dir.path(), &["check", "--encounter", &id, "--json"]);
+    assert!(
+        matches!(by_encounter.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&by_encounter)
+    );
+    let rules: Vec<String> = findings(&by_encounter)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(rules, screen_rules, "check --encounter {id}");
 }
