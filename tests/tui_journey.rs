@@ -1,6 +1,9 @@
 //! The journey of one first-visit patient through the workstation, driven by key events over a
 //! real temporary store: front desk checks in with one photo ID, the doctor consults, the
-//! guideline gates each step, and the exported record and audit log hold what happened.
+//! guideline gates each step, the workstation restarts mid-consultation and keeps what was
+//! confirmed, a video program that fails records nothing, overrides name their line and go
+//! with it, a signed record takes only addenda, and the exported record, `check --encounter`
+//! and the audit log hold what happened.
 
 mod common;
 
@@ -15,6 +18,41 @@ use ratatui::crossterm::event::KeyCode;
 /// 清水 大輔: first online visit today at 17:30, history known from a referral letter, one photo
 /// ID (driving licence) to show.
 const PATIENT: &str = "p-0013";
+
+fn open_blocks(app: &App) -> Vec<String> {
+    enkaku::tui::update::open_blocks(app.state.consult.as_ref().unwrap())
+        .map(|f| f.rule.to_string())
+        .collect()
+}
+
+fn status(app: &App) -> (String, bool) {
+    let s = app.state.status.as_ref().expect("a status line");
+    (s.text.clone(), s.error)
+}
+
+/// The rule ids `enkaku check --encounter` gives for a stored encounter, from the binary.
+fn check_encounter(dir: &std::path::Path, id: &str) -> Vec<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_enkaku"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["check", "--encounter", id, "--json"])
+        .env_remove("ENKAKU_CONFIG")
+        .env("HOME", dir)
+        .output()
+        .expect("run enkaku");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("findings JSON");
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect()
+}
 
 fn blocks(app: &App) -> Vec<String> {
     app.state
@@ -35,11 +73,18 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     let script = dir.path().join("video.sh");
     std::fs::write(
         &script,
-        format!("#!/bin/sh\necho \"$@\" > {}\n", args_file.display()),
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\n",
+            args_file.display()
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let video = format!("{} https://meet.example/{{room}}", script.display());
+    // A quoted argument with a space in it must reach the program as one word.
+    let video = format!(
+        "{} 'https://meet.example/{{room}}' 'Dr Sato (Enkaku)'",
+        script.display()
+    );
     let mut app = App::new(dir.path(), Lang::En, &video);
 
     // The front desk checks the patient in with one photo ID.
@@ -72,17 +117,37 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         VisitKind::OnlineInitial
     );
 
-    // Confirm the per-consultation items of the checklist, and write the chief complaint.
-    for i in 0..SessionChecks::COUNT {
+    // Confirm the per-consultation items of the checklist (the medications later, with the
+    // patient), and write the chief complaint.
+    let ticked_first = |i: usize| i != SessionChecks::MEDICATIONS;
+    for i in (0..SessionChecks::COUNT).filter(|i| ticked_first(*i)) {
         app.state.consult.as_mut().unwrap().selected = i;
         app.key(KeyCode::Char(' '));
     }
+    // A red flag in the complaint blocks an online first visit (指針 V.1(2)).
     app.key(KeyCode::Char('k'));
+    app.type_text("突然の激しい胸痛");
+    app.key(KeyCode::Enter);
+    assert!(
+        blocks(&app).contains(&"eligibility.red_flag".to_string()),
+        "{:?}",
+        blocks(&app)
+    );
+    app.key(KeyCode::Char('k'));
+    for _ in "突然の激しい胸痛".chars() {
+        app.key(KeyCode::Backspace);
+    }
     app.type_text("くしゃみと鼻水");
     app.key(KeyCode::Enter);
+    assert!(!blocks(&app).contains(&"eligibility.red_flag".to_string()));
+    // The subjective part of the note, before anything else.
+    app.key(KeyCode::Char('e'));
+    app.type_text("くしゃみと鼻汁が続く");
+    app.key(KeyCode::Esc);
     let encounter_id = app.state.consult.as_ref().unwrap().encounter.id.clone();
 
-    // The workstation restarts mid-consultation: every tick and the complaint are still there.
+    // The workstation restarts mid-consultation: every tick, the complaint and the note are
+    // still there.
     drop(app);
     let mut app = App::reopen(dir.path(), Lang::En, &video);
     app.sign_in("dr-sato");
@@ -91,8 +156,11 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     assert_eq!(app.state.screen, Screen::Consult);
     let c = app.state.consult.as_ref().unwrap();
     assert_eq!(c.encounter.id, encounter_id);
-    assert!((0..SessionChecks::COUNT).all(|i| c.encounter.checks.get(i)));
+    for i in 0..SessionChecks::COUNT {
+        assert_eq!(c.encounter.checks.get(i), ticked_first(i), "item {i}");
+    }
     assert_eq!(c.encounter.chief_complaint, "くしゃみと鼻水");
+    assert_eq!(c.note.part(0).text(), "くしゃみと鼻汁が続く");
     // Without consent and a care plan, the video cannot start.
     let before = blocks(&app);
     assert!(
@@ -113,11 +181,8 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
             .started_at
             .is_none()
     );
-    let status = app.state.status.clone().unwrap();
-    assert!(
-        status.error && status.text.contains("consent.agreement"),
-        "{status:?}"
-    );
+    let (text, error) = status(&app);
+    assert!(error && text.contains("consent.agreement"), "{text}");
 
     // Consent: the patient asked, everything explained, recording agreed.
     app.key(KeyCode::Char('a'));
@@ -160,7 +225,37 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         "still blocked before video: {now_blocks:?}"
     );
 
-    // Start video: the configured command runs with an unguessable room.
+    // The workstation comes back with a video command that cannot start: the error is on the
+    // screen, and no start, room or session is recorded.
+    drop(app);
+    let mut app = App::reopen(dir.path(), Lang::En, "/nonexistent/video-program {room}");
+    app.sign_in("dr-sato");
+    app.select_visit(PATIENT);
+    app.key(KeyCode::Char('c'));
+    app.key(KeyCode::Char('v'));
+    let (text, error) = status(&app);
+    assert!(error && text.starts_with("Video not started"), "{text}");
+    assert!(app.render(100, 30).contains("Video not started"));
+    let e = &app.state.consult.as_ref().unwrap().encounter;
+    assert!(e.started_at.is_none() && e.video_room.is_none());
+    let stored = app.worker.store.patient(PATIENT).unwrap();
+    assert!(stored.encounters[&encounter_id].started_at.is_none());
+    assert!(
+        !app.worker
+            .store
+            .audit_entries(None)
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "encounter.start")
+    );
+
+    // Start video with the configured command: it runs with an unguessable room, and the
+    // quoted argument arrives as one word.
+    drop(app);
+    let mut app = App::reopen(dir.path(), Lang::En, &video);
+    app.sign_in("dr-sato");
+    app.select_visit(PATIENT);
+    app.key(KeyCode::Char('c'));
     app.key(KeyCode::Char('v'));
     let encounter = &app.state.consult.as_ref().unwrap().encounter;
     let room = encounter.video_room.clone().expect("room");
@@ -174,7 +269,13 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert_eq!(args.trim(), format!("https://meet.example/{room}"));
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        vec![
+            format!("https://meet.example/{room}").as_str(),
+            "Dr Sato (Enkaku)"
+        ]
+    );
 
     // Zolpidem for 14 days is blocked with its clause.
     app.key(KeyCode::Char('r'));
@@ -196,13 +297,102 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     let psychotropic = psychotropic.expect("zolpidem is blocked");
     assert_eq!(psychotropic.severity, Severity::Block);
     assert!(psychotropic.clause.starts_with("指針 V.1(5)"));
-    // It goes; a non-psychotropic for 7 days passes.
+    // A first-visit prohibition has no override: `o` on its line offers only what resolves it.
     app.keys(&[KeyCode::Tab, KeyCode::Tab]);
     assert_eq!(
         app.state.consult.as_ref().unwrap().focus,
         enkaku::tui::state::ConsultFocus::Prescriptions
     );
+    app.key(KeyCode::Char('o'));
+    assert!(app.state.overlay.is_none(), "no override form");
+    let (text, error) = status(&app);
+    assert!(error, "{text}");
+    assert!(text.contains("cannot be overridden"), "{text}");
+    assert!(
+        text.contains("remove the line") && text.contains("switch to in-person care"),
+        "{text}"
+    );
+    assert!(
+        app.state
+            .consult
+            .as_ref()
+            .unwrap()
+            .encounter
+            .overrides
+            .is_empty()
+    );
+    // It goes.
     app.key(KeyCode::Delete);
+
+    // A PDE5 inhibitor before the current medications are confirmed: a block on its line that
+    // the doctor may override with a reason (指針 V.1(5)④ⅱ). The override names the line;
+    // deleting the line withdraws it.
+    app.key(KeyCode::Char('r'));
+    app.type_text("シルデナフィル");
+    app.keys(&[KeyCode::Tab]);
+    app.type_text("1回1錠 1日3回");
+    app.keys(&[KeyCode::Tab]);
+    app.type_text("7");
+    app.key(KeyCode::Enter);
+    assert!(
+        open_blocks(&app).contains(&"rx.pde5.unverified".to_string()),
+        "{:?}",
+        open_blocks(&app)
+    );
+    let (line, drug) = app
+        .state
+        .consult
+        .as_ref()
+        .unwrap()
+        .encounter
+        .prescriptions
+        .values()
+        .next()
+        .map(|rx| (rx.id.clone(), rx.drug_name.clone()))
+        .expect("the sildenafil line");
+    app.state.consult.as_mut().unwrap().rx_selected = 0;
+    app.key(KeyCode::Char('o'));
+    {
+        let Some(enkaku::tui::state::Overlay::Form(form)) = &app.state.overlay else {
+            panic!("the override form: {:?}", app.state.status)
+        };
+        let about = form.about(Lang::En).join("\n");
+        assert!(about.contains("rx.pde5.unverified"), "{about}");
+        assert!(about.contains(&format!("prescription: {drug}")), "{about}");
+    }
+    app.type_text("循環器内科で硝酸薬なしを確認済み");
+    app.key(KeyCode::Enter);
+    app.key(KeyCode::Char('y'));
+    let c = app.state.consult.as_ref().unwrap();
+    let overrides: Vec<_> = c.encounter.overrides.values().collect();
+    assert_eq!(overrides.len(), 1);
+    assert_eq!(overrides[0].finding.rule, "rx.pde5.unverified");
+    assert_eq!(overrides[0].finding.line.as_ref(), Some(&line));
+    assert!(!open_blocks(&app).contains(&"rx.pde5.unverified".to_string()));
+    assert!(app.render(100, 30).contains("overridden 1"));
+    app.key(KeyCode::Delete);
+    let c = app.state.consult.as_ref().unwrap();
+    assert!(c.encounter.prescriptions.is_empty());
+    assert!(c.encounter.overrides.is_empty(), "withdrawn with its line");
+    let (text, _) = status(&app);
+    assert!(text.contains("override withdrawn"), "{text}");
+    let stored = app.worker.store.patient(PATIENT).unwrap();
+    assert!(stored.encounters[&encounter_id].overrides.is_empty());
+
+    // The current medications, confirmed with the patient; a non-psychotropic for 7 days passes.
+    app.key(KeyCode::Tab);
+    app.state.consult.as_mut().unwrap().selected = SessionChecks::MEDICATIONS;
+    app.key(KeyCode::Char(' '));
+    assert!(
+        app.state
+            .consult
+            .as_ref()
+            .unwrap()
+            .encounter
+            .checks
+            .medications_confirmed
+    );
+    app.keys(&[KeyCode::Tab, KeyCode::Tab]);
     app.key(KeyCode::Char('r'));
     app.type_text("フェキソフェナジン");
     app.keys(&[KeyCode::Tab]);
@@ -216,9 +406,8 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         .collect();
     assert!(rx_blocks.is_empty(), "{rx_blocks:?}");
 
-    // The SOAP note, typed in Japanese.
+    // The rest of the SOAP note, typed in Japanese (S was written before the restart).
     app.key(KeyCode::Char('e'));
-    app.type_text("くしゃみと鼻汁が続く");
     app.key(KeyCode::Tab);
     app.type_text("映像上、鼻閉感あり");
     app.key(KeyCode::Tab);
@@ -237,9 +426,53 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
     app.key(KeyCode::Enter);
     let left = blocks(&app);
     assert!(left.is_empty(), "blocks left at signing: {left:?}");
+    // What the screen shows is what `check --encounter` says of the stored encounter.
+    let on_screen: Vec<String> = app
+        .state
+        .consult
+        .as_ref()
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| f.rule.to_string())
+        .collect();
+    let id = format!("{PATIENT}/{encounter_id}");
+    assert_eq!(check_encounter(dir.path(), &id), on_screen, "{id}");
     app.key(KeyCode::Char('s'));
     app.key(KeyCode::Char('y'));
     assert!(app.state.consult.is_none());
+    let signed = app.worker.store.patient(PATIENT).unwrap().encounters[&encounter_id].clone();
+    assert!(signed.signed_at.is_some());
+
+    // After signing, the visit on the board opens the signed record, where `e` writes an
+    // addendum beside it; the record stays as signed.
+    app.key(KeyCode::Esc);
+    assert_eq!(app.state.screen, Screen::Queue);
+    app.select_visit(PATIENT);
+    app.key(KeyCode::Char('c'));
+    assert_eq!(app.state.screen, Screen::Consult);
+    assert_eq!(
+        app.state.consult.as_ref().unwrap().encounter.id,
+        encounter_id
+    );
+    app.key(KeyCode::Char('k'));
+    assert!(app.state.overlay.is_none());
+    assert!(status(&app).0.contains("addendum"), "{:?}", status(&app));
+    app.key(KeyCode::Char('e'));
+    app.type_text("電話で再確認");
+    app.key(KeyCode::Tab);
+    app.type_text("夜間の咳は軽快");
+    app.key(KeyCode::Enter);
+    assert!(app.state.overlay.is_none(), "{:?}", app.state.overlay);
+    let after = app.worker.store.patient(PATIENT).unwrap().encounters[&encounter_id].clone();
+    assert_eq!(after.addenda.len(), 1);
+    let addendum = after.addenda.values().next().unwrap();
+    assert_eq!(addendum.author, "dr-sato");
+    assert_eq!(addendum.text, "夜間の咳は軽快");
+    assert_eq!(after.notes, signed.notes);
+    assert_eq!(after.prescriptions, signed.prescriptions);
+    assert_eq!(after.signed_at, signed.signed_at);
+    app.key(KeyCode::Esc);
 
     // The queue shows the patient done.
     app.key(KeyCode::Esc);
@@ -305,6 +538,11 @@ fn first_visit_journey_is_gated_by_the_guideline_and_fully_recorded() {
         ("dr-sato", "note.save"),
         ("dr-sato", "encounter.end"),
         ("dr-sato", "encounter.sign"),
+        ("dr-sato", "encounter.complaint"),
+        ("dr-sato", "encounter.check"),
+        ("dr-sato", "block.override"),
+        ("dr-sato", "prescription.remove.override_withdrawn"),
+        ("dr-sato", "encounter.addendum"),
         ("dr-sato", "queue.status.in_session"),
         ("dr-sato", "queue.status.done"),
     ] {

@@ -1331,9 +1331,23 @@ fn an_override_names_one_line_and_goes_with_it() {
     let saved = saved.expect("the encounter is saved");
     assert!(!saved.prescriptions.contains_key("rx-b"));
     assert!(saved.overrides.is_empty(), "{:?}", saved.overrides);
+    let audited = effects.iter().find_map(|e| match e {
+        Effect::Write {
+            write: Write::Encounter { action, .. },
+            ..
+        } => Some(*action),
+        _ => None,
+    });
+    assert_eq!(audited, Some("prescription.remove.override_withdrawn"));
+    update(
+        &mut state,
+        Action::Saved {
+            what: enkaku::tui::state::Saved::Encounter("prescription.remove.override_withdrawn"),
+        },
+    );
     assert_eq!(
         state.status.as_ref().map(|s| s.text.as_str()),
-        Some("Line removed; its override withdrawn (1)")
+        Some("Line removed; its override withdrawn")
     );
 }
 
@@ -1890,7 +1904,13 @@ fn a_save_reloads_once_and_the_watchers_echo_does_not_reload_again() {
         .count();
     assert_eq!(writes, 2, "{effects:?}");
     // The watcher may see the first commit before the second write is answered.
-    assert!(update(&mut state, saved(enkaku::tui::state::Saved::Encounter)).is_empty());
+    assert!(
+        update(
+            &mut state,
+            saved(enkaku::tui::state::Saved::Encounter("note.save"))
+        )
+        .is_empty()
+    );
     assert!(update(&mut state, Action::StoreChanged).is_empty());
     assert_eq!(
         update(

@@ -460,7 +460,8 @@ pub enum Saved {
     Status(QueueStatus),
     Consent,
     CarePlan,
-    Encounter,
+    /// The encounter, saved under the audit action named.
+    Encounter(&'static str),
     Signed,
     StaffAdded,
     StaffSaved,
@@ -508,7 +509,14 @@ impl Saved {
             },
             Saved::Consent => lang.tr("同意を記録しました", "Consent recorded"),
             Saved::CarePlan => lang.tr("診療計画を保存しました", "Care plan saved"),
-            Saved::Encounter => lang.tr("保存しました", "Saved"),
+            Saved::Encounter(PRESCRIPTION_REMOVE_WITHDRAWING) => lang.tr(
+                "処方を削除し、その行への解除を取り下げました",
+                "Line removed; its override withdrawn",
+            ),
+            Saved::Encounter("encounter.addendum") => {
+                lang.tr("追記を保存しました", "Addendum saved")
+            }
+            Saved::Encounter(_) => lang.tr("保存しました", "Saved"),
             Saved::Signed => lang.tr("署名しました", "Signed"),
             Saved::StaffAdded => lang.tr("職員を登録しました", "Staff member added"),
             Saved::StaffSaved => lang.tr("職員情報を保存しました", "Staff record saved"),
@@ -533,6 +541,9 @@ impl Saved {
         }
     }
 }
+
+/// The audit action of a prescription line removed with the override given over it.
+pub const PRESCRIPTION_REMOVE_WITHDRAWING: &str = "prescription.remove.override_withdrawn";
 
 /// Store writes, each made as the signed-in staff member.
 #[derive(Debug, Clone, PartialEq)]

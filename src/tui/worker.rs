@@ -257,7 +257,7 @@ impl Worker {
             } => {
                 self.store
                     .save_encounter_as(staff, &patient_id, &encounter, action)?;
-                Ok(Saved::Encounter)
+                Ok(Saved::Encounter(action))
             }
             Write::AddStaff { staff: member } => {
                 self.store.add_staff(staff, &member, today_jst(now))?;
@@ -285,7 +285,7 @@ impl Worker {
             } => {
                 self.store
                     .add_addendum(staff, &patient_id, &encounter_id, &addendum)?;
-                Ok(Saved::Encounter)
+                Ok(Saved::Encounter("encounter.addendum"))
             }
             Write::EncounterChecks {
                 patient_id,
@@ -300,7 +300,7 @@ impl Worker {
                     action,
                     medications_confirmed,
                 )?;
-                Ok(Saved::Encounter)
+                Ok(Saved::Encounter(action))
             }
             Write::SignEncounter {
                 patient_id,

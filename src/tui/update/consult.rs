@@ -669,20 +669,15 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             if let Some(id) = c.encounter.prescriptions.keys().nth(c.rx_selected).cloned() {
                 c.encounter.prescriptions.remove(&id);
                 // An override about the line goes with it: it cannot cover another drug.
-                let withdrawn = c.encounter.withdraw_overrides_of_line(&id);
+                let withdrawn = c.encounter.withdraw_overrides_of_line(&id) > 0;
                 c.rx_selected = c.rx_selected.saturating_sub(1);
-                let effects = save_and_evaluate(state, "prescription.remove");
-                if withdrawn > 0 {
-                    let text = format!(
-                        "{} ({withdrawn})",
-                        lang.tr(
-                            "処方を削除し、その行への解除を取り下げました",
-                            "Line removed; its override withdrawn"
-                        )
-                    );
-                    message(state, text, false);
-                }
-                return effects;
+                // The audit names the withdrawal, and so does the status line once saved.
+                let action = if withdrawn {
+                    PRESCRIPTION_REMOVE_WITHDRAWING
+                } else {
+                    "prescription.remove"
+                };
+                return save_and_evaluate(state, action);
             }
         }
         Command::Override if !signed => {
