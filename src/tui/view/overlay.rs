@@ -361,14 +361,22 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                     l.tr("理由", "reason")
                 ),
             };
-            let mut lines: Vec<Line> = text.lines().map(|t| Line::raw(format!(" {t}"))).collect();
+            // Wrapped here, so that the box is as tall as what it says and the keys stay in it.
+            let width = 64.min(area.width);
+            let inner = (width as usize).saturating_sub(2);
+            let mut lines: Vec<Line> = text
+                .lines()
+                .flat_map(|t| wrap(&format!(" {t}"), inner, 1))
+                .map(Line::raw)
+                .collect();
             lines.push(Line::styled(
                 l.tr(" y: 確定   n: 取消", " y: confirm   n: cancel"),
                 style(Role::Key),
             ));
+            let height = (lines.len() as u16 + 2).max(6);
             boxed(
                 frame,
-                centered(area, 64, 6),
+                centered(area, width, height),
                 format!(" {} ", l.tr("確認", "Confirm")),
                 lines,
             );
