@@ -1351,6 +1351,54 @@ fn an_override_names_one_line_and_goes_with_it() {
     );
 }
 
+/// Two findings of one rule on one line (a drug contraindicated with two medications) take an
+/// override each: the first `o` on the line overrides one, the second the other.
+#[test]
+fn two_findings_on_one_line_take_an_override_each() {
+    let rule = enkaku::rules::catalogue()
+        .iter()
+        .find(|r| r.severity == Severity::Block && r.overridable && r.id.starts_with("rx."))
+        .expect("an overridable prescription block");
+    let mut state = consulting(DOCTOR, &[]);
+    let c = state.consult.as_mut().unwrap();
+    c.encounter.prescriptions.insert(
+        "rx-a".into(),
+        enkaku::domain::Prescription {
+            id: "rx-a".into(),
+            drug_code: "0000000".into(),
+            drug_name: "薬A".into(),
+            dose: "1日1回".into(),
+            days: 7,
+            prescribed_by: DOCTOR.into(),
+        },
+    );
+    c.findings = ["with nitrate X", "with nitrate Y"]
+        .iter()
+        .map(|m| rule.says(m, m, "", "").on_line(Some("rx-a")))
+        .collect();
+    c.focus = ConsultFocus::Prescriptions;
+    for (n, expected) in [(1, "with nitrate X"), (2, "with nitrate Y")] {
+        press(&mut state, KeyCode::Char('o'));
+        let Some(Overlay::Form(form)) = &state.overlay else {
+            panic!("override {n}: {:?}", error_text(&state))
+        };
+        let FormKind::Override(f) = &form.kind else {
+            panic!("{:?}", form.kind)
+        };
+        assert_eq!(f.finding.message_en, expected);
+        type_text(&mut state, "確認済みの理由");
+        press(&mut state, KeyCode::Enter);
+        press(&mut state, KeyCode::Char('y'));
+        let open = enkaku::tui::update::open_blocks(consult(&state)).count();
+        assert_eq!(open, 2 - n, "after override {n}");
+    }
+    press(&mut state, KeyCode::Char('o'));
+    assert_eq!(
+        error_text(&state),
+        Some("No open block on this prescription line")
+    );
+}
+
 #[test]
 fn prescribing_checks_the_drug_and_the_days() {
     // (drug chosen, days typed, expected error)

@@ -289,11 +289,6 @@ impl Override {
 }
 
 impl Encounter {
-    /// The override given over the finding of `rule` about `line`, with its id.
-    pub fn override_of(&self, rule: &str, line: Option<&str>) -> Option<(&String, &Override)> {
-        self.overrides.iter().find(|(_, o)| o.covers(rule, line))
-    }
-
     /// Withdraws the overrides given over findings about the prescription line `id`; returns
     /// how many there were.
     pub fn withdraw_overrides_of_line(&mut self, id: &str) -> usize {

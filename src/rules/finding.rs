@@ -162,7 +162,13 @@ impl Finding {
         if !self.overridable {
             return None;
         }
-        encounter.override_of(self.rule, self.line.as_deref())
+        // Two findings of one rule on one line (a drug contraindicated with two medications)
+        // are two overrides: the message tells them apart. A record without the message
+        // names the rule and line only.
+        encounter.overrides.iter().find(|(_, o)| {
+            o.covers(self.rule, self.line.as_deref())
+                && (o.finding.message_en.is_empty() || o.finding.message_en == self.message_en)
+        })
     }
 
     /// A block no override on `encounter` lets the doctor past.
