@@ -2,14 +2,18 @@
 //! through ratatui's `TestBackend` over a real temporary store seeded with the demo clinic.
 //! Volatile text (audit timestamps, random ids and room names) is filtered before comparison.
 //! At 80×24 the queue board and the consultation are also checked in code: no line is wider than
-//! the terminal and the patients' Japanese names come through whole.
+//! the terminal and the patients' Japanese names come through whole. The consultation with the
+//! longest findings list is checked at 80×24 and 100×30: each finding whole on the screen when
+//! selected, and every key of the screen on a page of the hint bar.
 
 mod common;
 
 use common::app::App;
-use enkaku::domain::SessionChecks;
+use enkaku::domain::{Role, SessionChecks};
 use enkaku::tui::i18n::Lang;
-use enkaku::tui::state::{Overlay, Screen};
+use enkaku::tui::keymap::Mode;
+use enkaku::tui::keymap::hints::{hint_entries, hint_parts};
+use enkaku::tui::state::{ConsultFocus, Overlay, Screen};
 use ratatui::crossterm::event::KeyCode;
 use unicode_width::UnicodeWidthStr;
 
@@ -444,5 +448,129 @@ fn small_terminal_80x24() {
             "{tag}: the note is not shown whole:\n{screen}"
         );
         snap(&format!("consult_note_80x24_{tag}"), &screen);
+    }
+}
+
+/// 前田 雄一: a first online visit whose history is unknown, no consent or care plan, who asks
+/// for マイスリー on the booking form.
+const UNKNOWN_HISTORY: &str = "p-0018";
+
+/// His consultation with nothing ticked, prescribed a psychotropic, a narcotic and an everyday
+/// drug, all for weeks: the longest findings list the demo gives. Returns how many it holds.
+fn consult_with_many_findings(a: &mut App) -> usize {
+    open_consult(a, UNKNOWN_HISTORY);
+    for (drug, dose, days) in [
+        ("ゾルピデム", "1回1錠 就寝前", "30"),
+        ("オキシコドン", "1回1錠 1日2回", "30"),
+        ("アムロジピン", "1回1錠 1日1回", "90"),
+    ] {
+        a.key(KeyCode::Char('r'));
+        a.type_text(drug);
+        a.key(KeyCode::Tab);
+        a.type_text(dose);
+        a.key(KeyCode::Tab);
+        a.type_text(days);
+        a.key(KeyCode::Enter);
+        assert!(a.state.overlay.is_none(), "{drug}: {:?}", a.state.overlay);
+    }
+    let c = a.state.consult.as_ref().unwrap();
+    assert_eq!(c.encounter.prescriptions.len(), 3);
+    c.findings.len()
+}
+
+/// The text of the left pane (the checklist and the findings) of a consultation screen, its
+/// lines joined and every space taken out, so that a wrapped finding reads as one string.
+fn checklist_text(screen: &str) -> String {
+    screen
+        .lines()
+        .filter_map(|line| line.strip_prefix('│'))
+        .map(|rest| rest.split('│').next().unwrap_or(""))
+        .collect::<String>()
+        .replace([' ', '　'], "")
+}
+
+/// The hint bar: the screen's last line.
+fn hint_line(screen: &str) -> String {
+    screen.lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn consultation_with_at_least_25_findings_at_80x24_and_100x30() {
+    for (lang, tag) in LANGS {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = doctor(dir.path(), lang);
+        let count = consult_with_many_findings(&mut a);
+        assert!(count >= 25, "{tag}: only {count} findings");
+        // The findings pane: the checklist's pane, where the findings follow the items.
+        while a.state.consult.as_ref().unwrap().focus != ConsultFocus::Checklist {
+            a.key(KeyCode::Tab);
+        }
+        let findings = a.state.consult.as_ref().unwrap().findings.clone();
+        for (w, h) in [(80u16, 24u16), (100, 30)] {
+            let size = format!("{w}x{h}");
+            // The help and back: another mode in between, so the bar starts at its first page.
+            a.key(KeyCode::F(1));
+            a.key(KeyCode::Esc);
+            assert_eq!(a.state.hint_page, 0);
+            a.state.consult.as_mut().unwrap().selected = SessionChecks::COUNT;
+            // Each finding, selected in turn, is on the screen whole in its language.
+            for (i, f) in findings.iter().enumerate() {
+                if i > 0 {
+                    a.key(KeyCode::Down);
+                }
+                assert_eq!(
+                    a.state.consult.as_ref().unwrap().selected,
+                    SessionChecks::COUNT + i
+                );
+                let screen = a.render(w, h);
+                assert_fits(&screen, w as usize);
+                let message = match lang {
+                    Lang::Ja => &f.message_ja,
+                    Lang::En => &f.message_en,
+                };
+                assert!(
+                    checklist_text(&screen).contains(&message.replace([' ', '　'], "")),
+                    "{tag} {size}: finding {i} ({}) not whole on screen:\n{screen}",
+                    f.rule
+                );
+                if i == 0 {
+                    snap(&format!("consult_findings_first_{size}_{tag}"), &screen);
+                }
+            }
+            let screen = a.render(w, h);
+            snap(&format!("consult_findings_last_{size}_{tag}"), &screen);
+
+            // The hint bar's pages, F2 after F2, until it is back at the first.
+            let first = hint_line(&screen);
+            let mut pages = vec![first.clone()];
+            loop {
+                a.key(KeyCode::F(2));
+                let screen = a.render(w, h);
+                assert_fits(&screen, w as usize);
+                let line = hint_line(&screen);
+                if line == first {
+                    break;
+                }
+                assert!(pages.len() < 10, "{tag} {size}: the bar never comes back");
+                pages.push(line);
+                snap(
+                    &format!("consult_findings_hints_{}_{size}_{tag}", pages.len()),
+                    &screen,
+                );
+            }
+            assert!(pages.len() > 1, "{tag} {size}: every key on one page?");
+            let more = lang.tr("他のキー", "more keys");
+            for (i, page) in pages.iter().enumerate() {
+                let count = format!("F2 {more} ({}/{})", i + 1, pages.len());
+                assert!(page.ends_with(&count), "{tag} {size}: {page:?}");
+            }
+            // Every key of the consultation is on a page, as the keymap prints it.
+            let all = pages.concat();
+            for b in hint_entries(Mode::Consult, Some(Role::Doctor)) {
+                let (key, text) = hint_parts(b, lang);
+                let hint = format!("{key}{}", text.trim_end());
+                assert!(all.contains(&hint), "{tag} {size}: {hint:?} not on the bar");
+            }
+        }
     }
 }

@@ -12,7 +12,8 @@ use enkaku::rules::{Finding, Severity, rule_info};
 use enkaku::store::{PatientSummary, QueueRow};
 use enkaku::tui::forms::{FormError, FormKind, Fresh, SoapNote};
 use enkaku::tui::i18n::Lang;
-use enkaku::tui::keymap::{Mode, bindings, command_for};
+use enkaku::tui::keymap::hints::more_key;
+use enkaku::tui::keymap::{Command, Keys, Mode, bindings, command_for};
 use enkaku::tui::state::{
     Action, AppState, ChartState, ChartTab, Confirm, ConsultFocus, ConsultState, Effect, Overlay,
     Screen, Write,
@@ -1771,33 +1772,112 @@ fn a_doctors_board_hints_the_chart_and_the_consultation_at_80_columns() {
     }
 }
 
+/// The hint bar's pages in `state`'s mode at `width` columns, F2 after F2 until the bar is back
+/// at the first; F2 is pressed only where the mode has it.
+fn hint_bar_pages(state: &mut AppState, width: u16) -> Vec<String> {
+    let first = bottom_line(state, width);
+    let mut pages = vec![first.clone()];
+    if more_key(state.mode()).is_none() {
+        return pages;
+    }
+    loop {
+        press(state, KeyCode::F(2));
+        let line = bottom_line(state, width);
+        if line == first {
+            return pages;
+        }
+        assert!(
+            pages.len() < 20,
+            "{:?}: the bar never comes back",
+            state.mode()
+        );
+        pages.push(line);
+    }
+}
+
 #[test]
-fn the_hint_bar_shows_the_hints_of_the_mode_in_keymap_order() {
+fn the_hint_bar_pages_through_every_key_of_the_mode_in_keymap_order() {
     for mode in Mode::ALL {
         for lang in [Lang::Ja, Lang::En] {
-            let state = in_mode(mode, lang);
-            let hints = bottom_line(&state, 200);
-            let mut shown = Vec::new();
-            let role = state.user.as_ref().map(|u| u.role);
-            for b in bindings(mode) {
-                let text = format!(" {} {} ", b.label, lang.tr(b.ja, b.en));
-                if b.hint && b.shown_to(role) {
-                    assert!(
-                        hints.contains(&text),
-                        "{mode:?} {lang:?}: {text:?} missing from {hints:?}"
+            for width in [80, 100, 200] {
+                let mut state = in_mode(mode, lang);
+                let role = state.user.as_ref().map(|u| u.role);
+                let pages = hint_bar_pages(&mut state, width);
+                assert_eq!(state.mode(), mode, "F2 left the mode");
+                // Each page but a lone one ends with the more key and where the bar is.
+                let mut all = String::new();
+                for (i, page) in pages.iter().enumerate() {
+                    let page = page.trim_end();
+                    if pages.len() == 1 {
+                        all.push_str(page);
+                        continue;
+                    }
+                    let more = more_key(mode).unwrap();
+                    let tail = format!(
+                        " {} {} ({}/{})",
+                        more.label,
+                        lang.tr(more.ja, more.en),
+                        i + 1,
+                        pages.len()
                     );
-                    shown.push(text);
-                } else {
-                    assert!(
-                        !hints.contains(&text),
-                        "{mode:?} {lang:?}: {text:?} is not a hint"
-                    );
+                    let Some(hints) = page.strip_suffix(&tail) else {
+                        panic!(
+                            "{mode:?} {lang:?} {width}: page {i} {page:?} ends without {tail:?}"
+                        );
+                    };
+                    all.push_str(hints);
+                    all.push(' ');
                 }
+                // Checked against the table: the hinted keys first in table order, then the
+                // others in table order, each command once; typing and the more key are not
+                // hints of their own.
+                let shown: Vec<_> = bindings(mode).filter(|b| b.shown_to(role)).collect();
+                let mut expected = String::new();
+                let mut commands = Vec::new();
+                let ordered = shown
+                    .iter()
+                    .filter(|b| b.hint)
+                    .chain(shown.iter().filter(|b| !b.hint));
+                for b in ordered {
+                    let typing = !b.hint && matches!(b.keys, Keys::Text | Keys::Any);
+                    if typing || b.command == Command::MoreHints || commands.contains(&b.command) {
+                        continue;
+                    }
+                    commands.push(b.command);
+                    expected.push_str(&format!(" {} {} ", b.label, lang.tr(b.ja, b.en)));
+                }
+                let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(
+                    squeeze(&all),
+                    squeeze(&expected),
+                    "{mode:?} {lang:?} {width}"
+                );
             }
-            // Nothing else is on the bar: the hints are a part of the help, in its order.
-            assert_eq!(hints.trim_end(), shown.concat().trim_end(), "{mode:?}");
         }
     }
+}
+
+#[test]
+fn the_more_key_turns_the_page_and_another_mode_starts_at_the_first() {
+    let mut state = at_queue(DOCTOR);
+    let first = bottom_line(&state, 80);
+    assert!(first.contains("(1/"), "{first:?}");
+    assert!(press(&mut state, KeyCode::F(2)).is_empty());
+    let second = bottom_line(&state, 80);
+    assert!(second.contains("(2/"), "{second:?}");
+    assert_ne!(first, second);
+    // The help and back: the board's bar is at its first page again.
+    press(&mut state, KeyCode::F(1));
+    assert_eq!(state.mode(), Mode::Help);
+    assert_eq!(state.hint_page, 0);
+    press(&mut state, KeyCode::F(2));
+    assert_eq!(state.mode(), Mode::Queue, "any key closes the help, F2 too");
+    assert_eq!(bottom_line(&state, 80), first);
+    // A wide terminal has room for every key: F2 changes nothing that is seen.
+    let wide = bottom_line(&state, 400);
+    assert!(!wide.contains("(1/"), "{wide:?}");
+    press(&mut state, KeyCode::F(2));
+    assert_eq!(bottom_line(&state, 400), wide);
 }
 
 #[test]

@@ -240,6 +240,9 @@ pub struct AppState {
     pub quit: bool,
     /// The help overlay, over whatever mode it was opened from.
     pub help: Option<Mode>,
+    /// The page of the key-hint bar shown, counted by the more key (F2) since the mode last
+    /// changed; the bar takes it modulo its number of pages, which depends on the width.
+    pub hint_page: usize,
     /// Something visible changed since the event loop last drew; the loop clears it.
     pub dirty: bool,
     /// Store writes asked for and not yet answered.
@@ -291,6 +294,7 @@ impl AppState {
             generation: 0,
             quit: false,
             help: None,
+            hint_page: 0,
             dirty: true,
             writes_in_flight: 0,
             own_commit_unseen: false,

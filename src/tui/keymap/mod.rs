@@ -1,6 +1,6 @@
 //! The keymap: one table per mode (each screen, each overlay, the note editor, the help) that
-//! dispatches every key and generates the key-hint bar and the help overlay, so what is shown is
-//! always what works.
+//! dispatches every key and generates the key-hint bar (in pages, see [`hints`]) and the help
+//! overlay, so what is shown is always what works.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -65,6 +65,8 @@ impl Mode {
 pub enum Command {
     Quit,
     Help,
+    /// Turn the hint bar to its next page of keys (after the last, back to the first).
+    MoreHints,
     Search,
     Up,
     Down,
@@ -220,7 +222,8 @@ pub struct Binding {
     pub command: Command,
     pub ja: &'static str,
     pub en: &'static str,
-    /// Shown in the bottom hint bar (all bindings are in the help overlay).
+    /// On the hint bar's first page, in table order. The other bindings follow on the bar's
+    /// later pages (all bindings are in the help overlay).
     pub hint: bool,
     /// Shown (in the hint bar and the help) only to staff of this role: the others cannot use
     /// it, so it would only be noise.
@@ -234,6 +237,7 @@ impl Binding {
     }
 }
 
+pub mod hints;
 mod tables;
 
 use tables::*;
@@ -242,12 +246,12 @@ use tables::*;
 /// key matches is what it means.
 pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
     let (head, own, tail): (&[Binding], &[Binding], &[Binding]) = match mode {
-        Mode::SignIn => (std::slice::from_ref(&HELP), SIGN_IN, SCREEN_TAIL),
-        Mode::Queue => (std::slice::from_ref(&HELP), QUEUE, SCREEN_TAIL),
-        Mode::Chart => (std::slice::from_ref(&HELP), CHART, SCREEN_TAIL),
-        Mode::ChartOverview => (std::slice::from_ref(&HELP), CHART_OVERVIEW, SCREEN_TAIL),
-        Mode::Consult => (std::slice::from_ref(&HELP), CONSULT, SCREEN_TAIL),
-        Mode::Admin => (std::slice::from_ref(&HELP), ADMIN, SCREEN_TAIL),
+        Mode::SignIn => (SCREEN_HEAD, SIGN_IN, SCREEN_TAIL),
+        Mode::Queue => (SCREEN_HEAD, QUEUE, SCREEN_TAIL),
+        Mode::Chart => (SCREEN_HEAD, CHART, SCREEN_TAIL),
+        Mode::ChartOverview => (SCREEN_HEAD, CHART_OVERVIEW, SCREEN_TAIL),
+        Mode::Consult => (SCREEN_HEAD, CONSULT, SCREEN_TAIL),
+        Mode::Admin => (SCREEN_HEAD, ADMIN, SCREEN_TAIL),
         Mode::NoteEditor => (NOTE_EDITOR, &[], &[]),
         Mode::Help => (HELP_KEYS, &[], &[]),
         Mode::Search => (SEARCH, &[], &[]),

@@ -64,8 +64,22 @@ const fn ctrl(
 
 pub(super) const HELP: Binding = b(KeyCode::F(1), "F1", Command::Help, "ヘルプ", "help", true);
 
-/// The screens' keys besides their own: help first so that the hint bar never loses it on a
-/// narrow terminal, then the rest after the screen's own.
+/// The key that turns the hint bar to its next page, in every mode whose keys can overflow an
+/// 80-column bar. A function key, so that no text field takes it, next to the help's F1.
+pub(super) const MORE: Binding = b(
+    KeyCode::F(2),
+    "F2",
+    Command::MoreHints,
+    "他のキー",
+    "more keys",
+    false,
+);
+
+/// The screens' first keys: help first so that the hint bar never loses it on a narrow
+/// terminal, and the more key (which the bar shows last, when the keys do not fit).
+pub(super) const SCREEN_HEAD: &[Binding] = &[HELP, MORE];
+
+/// The screens' keys besides their own, after the screen's own.
 pub(super) const SCREEN_TAIL: &[Binding] = &[
     b(
         KeyCode::Char('?'),
@@ -700,6 +714,7 @@ pub(super) const SEARCH: &[Binding] = &[
 
 pub(super) const DRUGS: &[Binding] = &[
     HELP,
+    MORE,
     b(
         KeyCode::Tab,
         "Tab",
@@ -747,6 +762,7 @@ pub(super) const DRUGS: &[Binding] = &[
 /// The keys every form takes, whatever field is selected.
 pub(super) const FORM_COMMON: &[Binding] = &[
     HELP,
+    MORE,
     b(
         KeyCode::Down,
         "↓",
@@ -853,6 +869,7 @@ pub(super) const CONFIRM: &[Binding] = &[
 
 pub(super) const DUPLICATES: &[Binding] = &[
     HELP,
+    MORE,
     b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", false),
     b(KeyCode::Down, "↓", Command::Down, "次へ", "next", false),
     b(

@@ -1,8 +1,8 @@
 //! `update(&mut AppState, Action) -> Vec<Effect>`: every change of the workstation's state, with
-//! no I/O. Here: the answers of the worker and the store, and which room a key goes to; each
-//! screen, the overlays and the forms have a module of their own. Role checks live with the
-//! screens: front desk cannot write notes or prescribe; only a doctor consults, signs and
-//! overrides.
+//! no I/O. Here: the answers of the worker and the store, the hint bar's page, and which room a
+//! key goes to; each screen, the overlays and the forms have a module of their own. Role checks
+//! live with the screens: front desk cannot write notes or prescribe; only a doctor consults,
+//! signs and overrides.
 
 mod admin;
 mod chart;
@@ -81,7 +81,12 @@ fn doctor_only(state: &mut AppState) -> bool {
 
 /// The one entry point.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let mode = state.mode();
     let effects = dispatch(state, action);
+    // Another mode has other keys: its hint bar starts from its first page.
+    if state.mode() != mode {
+        state.hint_page = 0;
+    }
     let writes = effects
         .iter()
         .filter(|e| matches!(e, Effect::Write { .. }))
@@ -196,6 +201,10 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
+    if press.command == Command::MoreHints {
+        state.hint_page = state.hint_page.wrapping_add(1);
+        return Vec::new();
+    }
     match mode {
         Mode::Help => {
             state.help = None;

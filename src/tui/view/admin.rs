@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
-use super::role_label;
+use super::{fit, fit_line, role_label};
 use crate::domain::format_date;
 use crate::tui::state::AppState;
 use crate::tui::theme::{Role, style};
@@ -108,7 +108,11 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(Role::Selected))
-        .block(Block::default().borders(Borders::ALL).title(title));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(fit(&title, list.width.saturating_sub(2) as usize)),
+        );
     let mut ts = TableState::default().with_selected((!empty).then_some(state.admin.selected));
     frame.render_stateful_widget(table, list, &mut ts);
 
@@ -159,6 +163,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             ]
         }
     };
+    let inner = detail.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines.into_iter().map(|l| fit_line(l, inner)).collect();
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL)),
         detail,

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 
-use super::{hhmm, jst_text, pad};
+use super::{fit_line, hhmm, jst_text, pad};
 use crate::domain::{
     Agreement, HistorySource, IdentityDocument, Outcome, Patient, Sex, format_date,
 };
@@ -105,7 +105,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(patient_header(state, p)), header);
+    let head = fit_line(patient_header(state, p), header.width as usize);
+    frame.render_widget(Paragraph::new(head), header);
     let titles: Vec<&str> = ChartTab::ALL.iter().map(|t| tab_label(l, *t)).collect();
     let selected = ChartTab::ALL
         .iter()

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::chart::patient_header;
-use super::{drug_marks, fit, hhmm, wrap};
+use super::{drug_marks, fit, fit_line, hhmm, wrap};
 use crate::domain::SessionChecks;
 use crate::rules::Severity;
 use crate::tui::i18n::Lang;
@@ -17,8 +17,11 @@ use crate::tui::theme::{Role, style};
 /// The screen height (rows for the consultation) from which the room link has its own row.
 const ROOM_ROW_FROM: u16 = 26;
 
-fn pane(title: String, focused: bool) -> Block<'static> {
-    let b = Block::default().borders(Borders::ALL).title(title);
+/// A bordered pane of `area`, its title cut to fit between the corners.
+fn pane(title: String, focused: bool, area: Rect) -> Block<'static> {
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .title(fit(&title, area.width.saturating_sub(2) as usize));
     if focused {
         b.border_style(style(Role::Guidance))
     } else {
@@ -90,6 +93,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         );
         if own_row {
             let room_line = Line::from(vec![Span::raw(" "), label, Span::raw(link)]);
+            let room_line = fit_line(room_line, room_area.width as usize);
             frame.render_widget(Paragraph::new(room_line), room_area);
         } else {
             line.spans.push(Span::raw(" │ "));
@@ -97,8 +101,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             line.spans.push(Span::raw(link));
         }
     }
+    let line = fit_line(line, complaint_area.width as usize);
     frame.render_widget(Paragraph::new(line), complaint_area);
     if let Some(line) = allergies {
+        let line = fit_line(line, allergy_area.width as usize);
         frame.render_widget(Paragraph::new(line), allergy_area);
     }
     // Visit kind and timer first: on a narrow terminal the patient's details give way, not the clock.
@@ -111,6 +117,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         style(Role::Guidance),
     ));
     head.spans.extend(patient_header(state, &c.patient).spans);
+    let head = fit_line(head, header.width as usize);
     frame.render_widget(Paragraph::new(head), header);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
@@ -270,7 +277,7 @@ fn checklist(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) 
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll as u16, 0))
-            .block(pane(fit(&title, width), focused)),
+            .block(pane(title, focused, area)),
         area,
     );
 }
@@ -337,7 +344,7 @@ fn soap(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(pane(title, focused)),
+            .block(pane(title, focused, area)),
         area,
     );
 }
@@ -386,9 +393,11 @@ fn prescriptions(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(pane(format!(" {} ", l.tr("処方", "Prescription")), focused)),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(pane(
+            format!(" {} ", l.tr("処方", "Prescription")),
+            focused,
+            area,
+        )),
         area,
     );
 }

@@ -47,7 +47,7 @@ fn boxed(frame: &mut Frame, area: Rect, title: String, lines: Vec<Line>) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(Role::Guidance))
-        .title(title);
+        .title(fit(&title, area.width.saturating_sub(2) as usize));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -229,7 +229,11 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(Role::Selected))
-        .block(Block::default().borders(Borders::ALL).title(title));
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(fit(&title, area.width.saturating_sub(2) as usize)),
+        );
     let mut ts = TableState::default().with_selected((!empty).then_some(q.selected));
     frame.render_stateful_widget(table, area, &mut ts);
 }
