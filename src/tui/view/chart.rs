@@ -34,23 +34,28 @@ pub fn patient_header(state: &AppState, p: &Patient) -> Line<'static> {
     };
     let age = p.demographics.age_on(state.today);
     let mut text = format!(
-        " {} ({}) {}{} {} · {} {}",
+        " {} ({}) {}{} {}",
         p.demographics.name_kanji,
         p.demographics.name_kana,
         age,
         l.tr("歳", "y"),
         sex,
-        l.tr("生年月日", "born"),
-        format_date(p.demographics.date_of_birth)
     );
-    if p.kakaritsuke {
-        text.push_str(l.tr(" · かかりつけ", " · regular patient"));
-    }
+    // What the rules read comes before the date of birth (the age is already shown), so a
+    // narrow terminal cuts the date, not whether the history is known.
     text.push_str(if p.history.known {
         l.tr(" · 既往把握", " · history known")
     } else {
         l.tr(" · 既往不明", " · history unknown")
     });
+    if p.kakaritsuke {
+        text.push_str(l.tr(" · かかりつけ", " · regular patient"));
+    }
+    text.push_str(&format!(
+        " · {} {}",
+        l.tr("生年月日", "born"),
+        format_date(p.demographics.date_of_birth)
+    ));
     Line::styled(text, style(Role::Title))
 }
 
