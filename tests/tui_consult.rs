@@ -309,7 +309,7 @@ fn quoted_arguments_reach_the_program_intact_and_v_goes_back_into_the_same_room(
     desk.key(KeyCode::Char('y'));
     let (text, error) = status(&desk);
     assert!(error, "{text}");
-    assert!(text.contains("no video room yet"), "{text}");
+    assert!(text.starts_with("No video room yet"), "{text}");
 }
 
 #[test]

@@ -164,8 +164,8 @@ pub(super) fn room_found(state: &mut AppState, room: Option<String>) -> Vec<Effe
         message(
             state,
             lang.tr(
-                "この受診のビデオ室はまだありません (医師がビデオを開始すると作られます)",
-                "This visit has no video room yet (the doctor's video start opens it)",
+                "ビデオ室はまだありません (医師のビデオ開始で作成)",
+                "No video room yet: the doctor's video start opens it",
             ),
             true,
         );
