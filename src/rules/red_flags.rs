@@ -8,6 +8,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -36,16 +37,6 @@ pub struct RedFlag {
     #[serde(default)]
     pub synonyms_en: Vec<String>,
     pub urgency: Urgency,
-    /// Every name and synonym, prepared once for matching: English terms lower-cased and matched
-    /// as whole words, Japanese terms folded and matched as substrings.
-    #[serde(skip)]
-    terms: Vec<Term>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Term {
-    Words(String),
-    Folded(String),
 }
 
 #[derive(Deserialize)]
@@ -53,73 +44,104 @@ struct Table {
     symptom: Vec<RedFlag>,
 }
 
+/// The table with every name and synonym prepared for matching in one pass over a text:
+/// English terms lower-cased and matched as whole words, Japanese terms folded and matched as
+/// substrings, each automaton's pattern `i` belonging to the symptom `*_flag[i]`.
+struct Prepared {
+    symptoms: Vec<RedFlag>,
+    folded: AhoCorasick,
+    folded_flag: Vec<usize>,
+    words: AhoCorasick,
+    words_flag: Vec<usize>,
+}
+
 /// The embedded table could not be read (a defect of the build, caught by the unit tests).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("fixtures/red_flag_symptoms.toml: {0}")]
 pub struct TableError(String);
 
-/// The embedded table, parsed once.
-pub fn table() -> Result<&'static [RedFlag], TableError> {
-    static PARSED: OnceLock<Result<Vec<RedFlag>, TableError>> = OnceLock::new();
+fn prepared() -> Result<&'static Prepared, TableError> {
+    static PARSED: OnceLock<Result<Prepared, TableError>> = OnceLock::new();
     PARSED
         .get_or_init(|| {
-            let mut table: Table = toml::from_str(TABLE).map_err(|e| TableError(e.to_string()))?;
+            let table: Table = toml::from_str(TABLE).map_err(|e| TableError(e.to_string()))?;
             if table.symptom.is_empty() {
                 return Err(TableError("no [[symptom]] entries".into()));
             }
-            for flag in &mut table.symptom {
+            let (mut folded, mut folded_flag, mut words, mut words_flag) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for (i, flag) in table.symptom.iter().enumerate() {
                 let names = std::iter::once(&flag.ja)
                     .chain(&flag.synonyms_ja)
                     .chain(std::iter::once(&flag.en))
                     .chain(&flag.synonyms_en);
-                flag.terms = names
-                    .map(|term| {
-                        if term.is_ascii() {
-                            Term::Words(term.to_lowercase())
-                        } else {
-                            Term::Folded(fold_for_search(term))
+                for term in names {
+                    if term.is_ascii() {
+                        let term = term.trim().to_lowercase();
+                        if !term.is_empty() {
+                            words.push(term);
+                            words_flag.push(i);
                         }
-                    })
-                    .collect();
+                    } else {
+                        let term = fold_for_search(term);
+                        if !term.is_empty() {
+                            folded.push(term);
+                            folded_flag.push(i);
+                        }
+                    }
+                }
             }
-            Ok(table.symptom)
+            let build = |patterns: &[String]| {
+                AhoCorasick::new(patterns).map_err(|e| TableError(e.to_string()))
+            };
+            Ok(Prepared {
+                folded: build(&folded)?,
+                words: build(&words)?,
+                symptoms: table.symptom,
+                folded_flag,
+                words_flag,
+            })
         })
         .as_ref()
-        .map(Vec::as_slice)
         .map_err(Clone::clone)
 }
 
-/// The symptoms of the table that `complaint` mentions, each once, in table order.
+/// The embedded table, parsed once.
+pub fn table() -> Result<&'static [RedFlag], TableError> {
+    prepared().map(|p| p.symptoms.as_slice())
+}
+
+/// The symptoms of the table that `complaints` mention, each once, in table order. `table` is
+/// the embedded one ([`table`]); each text is read once whatever the size of the table.
 pub fn screen<'t>(table: &'t [RedFlag], complaints: &[String]) -> Vec<&'t RedFlag> {
-    // Each complaint is normalised once, not once per symptom of the table.
-    let prepared: Vec<(String, String)> = complaints
-        .iter()
-        .map(|text| {
-            (
-                fold_for_search(text),
-                text.nfkc().collect::<String>().to_lowercase(),
-            )
-        })
-        .collect();
+    let Ok(p) = prepared() else {
+        return Vec::new();
+    };
+    let mut hit = vec![false; p.symptoms.len()];
+    for text in complaints.iter().filter(|t| !t.trim().is_empty()) {
+        let folded = fold_for_search(text);
+        for m in p.folded.find_overlapping_iter(&folded) {
+            if !negated_after(&folded[m.end()..]) {
+                hit[p.folded_flag[m.pattern().as_usize()]] = true;
+            }
+        }
+        let words = text.nfkc().collect::<String>().to_lowercase();
+        for m in p.words.find_overlapping_iter(&words) {
+            if whole_word_not_negated(&words, m.start(), m.end()) {
+                hit[p.words_flag[m.pattern().as_usize()]] = true;
+            }
+        }
+    }
     table
         .iter()
-        .filter(|flag| {
-            prepared
-                .iter()
-                .any(|(folded, words)| mentions(flag, folded, words))
-        })
+        .enumerate()
+        .filter(|(i, _)| hit.get(*i).copied().unwrap_or(false))
+        .map(|(_, f)| f)
         .collect()
 }
 
-fn mentions(flag: &RedFlag, folded: &str, words: &str) -> bool {
-    flag.terms.iter().any(|term| match term {
-        Term::Words(term) => mentions_words(words, term),
-        Term::Folded(term) => mentions_folded(folded, term),
-    })
-}
-
-/// Substring match on folded Japanese text, skipping occurrences negated right after the term.
-fn mentions_folded(folded: &str, term: &str) -> bool {
+/// A Japanese term's occurrence negated right after it (「胸痛なし」).
+fn negated_after(after: &str) -> bool {
     const NEGATIONS: [&str; 8] = [
         "なし",
         "無し",
@@ -130,41 +152,30 @@ fn mentions_folded(folded: &str, term: &str) -> bool {
         "(-)",
         "(−)",
     ];
-    if term.is_empty() {
-        return false;
-    }
-    folded.match_indices(term).any(|(at, _)| {
-        let after = &folded[at + term.len()..];
-        !NEGATIONS.iter().any(|n| after.starts_with(n))
-    })
+    NEGATIONS.iter().any(|n| after.starts_with(n))
 }
 
-/// Whole-word match on lower-cased text, skipping occurrences preceded by a negation.
-fn mentions_words(text: &str, term: &str) -> bool {
+/// An English term's occurrence at `start..end` of the lower-cased text: a whole word, not
+/// preceded by a negation ("no chest pain").
+fn whole_word_not_negated(text: &str, start: usize, end: usize) -> bool {
     const NEGATIONS: [&str; 5] = ["no", "not", "denies", "without", "negative for"];
-    let term = term.trim();
-    if term.is_empty() {
+    let is_word = |c: char| c.is_alphanumeric() || c == '\'';
+    let before = &text[..start];
+    let after = &text[end..];
+    let starts_word = before.chars().next_back().is_none_or(|c| !is_word(c));
+    let ends_word = after.chars().next().is_none_or(|c| !is_word(c));
+    if !(starts_word && ends_word) {
         return false;
     }
-    let is_word = |c: char| c.is_alphanumeric() || c == '\'';
-    text.match_indices(term).any(|(at, _)| {
-        let before = &text[..at];
-        let after = &text[at + term.len()..];
-        let starts_word = before.chars().next_back().is_none_or(|c| !is_word(c));
-        let ends_word = after.chars().next().is_none_or(|c| !is_word(c));
-        if !(starts_word && ends_word) {
-            return false;
-        }
-        let before = before.trim_end();
-        let negated = NEGATIONS.iter().any(|n| {
-            before.ends_with(n)
-                && before[..before.len() - n.len()]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !is_word(c))
-        });
-        !negated
-    })
+    let before = before.trim_end();
+    let negated = NEGATIONS.iter().any(|n| {
+        before.ends_with(n)
+            && before[..before.len() - n.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word(c))
+    });
+    !negated
 }
 
 #[cfg(test)]
