@@ -765,6 +765,8 @@ fn new_patient(id: String, row: &ImportedPatient) -> Patient {
         consents: Default::default(),
         care_plans: Default::default(),
         encounters: Default::default(),
+        nursing_instructions: Default::default(),
+        nursing_visits: Default::default(),
     }
 }
 

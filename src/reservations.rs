@@ -267,6 +267,8 @@ fn row_entry(store: &Store, default_day: Date, row: &Row) -> Result<(Date, Queue
             signed_at: None,
             payment: None,
             history: Default::default(),
+            route_order: None,
+            consult_request: None,
         },
     ))
 }

@@ -144,6 +144,8 @@ pub fn seed(store: &mut Store, day: Date) -> Result<SeedReport, DemoError> {
             signed_at: None,
             payment: None,
             history: Default::default(),
+            route_order: None,
+            consult_request: None,
         };
         if store.add_queue_entry(SEED_STAFF, &clinic.id, day, &entry)? {
             report.queue_entries_added += 1;

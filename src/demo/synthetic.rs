@@ -380,5 +380,7 @@ pub fn synthetic_patient(k: u64) -> Patient {
         consents: BTreeMap::new(),
         care_plans: BTreeMap::new(),
         encounters,
+        nursing_instructions: Default::default(),
+        nursing_visits: Default::default(),
     }
 }

@@ -23,16 +23,19 @@ pub enum VisitKind {
     DToPWithN,
     /// D to P with D: another doctor is with the patient (指針 V.2(4)).
     DToPWithD,
+    /// 訪問看護: the home-care team's own visit, without the doctor.
+    HomeNursing,
 }
 
 impl VisitKind {
-    pub const ALL: [VisitKind; 6] = [
+    pub const ALL: [VisitKind; 7] = [
         VisitKind::PreConsult,
         VisitKind::OnlineInitial,
         VisitKind::OnlineFollowup,
         VisitKind::InPerson,
         VisitKind::DToPWithN,
         VisitKind::DToPWithD,
+        VisitKind::HomeNursing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl VisitKind {
             VisitKind::InPerson => "in_person",
             VisitKind::DToPWithN => "d_to_p_with_n",
             VisitKind::DToPWithD => "d_to_p_with_d",
+            VisitKind::HomeNursing => "home_nursing",
         }
     }
 
@@ -52,7 +56,7 @@ impl VisitKind {
 
     /// Online in any form: the guideline's rules on method and place apply.
     pub fn is_online(self) -> bool {
-        !matches!(self, VisitKind::InPerson)
+        !matches!(self, VisitKind::InPerson | VisitKind::HomeNursing)
     }
 }
 
@@ -111,6 +115,13 @@ pub struct Encounter {
     /// The overrides (ids in `overrides`) the signature was given over.
     #[serde(default)]
     pub signed_overrides: Vec<String>,
+    /// The nurse's visit record a D to P with N consultation was held from: her part of the
+    /// encounter, authored by her (`Patient::nursing_visits`).
+    #[serde(default)]
+    pub nursing_visit: Option<String>,
+    /// What the doctor ordered the nurse to do during a D to P with N consultation (指示).
+    #[serde(default)]
+    pub orders: BTreeMap<String, Order>,
     /// Corrections and additions after signing: the signed record itself is never changed
     /// (真正性, 医療情報システムの安全管理に関するガイドライン); each addendum sits beside it.
     #[serde(default)]
@@ -164,8 +175,20 @@ impl Encounter {
             signed_findings: Vec::new(),
             signed_overrides: Vec::new(),
             addenda: BTreeMap::new(),
+            nursing_visit: None,
+            orders: BTreeMap::new(),
         }
     }
+}
+
+/// An order the doctor gave the nurse during a D to P with N consultation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub text: String,
+    /// Staff id of the doctor.
+    pub by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: Instant,
 }
 
 /// A person present at the consultation other than doctor and patient.

@@ -5,6 +5,7 @@
 mod clinic;
 mod drug;
 mod encounter;
+mod home_care;
 mod patient;
 mod queue;
 mod session;
@@ -16,8 +17,11 @@ pub use clinic::{
 };
 pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{
-    Addendum, Attendee, ChartNote, DoctorLocation, Encounter, Outcome, OverriddenFinding, Override,
-    Prescription, Referral, SignedFinding, VisitKind,
+    Addendum, Attendee, ChartNote, DoctorLocation, Encounter, Order, Outcome, OverriddenFinding,
+    Override, Prescription, Referral, SignedFinding, VisitKind,
+};
+pub use home_care::{
+    ConsultRequest, Limits, MedicationTaken, NursingInstructions, NursingVisit, Vital,
 };
 pub use patient::{
     Agreement, Allergy, AllergySeverity, CarePlan, Consent, ConsentTopic, Demographics,

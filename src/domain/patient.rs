@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Date, Encounter, Instant};
+use super::{Date, Encounter, Instant, NursingInstructions, NursingVisit};
 
 /// One patient document: everything the clinic holds about one person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +45,12 @@ pub struct Patient {
     pub care_plans: BTreeMap<String, CarePlan>,
     #[serde(default)]
     pub encounters: BTreeMap<String, Encounter>,
+    /// 訪問看護指示書 written for the patient's home-care team.
+    #[serde(default)]
+    pub nursing_instructions: BTreeMap<String, NursingInstructions>,
+    /// The home-care team's visit records.
+    #[serde(default)]
+    pub nursing_visits: BTreeMap<String, NursingVisit>,
 }
 
 impl Patient {
@@ -58,6 +64,21 @@ impl Patient {
             .collect();
         list.sort_by(|a, b| (&a.1.substance, a.0).cmp(&(&b.1.substance, b.0)));
         list
+    }
+
+    /// The 訪問看護指示書 in force on `day`: the latest written of those whose period holds it.
+    pub fn instructions_on(&self, day: Date) -> Option<&NursingInstructions> {
+        self.nursing_instructions
+            .values()
+            .filter(|i| i.in_force_on(day))
+            .max_by_key(|i| (i.written_at, i.id.clone()))
+    }
+
+    /// The nursing visit that answers the queue entry `entry`, if one was begun.
+    pub fn visit_for_entry(&self, entry: &str) -> Option<&NursingVisit> {
+        self.nursing_visits
+            .values()
+            .find(|v| v.queue_entry.as_deref() == Some(entry))
     }
 
     /// The current medications by name, then by id, for the same reason.

@@ -49,6 +49,13 @@ pub struct QueueEntry {
     /// state; it does not process payments.
     #[serde(default)]
     pub payment: Option<Payment>,
+    /// The place of the visit in the home-care team's route for the day (smallest first), as
+    /// the nurse arranged it; unset, visits follow their time.
+    #[serde(default)]
+    pub route_order: Option<u32>,
+    /// The nurse asked the doctor to join this visit on video (D to P with N).
+    #[serde(default)]
+    pub consult_request: Option<super::ConsultRequest>,
     /// Every status change, keyed so that changes made on two devices both survive a merge.
     #[serde(default)]
     pub history: BTreeMap<String, StatusChange>,

@@ -75,6 +75,7 @@ fn visit_name(kind: crate::domain::VisitKind) -> &'static str {
         PreConsult => "pre_consult",
         DToPWithD => "d_to_p_with_d",
         DToPWithN => "d_to_p_with_n",
+        HomeNursing => "home_nursing",
     }
 }
 

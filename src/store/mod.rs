@@ -9,6 +9,7 @@ mod bridge;
 mod docs;
 mod facts;
 mod front_desk;
+mod home_care;
 mod index;
 mod lockout;
 mod patient_import;

@@ -731,6 +731,7 @@ pub fn visit_label(lang: Lang, kind: &str) -> &'static str {
         Some(VisitKind::InPerson) => lang.tr("対面", "in person"),
         Some(VisitKind::DToPWithN) => lang.tr("D to P with N", "D to P with N"),
         Some(VisitKind::DToPWithD) => lang.tr("D to P with D", "D to P with D"),
+        Some(VisitKind::HomeNursing) => lang.tr("訪問看護", "home nursing"),
         None => lang.tr("不明", "unknown"),
     }
 }

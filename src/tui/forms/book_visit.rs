@@ -128,6 +128,8 @@ impl BookVisitForm {
             signed_at: None,
             payment: None,
             history: Default::default(),
+            route_order: None,
+            consult_request: None,
         };
         Ok(Write::BookVisit {
             day,

@@ -214,6 +214,8 @@ impl RegisterForm {
             consents: Default::default(),
             care_plans: Default::default(),
             encounters: Default::default(),
+            nursing_instructions: Default::default(),
+            nursing_visits: Default::default(),
         })
     }
 }
