@@ -47,6 +47,8 @@ fn entry(id: &str, patient: &str, time: &str, source: &str) -> QueueEntry {
         signed_at: None,
         payment: None,
         history: Default::default(),
+        route_order: None,
+        consult_request: None,
     }
 }
 

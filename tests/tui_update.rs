@@ -16,7 +16,7 @@ use enkaku::tui::keymap::hints::more_key;
 use enkaku::tui::keymap::{Command, Keys, Mode, bindings, command_for};
 use enkaku::tui::state::{
     Action, AppState, ChartState, ChartTab, Confirm, ConsultFocus, ConsultState, Effect, Overlay,
-    Screen, Write,
+    Screen, TeamVisit, Write,
 };
 use enkaku::tui::update::update;
 use ratatui::Terminal;
@@ -120,7 +120,12 @@ fn try_sign_in(state: &mut AppState, staff_id: &str, pin: &str) -> Vec<Effect> {
 fn signed_in(staff_id: &str) -> AppState {
     let mut state = fresh();
     let effects = try_sign_in(&mut state, staff_id, PIN);
-    assert_eq!(effects.len(), 2, "{:?}", state.sign_in.error);
+    assert!(effects.len() >= 2, "{:?}", state.sign_in.error);
+    // A nurse of a home-care team starts on her team's visits; `Q` goes to the board.
+    if state.screen == Screen::Visits {
+        press(&mut state, KeyCode::Char('Q'));
+    }
+    assert_eq!(state.screen, Screen::Queue);
     state
 }
 
@@ -1565,9 +1570,173 @@ fn on_screen(screen: Screen, lang: Lang) -> AppState {
             press(&mut s, KeyCode::Char('A'));
             s
         }
+        Screen::Visits => at_visits(),
+        Screen::Visit => {
+            let mut s = at_visits();
+            press(&mut s, KeyCode::Enter);
+            s
+        }
     };
     state.lang = lang;
     state
+}
+
+const NURSE: &str = "ns-ito";
+
+/// A team visit of the demo's team-kita patient `patient` at `time`.
+fn team_visit(entry: &str, patient_id: &str, time: &str) -> TeamVisit {
+    let entry = serde_json::from_value(serde_json::json!({
+        "id": entry, "patient_id": patient_id, "time": time,
+        "visit": "home_nursing", "status": "reserved"
+    }))
+    .expect("a queue entry");
+    TeamVisit {
+        entry,
+        patient: Box::new(patient(patient_id)),
+    }
+}
+
+/// 伊藤 由美 (team-kita) signed in, on her team's day of two visits.
+fn at_visits() -> AppState {
+    let mut state = fresh();
+    let effects = try_sign_in(&mut state, NURSE, PIN);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::LoadTeamDay { team, .. } if team == "team-kita"
+        )),
+        "{effects:?}"
+    );
+    assert_eq!(state.screen, Screen::Visits);
+    update(
+        &mut state,
+        Action::TeamDayLoaded {
+            day: day(),
+            visits: vec![
+                team_visit("q-20", "p-0022", "10:00"),
+                team_visit("q-21", "p-0023", "11:00"),
+            ],
+        },
+    );
+    state
+}
+
+fn nursing_write(effects: &[Effect]) -> Option<(&enkaku::domain::NursingVisit, &'static str)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Write {
+            write: Write::NursingVisit { visit, action, .. },
+            ..
+        } => Some((visit.as_ref(), *action)),
+        _ => None,
+    })
+}
+
+/// The nurse's record of a visit: arrival once, leaving after arriving, vitals through the
+/// confirm step when one lies outside what a measurement shows, the route order stored, and the
+/// request to the doctor carrying her reason.
+#[test]
+fn the_nurse_records_her_visit_step_by_step() {
+    let mut state = at_visits();
+    // The route: the second visit first.
+    press(&mut state, KeyCode::Down);
+    let effects = press(&mut state, KeyCode::Char('K'));
+    let order = effects.iter().find_map(|e| match e {
+        Effect::Write {
+            write: Write::RouteOrder { entries, team, .. },
+            ..
+        } => Some((entries.clone(), team.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        order,
+        Some((
+            vec!["q-21".to_string(), "q-20".to_string()],
+            "team-kita".to_string()
+        ))
+    );
+    assert_eq!(state.nursing.selected, 0, "the moved visit stays selected");
+
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.screen, Screen::Visit);
+    // Leaving before arriving is refused and says why.
+    assert!(press(&mut state, KeyCode::Char('l')).is_empty());
+    assert_eq!(error_text(&state), Some("Record the arrival first (a)"));
+    let effects = press(&mut state, KeyCode::Char('a'));
+    let (visit, action) = nursing_write(&effects).expect("the arrival is saved");
+    assert_eq!(action, "nursing.arrive");
+    assert_eq!(visit.arrived_at, Some(now()));
+    assert_eq!(visit.queue_entry.as_deref(), Some("q-21"));
+    assert_eq!(visit.nurse, NURSE);
+
+    // Vitals: 720 for the pulse asks first; `n` records nothing, `y` records it.
+    for (answer, recorded) in [('n', false), ('y', true)] {
+        press(&mut state, KeyCode::Char('b'));
+        type_text(&mut state, "132");
+        press(&mut state, KeyCode::Down);
+        press(&mut state, KeyCode::Down);
+        type_text(&mut state, "720");
+        assert!(press(&mut state, KeyCode::Enter).is_empty());
+        let Some(Overlay::Confirm(Confirm::Vitals { outside, .. })) = &state.overlay else {
+            panic!("a confirm step: {:?}", state.overlay)
+        };
+        assert_eq!(outside, "pulse 720 /min (25–220)");
+        let effects = press(&mut state, KeyCode::Char(answer));
+        assert_eq!(nursing_write(&effects).is_some(), recorded, "{answer}");
+        if let Some((visit, action)) = nursing_write(&effects) {
+            assert_eq!(action, "nursing.vitals");
+            assert_eq!(visit.vitals.len(), 2);
+        }
+    }
+    // An impossible value is refused in the form, naming the vital.
+    press(&mut state, KeyCode::Char('b'));
+    for _ in 0..4 {
+        press(&mut state, KeyCode::Down);
+    }
+    type_text(&mut state, "101");
+    press(&mut state, KeyCode::Enter);
+    let Some(Overlay::Form(form)) = &state.overlay else {
+        panic!("the form stays open")
+    };
+    assert_eq!(
+        form.error.map(|e| e.message(Lang::En)),
+        Some("SpO2: a number from 0 to 100 (%)")
+    );
+    press(&mut state, KeyCode::Esc);
+
+    // No room yet: joining the video says so.
+    assert!(press(&mut state, KeyCode::Char('v')).is_empty());
+    assert_eq!(
+        error_text(&state),
+        Some("The doctor has not started the video yet")
+    );
+
+    // The request to the doctor carries the reason and lands on the visit.
+    press(&mut state, KeyCode::Char('r'));
+    press(&mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Some(Overlay::Form(_))),
+        "a reason is needed"
+    );
+    type_text(&mut state, "SpO2 低下");
+    let effects = press(&mut state, KeyCode::Enter);
+    let request = effects.iter().find_map(|e| match e {
+        Effect::Write {
+            write: Write::ConsultRequest {
+                entry_id, visit, ..
+            },
+            ..
+        } => Some((entry_id.clone(), visit.request.clone())),
+        _ => None,
+    });
+    let (entry, request) = request.expect("a request write");
+    assert_eq!(entry, "q-21");
+    let request = request.expect("the request");
+    assert_eq!(
+        (request.by.as_str(), request.reason.as_str()),
+        (NURSE, "SpO2 低下")
+    );
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(state.screen, Screen::Visits);
 }
 
 fn bottom_line(state: &AppState, width: u16) -> String {
@@ -1604,6 +1773,8 @@ fn in_mode(mode: Mode, lang: Lang) -> AppState {
         Mode::ChartOverview => on_screen(Screen::Chart, lang),
         Mode::Consult => on_screen(Screen::Consult, lang),
         Mode::Admin => on_screen(Screen::Admin, lang),
+        Mode::Visits => on_screen(Screen::Visits, lang),
+        Mode::Visit => on_screen(Screen::Visit, lang),
         Mode::NoteEditor => {
             let mut s = on_screen(Screen::Consult, lang);
             press(&mut s, KeyCode::Char('e'));

@@ -22,6 +22,10 @@ pub enum Screen {
     Consult,
     /// The administrator's staff list (職員管理).
     Admin,
+    /// The home-care team's visits of the day, in route order (訪問予定).
+    Visits,
+    /// The nurse's record of the visit selected in the list (訪問記録).
+    Visit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +150,13 @@ pub enum Confirm {
     },
     /// Removing an allergy or a current medication from the chart: the rules and the
     /// prescribe dialog stop seeing it.
+    /// Vitals of which some lie outside what a measurement shows: recorded only once the nurse
+    /// confirms each was read right.
+    Vitals {
+        write: Box<Write>,
+        /// The values outside their range, as the question names them.
+        outside: String,
+    },
     RemoveFact {
         /// The write that removes it.
         write: Box<Write>,
@@ -253,6 +264,47 @@ pub struct AppState {
     pub pending_consult: Option<PendingConsult>,
     /// The video command template, for the room link the consultation shows and copies.
     pub video_command: String,
+    /// The home-care team's day, for a nurse of a team.
+    pub nursing: NursingState,
+}
+
+/// The home-care team's day as the nurse's screens show it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NursingState {
+    pub day: Option<Date>,
+    /// The team's visits, in route order.
+    pub visits: Vec<TeamVisit>,
+    pub selected: usize,
+}
+
+impl NursingState {
+    pub fn current(&self) -> Option<&TeamVisit> {
+        self.visits.get(self.selected)
+    }
+}
+
+/// One visit of the team's day with the patient's record, read from the store on this device:
+/// it needs no network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamVisit {
+    pub entry: QueueEntry,
+    pub patient: Box<Patient>,
+}
+
+impl TeamVisit {
+    /// The nurse's record of this visit, if she began one.
+    pub fn record(&self) -> Option<&crate::domain::NursingVisit> {
+        self.patient.visit_for_entry(&self.entry.id)
+    }
+
+    /// The video room the doctor opened for this visit's D to P with N consultation.
+    pub fn room(&self) -> Option<&str> {
+        self.patient
+            .encounters
+            .values()
+            .filter(|e| e.queue_entry.as_deref() == Some(self.entry.id.as_str()))
+            .find_map(|e| e.video_room.as_deref())
+    }
 }
 
 /// A consultation asked for before the patient's record was on screen.
@@ -299,6 +351,7 @@ impl AppState {
             writes_in_flight: 0,
             own_commit_unseen: false,
             pending_consult: None,
+            nursing: NursingState::default(),
             video_command: String::new(),
         }
     }
@@ -349,6 +402,8 @@ impl AppState {
             }
             Screen::Consult => Mode::Consult,
             Screen::Admin => Mode::Admin,
+            Screen::Visits => Mode::Visits,
+            Screen::Visit => Mode::Visit,
         }
     }
 
@@ -403,6 +458,13 @@ pub enum Action {
         encounter_id: String,
         room: String,
         relaunch: bool,
+    },
+    /// The nurse's video program runs in the doctor's room.
+    VideoJoined,
+    /// The home-care team's day, in route order.
+    TeamDayLoaded {
+        day: Date,
+        visits: Vec<TeamVisit>,
     },
     /// The video room of a queue entry's encounter, if the doctor opened one.
     RoomFound {
@@ -466,6 +528,8 @@ pub enum Saved {
     CarePlan,
     /// The encounter, saved under the audit action named.
     Encounter(&'static str),
+    /// The nurse's visit record, saved under the audit action named.
+    Nursing(&'static str),
     Signed,
     StaffAdded,
     StaffSaved,
@@ -521,6 +585,7 @@ impl Saved {
                 lang.tr("追記を保存しました", "Addendum saved")
             }
             Saved::Encounter(_) => lang.tr("保存しました", "Saved"),
+            Saved::Nursing(action) => super::update::nursing_saved_label(lang, action),
             Saved::Signed => lang.tr("署名しました", "Signed"),
             Saved::StaffAdded => lang.tr("職員を登録しました", "Staff member added"),
             Saved::StaffSaved => lang.tr("職員情報を保存しました", "Staff record saved"),
@@ -552,6 +617,25 @@ pub const PRESCRIPTION_REMOVE_WITHDRAWING: &str = "prescription.remove.override_
 /// Store writes, each made as the signed-in staff member.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
+    /// The nurse's visit record, audited as `action`.
+    NursingVisit {
+        patient_id: String,
+        visit: Box<crate::domain::NursingVisit>,
+        action: &'static str,
+    },
+    /// The team's visits of a day in the route order the nurse chose.
+    RouteOrder {
+        day: Date,
+        team: String,
+        entries: Vec<String>,
+    },
+    /// The nurse asks the doctor to join the visit on video (D to P with N).
+    ConsultRequest {
+        day: Date,
+        entry_id: String,
+        patient_id: String,
+        visit: Box<crate::domain::NursingVisit>,
+    },
     SignedIn,
     CheckIn {
         day: Date,
@@ -693,6 +777,16 @@ pub enum Effect {
         encounter_id: String,
         room: String,
         relaunch: bool,
+    },
+    /// Launch the video program into the room the doctor opened, from the nurse's side: her
+    /// device records nothing of the doctor's encounter.
+    JoinVideo {
+        room: String,
+    },
+    /// The home-care team's visits of `day`, with their patients' records.
+    LoadTeamDay {
+        day: Date,
+        team: String,
     },
     /// Look up the video room of the encounter held for a queue entry.
     FindRoom {

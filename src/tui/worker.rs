@@ -4,8 +4,8 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use super::state::{Action, Effect, PinCheck, Registration, Saved, Write};
-use crate::domain::{DrugInfo, DrugLookup, Staff};
+use super::state::{Action, Effect, PinCheck, Registration, Saved, TeamVisit, Write};
+use crate::domain::{Date, DrugInfo, DrugLookup, Staff};
 use crate::drugs::DrugMaster;
 use crate::store::{DocId, Store, StoreError};
 
@@ -141,6 +141,22 @@ impl Worker {
                     }]
                 }
             },
+            Effect::JoinVideo { room } => match crate::video::launch(&self.video_command, &room) {
+                Ok(()) => {
+                    tracing::info!("video program joined the doctor's room");
+                    vec![Action::VideoJoined]
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "video join failed");
+                    vec![Action::VideoFailed {
+                        message: e.to_string(),
+                    }]
+                }
+            },
+            Effect::LoadTeamDay { day, team } => match self.team_day(day, &team) {
+                Ok(visits) => vec![Action::TeamDayLoaded { day, visits }],
+                Err(e) => vec![failed(e)],
+            },
             Effect::FindRoom {
                 patient_id,
                 entry_id,
@@ -189,10 +205,71 @@ impl Worker {
         Ok(check)
     }
 
+    /// The team's visits of `day` in route order (the nurse's, then by time), each with its
+    /// patient's record.
+    fn team_day(&mut self, day: Date, team: &str) -> Result<Vec<TeamVisit>, StoreError> {
+        let Some(queue) = self.store.team_day(&self.clinic_id, day, team)? else {
+            return Ok(Vec::new());
+        };
+        let mut entries: Vec<_> = queue
+            .entries
+            .into_values()
+            .filter(|e| e.status != crate::domain::QueueStatus::Cancelled)
+            .collect();
+        entries.sort_by(|a, b| {
+            (a.route_order.unwrap_or(u32::MAX), &a.time, &a.id).cmp(&(
+                b.route_order.unwrap_or(u32::MAX),
+                &b.time,
+                &b.id,
+            ))
+        });
+        entries
+            .into_iter()
+            .map(|entry| {
+                let patient = self.store.patient(&entry.patient_id)?;
+                Ok(TeamVisit {
+                    entry,
+                    patient: Box::new(patient),
+                })
+            })
+            .collect()
+    }
+
     fn write(&mut self, staff: &str, write: Write) -> Result<Saved, StoreError> {
         let clinic = self.clinic_id.clone();
         let now = time::OffsetDateTime::now_utc();
         match write {
+            Write::NursingVisit {
+                patient_id,
+                visit,
+                action,
+            } => {
+                self.store
+                    .save_nursing_visit(staff, &patient_id, &visit, action)?;
+                Ok(Saved::Nursing(action))
+            }
+            Write::RouteOrder { day, team, entries } => {
+                self.store
+                    .set_route_order(staff, &clinic, day, &team, &entries)?;
+                Ok(Saved::Nursing("queue.route"))
+            }
+            Write::ConsultRequest {
+                day,
+                entry_id,
+                patient_id,
+                visit,
+            } => {
+                self.store.request_consult(
+                    staff,
+                    &clinic,
+                    day,
+                    &entry_id,
+                    &patient_id,
+                    &visit,
+                    now,
+                )?;
+                Ok(Saved::Nursing("nursing.request"))
+            }
             Write::SignedIn => {
                 self.store.record_sign_in(staff)?;
                 Ok(Saved::SignedIn)

@@ -18,14 +18,17 @@ pub mod end_session;
 pub mod history;
 pub mod identity_seen;
 pub mod medication;
+pub mod medications_taken;
 pub mod move_visit;
 pub mod note;
+pub mod nursing_text;
 pub mod override_reason;
 pub mod payment;
 pub mod prescription;
 pub mod proxy;
 pub mod register;
 pub mod staff;
+pub mod vitals;
 
 use super::editor::TextEditor;
 use super::i18n::Lang;
@@ -47,14 +50,17 @@ pub use end_session::{EndSessionForm, Ending};
 pub use history::HistoryForm;
 pub use identity_seen::IdentitySeenForm;
 pub use medication::MedicationForm;
+pub use medications_taken::MedicationsTakenForm;
 pub use move_visit::MoveVisitForm;
 pub use note::SoapNote;
+pub use nursing_text::NursingTextForm;
 pub use override_reason::OverrideForm;
 pub use payment::PaymentForm;
 pub use prescription::DrugSearch;
 pub use proxy::ProxyForm;
 pub use register::RegisterForm;
 pub use staff::StaffForm;
+pub use vitals::VitalsForm;
 
 /// A yes/no box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,6 +273,14 @@ pub enum FormError {
     ReasonTooShort,
     #[error("place outside: write where the doctor is")]
     NoPlace,
+    #[error("vitals: {0:?} is not a reading")]
+    Vital(crate::domain::Vital),
+    #[error("medications: the patient has no current medication recorded")]
+    NoCurrentMedication,
+    #[error("file name: a photo's file name, without folders")]
+    PhotoName,
+    #[error("reason: say why the doctor is needed")]
+    NoRequestReason,
     #[error("name: write the name of the person present")]
     AttendeeName,
     #[error("relationship or role: say who the person is to the patient")]
@@ -347,6 +361,19 @@ impl FormError {
             FormError::ReasonTooShort => lang.tr(
                 "理由を具体的に記載してください (5文字以上)",
                 "Write a specific reason (5 characters or more)",
+            ),
+            FormError::Vital(v) => vital_message(lang, v),
+            FormError::NoCurrentMedication => lang.tr(
+                "服用中の薬が記録されていません (カルテの概要で記録)",
+                "No current medication is recorded (record them on the chart's overview)",
+            ),
+            FormError::PhotoName => lang.tr(
+                "写真のファイル名を入力してください (フォルダ名なし)",
+                "File name: the photo's file name, without folders",
+            ),
+            FormError::NoRequestReason => lang.tr(
+                "依頼の理由を記載してください",
+                "Why: say why the doctor is needed",
             ),
             FormError::NoPlace => lang.tr(
                 "院外の場所を記載してください (住所等)",
@@ -467,6 +494,46 @@ impl FormError {
     }
 }
 
+/// Why a vital was refused, naming it and its unit.
+fn vital_message(lang: Lang, v: crate::domain::Vital) -> &'static str {
+    use crate::domain::Vital::*;
+    match v {
+        SystolicBp => lang.tr(
+            "収縮期血圧: 数値で入力してください (mmHg)",
+            "Systolic BP: a number (mmHg)",
+        ),
+        DiastolicBp => lang.tr(
+            "拡張期血圧: 数値で入力してください (mmHg)",
+            "Diastolic BP: a number (mmHg)",
+        ),
+        Pulse => lang.tr(
+            "脈拍: 数値で入力してください (/分)",
+            "Pulse: a number (/min)",
+        ),
+        Temperature => lang.tr(
+            "体温: 数値で入力してください (℃)",
+            "Temperature: a number (℃)",
+        ),
+        Spo2 => lang.tr(
+            "SpO2: 0〜100 の数値で入力してください (%)",
+            "SpO2: a number from 0 to 100 (%)",
+        ),
+        RespiratoryRate => lang.tr(
+            "呼吸数: 数値で入力してください (/分)",
+            "Respiratory rate: a number (/min)",
+        ),
+        Weight => lang.tr("体重: 数値で入力してください (kg)", "Weight: a number (kg)"),
+        BloodGlucose => lang.tr(
+            "血糖: 数値で入力してください (mg/dL)",
+            "Blood glucose: a number (mg/dL)",
+        ),
+        Pain => lang.tr(
+            "痛み: 0〜10 の数値で入力してください",
+            "Pain: a number from 0 to 10",
+        ),
+    }
+}
+
 /// The forms, by what they record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
@@ -495,6 +562,12 @@ pub enum FormKind {
     Location(LocationForm),
     /// Boxed: the people recorded ride along.
     Attendee(Box<AttendeeForm>),
+    /// Boxed: nine fields and the visit record.
+    Vitals(Box<VitalsForm>),
+    /// Boxed: the visit record and every medication's answer.
+    MedicationsTaken(Box<MedicationsTakenForm>),
+    /// Boxed: the visit record rides along.
+    NursingText(Box<NursingTextForm>),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -539,6 +612,9 @@ impl Form {
             FormKind::Addendum(f) => f,
             FormKind::Location(f) => f,
             FormKind::Attendee(f) => f.as_ref(),
+            FormKind::Vitals(f) => f.as_ref(),
+            FormKind::MedicationsTaken(f) => f.as_ref(),
+            FormKind::NursingText(f) => f.as_ref(),
         }
     }
 
@@ -565,6 +641,9 @@ impl Form {
             FormKind::Addendum(f) => f,
             FormKind::Location(f) => f,
             FormKind::Attendee(f) => f.as_mut(),
+            FormKind::Vitals(f) => f.as_mut(),
+            FormKind::MedicationsTaken(f) => f.as_mut(),
+            FormKind::NursingText(f) => f.as_mut(),
         }
     }
 

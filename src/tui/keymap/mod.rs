@@ -15,6 +15,10 @@ pub enum Mode {
     Consult,
     /// The administrator's staff list.
     Admin,
+    /// The home-care team's visits of the day.
+    Visits,
+    /// The nurse's record of one visit.
+    Visit,
     /// Writing the SOAP note on the consultation screen.
     NoteEditor,
     /// The help overlay.
@@ -41,13 +45,15 @@ pub enum FieldKind {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 15] = [
+    pub const ALL: [Mode; 17] = [
         Mode::SignIn,
         Mode::Queue,
         Mode::Chart,
         Mode::ChartOverview,
         Mode::Consult,
         Mode::Admin,
+        Mode::Visits,
+        Mode::Visit,
         Mode::NoteEditor,
         Mode::Help,
         Mode::Search,
@@ -151,6 +157,27 @@ pub enum Command {
     ToggleKakaritsuke,
     EditProxy,
     IdentitySeen,
+    /// Move the selected visit earlier in the team's route (順路).
+    RouteUp,
+    /// Move the selected visit later in the route.
+    RouteDown,
+    /// 到着: the nurse arrived at the patient's home.
+    Arrive,
+    /// 退出: the nurse left.
+    Leave,
+    RecordVitals,
+    /// Observations and care given.
+    NursingNote,
+    /// Which current medications were taken or missed.
+    MedicationsTaken,
+    /// A photo taken on the visit, by file name.
+    AddPhoto,
+    /// Ask the doctor to join the visit on video (D to P with N).
+    RequestConsult,
+    /// From the queue board to the team's visits (a nurse of a team).
+    OpenVisits,
+    /// From the team's visits to the queue board.
+    OpenQueue,
 }
 
 /// Which keys a binding takes.
@@ -252,6 +279,8 @@ pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
         Mode::ChartOverview => (SCREEN_HEAD, CHART_OVERVIEW, SCREEN_TAIL),
         Mode::Consult => (SCREEN_HEAD, CONSULT, SCREEN_TAIL),
         Mode::Admin => (SCREEN_HEAD, ADMIN, SCREEN_TAIL),
+        Mode::Visits => (SCREEN_HEAD, VISITS, SCREEN_TAIL),
+        Mode::Visit => (SCREEN_HEAD, VISIT, SCREEN_TAIL),
         Mode::NoteEditor => (NOTE_EDITOR, &[], &[]),
         Mode::Help => (HELP_KEYS, &[], &[]),
         Mode::Search => (SEARCH, &[], &[]),

@@ -43,6 +43,14 @@ const fn admin_only(binding: Binding) -> Binding {
     }
 }
 
+/// A binding shown only to nurses: the home-care team's own screens.
+const fn nurse_only(binding: Binding) -> Binding {
+    Binding {
+        only_for: Some(crate::domain::Role::Nurse),
+        ..binding
+    }
+}
+
 /// A binding shown only to doctors: only a doctor consults.
 const fn doctor_only(binding: Binding) -> Binding {
     Binding {
@@ -310,6 +318,14 @@ pub(super) const QUEUE: &[Binding] = &[
         "sign out",
         false,
     ),
+    nurse_only(b(
+        KeyCode::Char('V'),
+        "V",
+        Command::OpenVisits,
+        "チームの訪問予定",
+        "team's visits",
+        false,
+    )),
 ];
 
 pub(super) const CHART: &[Binding] = &[
@@ -894,6 +910,160 @@ pub(super) const DUPLICATES: &[Binding] = &[
         Command::Dismiss,
         "フォームに戻る",
         "back to form",
+        true,
+    ),
+];
+
+/// The home-care team's visits of the day.
+pub(super) const VISITS: &[Binding] = &[
+    b(
+        KeyCode::Enter,
+        "Enter",
+        Command::Select,
+        "訪問記録",
+        "visit record",
+        true,
+    ),
+    b(KeyCode::Up, "↑", Command::Up, "前へ", "previous", true),
+    b(KeyCode::Down, "↓", Command::Down, "次へ", "next", true),
+    b(
+        KeyCode::Char('K'),
+        "K",
+        Command::RouteUp,
+        "順路を前へ",
+        "earlier in route",
+        true,
+    ),
+    b(
+        KeyCode::Char('J'),
+        "J",
+        Command::RouteDown,
+        "順路を後へ",
+        "later in route",
+        true,
+    ),
+    b(
+        KeyCode::Left,
+        "←",
+        Command::PrevDay,
+        "前日",
+        "previous day",
+        false,
+    ),
+    b(
+        KeyCode::Right,
+        "→",
+        Command::NextDay,
+        "翌日",
+        "next day",
+        false,
+    ),
+    b(
+        KeyCode::Char('t'),
+        "t",
+        Command::Today,
+        "今日",
+        "today",
+        false,
+    ),
+    b(
+        KeyCode::Char('Q'),
+        "Q",
+        Command::OpenQueue,
+        "受付一覧",
+        "queue board",
+        false,
+    ),
+    ctrl(
+        'o',
+        "^O",
+        Command::SignOut,
+        "サインアウト",
+        "sign out",
+        false,
+    ),
+];
+
+/// The nurse's record of one visit.
+pub(super) const VISIT: &[Binding] = &[
+    b(
+        KeyCode::Char('a'),
+        "a",
+        Command::Arrive,
+        "到着",
+        "arrive",
+        true,
+    ),
+    b(
+        KeyCode::Char('b'),
+        "b",
+        Command::RecordVitals,
+        "バイタル",
+        "vitals",
+        true,
+    ),
+    b(
+        KeyCode::Char('e'),
+        "e",
+        Command::NursingNote,
+        "観察・ケア",
+        "observations",
+        true,
+    ),
+    b(
+        KeyCode::Char('m'),
+        "m",
+        Command::MedicationsTaken,
+        "服薬",
+        "medications",
+        true,
+    ),
+    b(
+        KeyCode::Char('p'),
+        "p",
+        Command::AddPhoto,
+        "写真",
+        "photo",
+        false,
+    ),
+    b(
+        KeyCode::Char('r'),
+        "r",
+        Command::RequestConsult,
+        "医師に依頼 (D to P with N)",
+        "ask the doctor (D to P with N)",
+        true,
+    ),
+    b(
+        KeyCode::Char('v'),
+        "v",
+        Command::StartVideo,
+        "ビデオ参加",
+        "join video",
+        false,
+    ),
+    b(
+        KeyCode::Char('y'),
+        "y",
+        Command::CopyRoomLink,
+        "リンクをコピー",
+        "copy room link",
+        false,
+    ),
+    b(
+        KeyCode::Char('l'),
+        "l",
+        Command::Leave,
+        "退出",
+        "leave",
+        true,
+    ),
+    b(
+        KeyCode::Esc,
+        "Esc",
+        Command::Back,
+        "一覧へ",
+        "back to list",
         true,
     ),
 ];

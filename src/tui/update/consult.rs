@@ -418,8 +418,8 @@ pub(super) fn confirmed(state: &mut AppState, fresh: Fresh, confirm: Confirm) ->
             );
             save_and_evaluate(state, "block.override")
         }
-        // The staff screen's own confirm step; it never reaches a consultation.
-        Confirm::Deactivate { .. } => Vec::new(),
+        // The staff screen's and the nurse's own confirm steps; they never reach a consultation.
+        Confirm::Deactivate { .. } | Confirm::Vitals { .. } => Vec::new(),
         // A cancellation is the front desk's, answered there.
         Confirm::CancelVisit { .. } | Confirm::RemoveFact { .. } => Vec::new(),
         Confirm::Sign => {

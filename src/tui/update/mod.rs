@@ -9,6 +9,7 @@ mod chart;
 mod consult;
 mod facts;
 mod front_desk;
+mod nursing;
 mod overlay;
 mod queue;
 mod sign_in;
@@ -22,6 +23,7 @@ use crate::domain::Role;
 
 pub use consult::open_blocks;
 pub use facts::fact_saved_label;
+pub use nursing::nursing_saved_label;
 
 /// A key press as the rooms see it: the key, what it means in the current mode, and the
 /// randomness it brings for new records (its time is already the state's clock).
@@ -135,6 +137,15 @@ fn dispatch(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::QueueLoaded { day, rows } => queue::loaded(state, day, rows),
+        Action::TeamDayLoaded { day, visits } => nursing::loaded(state, day, visits),
+        Action::VideoJoined => {
+            let text = state.lang.tr(
+                "医師のビデオ室に参加しました",
+                "Joined the doctor's video room",
+            );
+            message(state, text, false);
+            Vec::new()
+        }
         Action::ChartLoaded { patient, history } => chart::loaded(state, *patient, history),
         Action::PatientsFound {
             generation,
@@ -219,7 +230,9 @@ fn on_key(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect> {
         | Mode::Chart
         | Mode::ChartOverview
         | Mode::Consult
-        | Mode::Admin => screen_command(state, mode, press),
+        | Mode::Admin
+        | Mode::Visits
+        | Mode::Visit => screen_command(state, mode, press),
     }
 }
 
@@ -265,6 +278,8 @@ fn screen_command(state: &mut AppState, mode: Mode, press: Press) -> Vec<Effect>
         Mode::Queue => queue::command(state, press),
         Mode::Chart | Mode::ChartOverview => chart::command(state, press),
         Mode::Admin => admin::command(state, press),
+        Mode::Visits => nursing::list_command(state, press),
+        Mode::Visit => nursing::visit_command(state, press),
         _ => consult::command(state, press),
     }
 }
@@ -301,6 +316,7 @@ fn reload(state: &AppState) -> Vec<Effect> {
             day: state.queue.day,
         },
     ];
+    effects.extend(nursing::reload(state));
     if let Some(c) = &state.consult {
         effects.push(Effect::LoadChart {
             patient_id: c.patient.id.clone(),

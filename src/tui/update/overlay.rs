@@ -262,6 +262,12 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
             f.submit(private)
                 .map(|l| Outcome::Encounter(consult::EncounterEdit::Location(l)))
         }
+        FormKind::Vitals(f) => f.submit(state.lang).map(|s| match s {
+            crate::tui::forms::vitals::Submitted::Write(w) => Outcome::Write(w),
+            crate::tui::forms::vitals::Submitted::Confirm(c) => Outcome::Confirm(c),
+        }),
+        FormKind::MedicationsTaken(f) => f.submit().map(Outcome::Write),
+        FormKind::NursingText(f) => f.submit(&by).map(Outcome::Write),
         FormKind::Attendee(f) => f
             .submit(press.fresh)
             .map(|people| Outcome::Encounter(consult::EncounterEdit::Attendees(people))),
@@ -311,6 +317,7 @@ fn confirm_key(state: &mut AppState, press: Press) -> Vec<Effect> {
             Confirm::Deactivate { staff_id, .. } => super::admin::confirmed(state, staff_id),
             confirm @ Confirm::CancelVisit { .. } => front_desk::confirmed(state, confirm),
             confirm @ Confirm::RemoveFact { .. } => super::facts::confirmed(state, confirm),
+            Confirm::Vitals { write: w, .. } => vec![write(state, *w)],
             confirm => consult::confirmed(state, press.fresh, confirm),
         },
         Command::No => Vec::new(),

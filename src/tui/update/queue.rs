@@ -64,6 +64,21 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             state.queue.selected = 0;
         }
         Command::OpenAdmin => return super::admin::open(state),
+        Command::OpenVisits => {
+            let day = state.nursing.day.unwrap_or(state.today);
+            let effects = super::nursing::open(state, day);
+            if effects.is_empty() {
+                message(
+                    state,
+                    lang.tr(
+                        "訪問チームに所属していません",
+                        "You are not on a home-care team",
+                    ),
+                    true,
+                );
+            }
+            return effects;
+        }
         Command::OwesFilter => {
             state.queue.owes_only = !state.queue.owes_only;
             state.queue.selected = 0;

@@ -81,8 +81,11 @@ pub(super) fn pin_checked(state: &mut AppState, staff: &str, check: PinCheck) ->
     state.user = Some(record);
     state.screen = Screen::Queue;
     state.queue.day = state.today;
-    vec![
+    let mut effects = vec![
         write(state, Write::SignedIn),
         Effect::LoadQueue { day: state.today },
-    ]
+    ];
+    // A nurse of a home-care team starts on her team's day.
+    effects.extend(super::nursing::open(state, state.today));
+    effects
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod chart;
 mod consult;
+mod nursing;
 mod overlay;
 mod queue;
 mod sign_in;
@@ -36,6 +37,8 @@ pub fn render(state: &AppState, frame: &mut Frame) {
         Screen::Chart => chart::render(state, frame, body),
         Screen::Consult => consult::render(state, frame, body),
         Screen::Admin => admin::render(state, frame, body),
+        Screen::Visits => nursing::render_list(state, frame, body),
+        Screen::Visit => nursing::render_visit(state, frame, body),
     }
     status_line(state, frame, status);
     hint_bar(state, frame, hints);
@@ -217,6 +220,26 @@ pub(crate) fn drug_marks(
 }
 
 /// Time of day in Japan, `HH:MM`.
+/// Vitals as one line: each with its unit, in the order the vitals are listed.
+pub(crate) fn vitals_text(
+    l: crate::tui::i18n::Lang,
+    vitals: &std::collections::BTreeMap<crate::domain::Vital, f64>,
+) -> String {
+    vitals
+        .iter()
+        .map(|(v, value)| {
+            let (ja, en) = v.label();
+            format!(
+                "{} {} {}",
+                l.tr(ja, en),
+                crate::tui::forms::vitals::shown(*value),
+                v.unit()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 pub(crate) fn hhmm(at: Instant) -> String {
     let t = at.to_offset(time::macros::offset!(+9));
     format!("{:02}:{:02}", t.hour(), t.minute())
@@ -237,6 +260,8 @@ fn title_bar(state: &AppState, frame: &mut Frame, area: Rect) {
         Screen::Chart => l.tr("カルテ", "Chart"),
         Screen::Consult => l.tr("診察", "Consultation"),
         Screen::Admin => l.tr("職員管理", "Staff"),
+        Screen::Visits => l.tr("訪問予定", "Visits"),
+        Screen::Visit => l.tr("訪問記録", "Visit record"),
     };
     let screen = Span::styled(format!("│ {screen}"), style(Role::Guidance));
     let width = area.width as usize;

@@ -346,6 +346,17 @@ pub fn render(state: &AppState, overlay: &Overlay, frame: &mut Frame, area: Rect
                         "They can no longer sign in; their record and history stay."
                     )
                 ),
+                Confirm::Vitals { outside, .. } => format!(
+                    "{}\n{outside}\n{}",
+                    l.tr(
+                        "次の値は通常の測定範囲の外です:",
+                        "These values lie outside what a measurement usually shows:",
+                    ),
+                    l.tr(
+                        "測り直して正しければ記録します。",
+                        "Record them if a second reading agrees.",
+                    )
+                ),
                 Confirm::RemoveFact { what, .. } => format!(
                     "{} {what}",
                     l.tr("カルテから削除します:", "Remove from the chart:")
