@@ -353,10 +353,14 @@ fn a_real_clinic_runs_its_first_day_from_an_empty_directory() {
     let queues: Vec<&&str> = ids.iter().filter(|i| i.starts_with("queue/")).collect();
     assert_eq!(patients.len(), 51, "50 imported and the walk-in");
     assert_eq!(queues.len(), 1, "{queues:?}");
+    // The clinic's one care team has its roster, for the team's devices to sign in with.
+    assert!(ids.contains("team/team-honcho"), "{ids:?}");
+    let roster = &docs["team/team-honcho"];
+    assert_eq!(roster["care_team"], "team-honcho");
     assert_eq!(
         ids.len(),
-        53,
-        "the clinic, the patients, today's queue: {ids:?}"
+        54,
+        "the clinic, the team's roster, the patients, today's queue: {ids:?}"
     );
     assert!(
         !ids.iter()

@@ -112,6 +112,69 @@ pub struct CareTeam {
     pub name: String,
 }
 
+/// A home-care team's roster (`team/<team>`): what its devices, which never receive the clinic
+/// document, need to let the team sign in — the clinic's name and the team's members with their
+/// sign-in records. The clinic writes it whenever its staff change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamRoster {
+    /// The team, at the root: the sync server's scope reads it there.
+    pub care_team: String,
+    pub team_name: String,
+    pub clinic_id: String,
+    pub clinic_name: String,
+    #[serde(default)]
+    pub members: BTreeMap<String, Staff>,
+    /// The clinic's doctors by id, with their names: who wrote an instruction, who is asked.
+    #[serde(default)]
+    pub doctors: BTreeMap<String, String>,
+}
+
+impl TeamRoster {
+    /// The roster of `team` as the clinic's record has it.
+    pub fn of(clinic: &Clinic, team: &CareTeam) -> TeamRoster {
+        TeamRoster {
+            care_team: team.id.clone(),
+            team_name: team.name.clone(),
+            clinic_id: clinic.id.clone(),
+            clinic_name: clinic.name.clone(),
+            members: clinic
+                .staff
+                .values()
+                .filter(|s| s.care_team.as_deref() == Some(team.id.as_str()))
+                .map(|s| (s.id.clone(), s.clone()))
+                .collect(),
+            doctors: clinic
+                .staff
+                .values()
+                .filter(|s| s.role == Role::Doctor && s.active)
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect(),
+        }
+    }
+
+    /// The clinic as a team device knows it: its name, the team and the team's members; no
+    /// address, partner hospitals or other staff.
+    pub fn as_clinic(&self) -> Clinic {
+        Clinic {
+            id: self.clinic_id.clone(),
+            name: self.clinic_name.clone(),
+            address: String::new(),
+            phone: String::new(),
+            institution_code: String::new(),
+            staff: self.members.clone(),
+            care_teams: BTreeMap::from([(
+                self.care_team.clone(),
+                CareTeam {
+                    id: self.care_team.clone(),
+                    name: self.team_name.clone(),
+                },
+            )]),
+            partner_hospitals: BTreeMap::new(),
+            settings: ClinicSettings::default(),
+        }
+    }
+}
+
 /// A hospital that takes this clinic's patients in an emergency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerHospital {

@@ -13,7 +13,7 @@ mod text;
 
 pub use clinic::{
     CareTeam, Clinic, ClinicSettings, EARLIEST_REGISTRATION_YEAR, PartnerHospital, Role, Staff,
-    is_kana, parse_institution_code,
+    TeamRoster, is_kana, parse_institution_code,
 };
 pub use drug::{DrugInfo, DrugLookup};
 pub use encounter::{

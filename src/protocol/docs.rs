@@ -23,6 +23,9 @@ pub enum DocKind {
     Clinic,
     Patient,
     Queue,
+    /// A home-care team's roster: who of the team signs in on its devices, which never receive
+    /// the clinic document.
+    Team,
 }
 
 impl DocKind {
@@ -31,6 +34,7 @@ impl DocKind {
             DocKind::Clinic => "clinic",
             DocKind::Patient => "patient",
             DocKind::Queue => "queue",
+            DocKind::Team => "team",
         }
     }
 
@@ -48,6 +52,7 @@ impl DocKind {
                 "encounters",
             ],
             DocKind::Queue => &["entries"],
+            DocKind::Team => &["members"],
         }
     }
 }
@@ -94,6 +99,12 @@ impl DocId {
         Ok(DocId(format!("queue/{clinic}/{}/{team}", format_date(day))))
     }
 
+    /// The roster of the care team `team` (`team/<team>`).
+    pub fn team(team: &str) -> Result<DocId, DocError> {
+        check_id(team)?;
+        Ok(DocId(format!("team/{team}")))
+    }
+
     /// The day of a queue document.
     pub fn queue_date(&self) -> Option<Date> {
         let mut parts = self.0.split('/');
@@ -110,6 +121,7 @@ impl DocId {
         match parts.as_slice() {
             ["clinic"] => Ok(DocId::clinic()),
             ["patient", id] => DocId::patient(id),
+            ["team", team] => DocId::team(team),
             ["queue", clinic, day] => {
                 let date = parse_date(day).map_err(|_| bad())?;
                 DocId::queue(clinic, date)
@@ -127,6 +139,8 @@ impl DocId {
             DocKind::Clinic
         } else if self.0.starts_with("patient/") {
             DocKind::Patient
+        } else if self.0.starts_with("team/") {
+            DocKind::Team
         } else {
             DocKind::Queue
         }
@@ -197,6 +211,7 @@ mod tests {
             "patient/p-1",
             "queue/c1/2026-11-21",
             "queue/c1/2026-11-21/team-kita",
+            "team/team-kita",
         ] {
             assert_eq!(DocId::parse(id).map(|d| d.to_string()).as_deref(), Ok(id));
         }
@@ -219,7 +234,12 @@ mod tests {
 
     #[test]
     fn the_genesis_is_the_same_on_every_device() {
-        for kind in [DocKind::Clinic, DocKind::Patient, DocKind::Queue] {
+        for kind in [
+            DocKind::Clinic,
+            DocKind::Patient,
+            DocKind::Queue,
+            DocKind::Team,
+        ] {
             let a = genesis(kind, &ActorId::random()).expect("genesis");
             let b = genesis(kind, &ActorId::random()).expect("genesis");
             assert_eq!(a.get_heads(), b.get_heads());

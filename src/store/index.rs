@@ -203,6 +203,8 @@ pub(super) fn reindex(
                     .map_err(sql(path))?;
             }
         }
+        // A team's roster is read whole on a team device; nothing lists it.
+        DocKind::Team => {}
         DocKind::Clinic => {
             conn.execute("DELETE FROM staff_index", [])
                 .map_err(sql(path))?;

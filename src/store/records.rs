@@ -17,15 +17,38 @@ impl Store {
     /// Creates the clinic document, or brings it in line with `clinic` field by field.
     pub fn save_clinic(&mut self, staff: &str, clinic: &Clinic) -> Result<(), StoreError> {
         let id = DocId::clinic();
-        if self.exists(&id)? {
-            self.edit(&id, staff, "clinic.update", |e| e.put_root(clinic))
-        } else {
-            self.create(&id, staff, "clinic.create", |e| e.put_root(clinic))
-        }
+        let exists = self.exists(&id)?;
+        self.write(|w| {
+            if exists {
+                w.edit(&id, staff, "clinic.update", |e| e.put_root(clinic))?;
+            } else {
+                w.create(&id, staff, "clinic.create", |e| e.put_root(clinic))?;
+            }
+            super::staff::write_rosters(w, staff)
+        })
     }
 
     pub fn clinic(&mut self) -> Result<Option<Clinic>, StoreError> {
         self.read_view(&DocId::clinic())
+    }
+
+    /// The clinic as this device knows it for signing in: the clinic document, or on a care
+    /// team's device (which never receives it) what the team's roster says.
+    pub fn clinic_for_sign_in(&mut self) -> Result<Option<Clinic>, StoreError> {
+        if let Some(clinic) = self.clinic()? {
+            return Ok(Some(clinic));
+        }
+        let rosters: Vec<DocId> = self
+            .doc_ids()?
+            .into_iter()
+            .filter(|id| id.kind() == crate::protocol::DocKind::Team)
+            .collect();
+        for id in rosters {
+            if let Some(roster) = self.read_view::<crate::domain::TeamRoster>(&id)? {
+                return Ok(Some(roster.as_clinic()));
+            }
+        }
+        Ok(None)
     }
 
     /// Stores a staff member's PIN hash (never the PIN). A new PIN ends a lockout on this
@@ -36,7 +59,7 @@ impl Store {
         staff_id: &str,
         pin_hash: &str,
     ) -> Result<(), StoreError> {
-        self.edit(&DocId::clinic(), by, "staff.set_pin", |e| {
+        self.edit_clinic(by, "staff.set_pin", |e| {
             require(e, &["staff", staff_id], "staff member")?;
             e.put(&["staff", staff_id, "pin_hash"], pin_hash)
         })?;

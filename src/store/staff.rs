@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::persist::Editor;
+use super::persist::{Editor, Writing};
 use super::{DocId, Store, StoreError, check_id};
-use crate::domain::{Clinic, Date, InvalidField, Role, Staff, parse_institution_code};
+use crate::domain::{Clinic, Date, InvalidField, Role, Staff, TeamRoster, parse_institution_code};
 
 fn rejected(field: &'static str, reason: impl Into<String>) -> StoreError {
     StoreError::Rejected(InvalidField::new(field, reason).to_string())
@@ -215,14 +215,17 @@ impl Store {
                 "a clinic needs an active administrator with a PIN, or nobody can sign in",
             ));
         }
-        self.create(&DocId::clinic(), by, "clinic.init", |e| e.put_root(clinic))
+        self.write(|w| {
+            w.create(&DocId::clinic(), by, "clinic.init", |e| e.put_root(clinic))?;
+            write_rosters(w, by)
+        })
     }
 
     /// Adds a member of staff to the clinic, audited as `staff.add`. Refuses an id already in
     /// use, a care team the clinic does not have and a licence number someone else carries,
     /// naming the field.
     pub fn add_staff(&mut self, by: &str, staff: &Staff, today: Date) -> Result<(), StoreError> {
-        self.edit(&DocId::clinic(), by, "staff.add", |e| {
+        self.edit_clinic(by, "staff.add", |e| {
             let clinic = clinic_in(e)?;
             if let Some(existing) = clinic.staff.get(&staff.id) {
                 return Err(rejected(
@@ -252,7 +255,7 @@ impl Store {
         today: Date,
         change: impl FnOnce(&mut Staff),
     ) -> Result<Vec<String>, StoreError> {
-        let changed = self.edit(&DocId::clinic(), by, "staff.edit", |e| {
+        let changed = self.edit_clinic(by, "staff.edit", |e| {
             let clinic = clinic_in(e)?;
             let before = clinic
                 .staff
@@ -279,7 +282,7 @@ impl Store {
     /// they did stay (their name still stands on the notes they signed), but they can no longer
     /// sign in. Refuses the clinic's last active administrator.
     pub fn deactivate_staff(&mut self, by: &str, staff_id: &str) -> Result<(), StoreError> {
-        self.edit(&DocId::clinic(), by, "staff.deactivate", |e| {
+        self.edit_clinic(by, "staff.deactivate", |e| {
             let clinic = clinic_in(e)?;
             let before = clinic
                 .staff
@@ -291,4 +294,37 @@ impl Store {
             e.put(&["staff", staff_id, "active"], &false)
         })
     }
+}
+
+impl Store {
+    /// Edits the clinic document and, in the same transaction, every care team's roster, so
+    /// that a team device never holds sign-in records the clinic has changed.
+    pub(super) fn edit_clinic<T>(
+        &mut self,
+        by: &str,
+        action: &str,
+        change: impl FnOnce(&mut Editor) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.write(|w| {
+            let out = w.edit(&DocId::clinic(), by, action, change)?;
+            write_rosters(w, by)?;
+            Ok(out)
+        })
+    }
+}
+
+/// Brings each care team's roster (`team/<team>`) in line with the clinic document as this
+/// transaction sees it: the team's members with their sign-in records, for its devices.
+pub(super) fn write_rosters(w: &mut Writing, by: &str) -> Result<(), StoreError> {
+    let clinic = w.edit(&DocId::clinic(), by, "clinic.read", |e| clinic_in(e))?;
+    for team in clinic.care_teams.values() {
+        let id = DocId::team(&team.id)?;
+        let roster = TeamRoster::of(&clinic, team);
+        if w.exists(&id)? {
+            w.edit(&id, by, "team.roster", |e| e.put_root(&roster))?;
+        } else {
+            w.create(&id, by, "team.roster", |e| e.put_root(&roster))?;
+        }
+    }
+    Ok(())
 }

@@ -26,7 +26,7 @@ impl Worker {
                 Ok(check) => vec![Action::PinChecked { staff, check }],
                 Err(e) => vec![failed(e)],
             },
-            Effect::LoadClinic => match self.store.clinic() {
+            Effect::LoadClinic => match self.store.clinic_for_sign_in() {
                 Ok(Some(clinic)) => {
                     self.clinic_id = clinic.id.clone();
                     vec![Action::ClinicLoaded(Box::new(clinic))]

@@ -15,6 +15,7 @@ pub struct Genesis {
     clinic: ChangeHash,
     patient: ChangeHash,
     queue: ChangeHash,
+    team: ChangeHash,
 }
 
 impl Genesis {
@@ -23,6 +24,7 @@ impl Genesis {
             clinic: genesis_hash(DocKind::Clinic)?,
             patient: genesis_hash(DocKind::Patient)?,
             queue: genesis_hash(DocKind::Queue)?,
+            team: genesis_hash(DocKind::Team)?,
         })
     }
 
@@ -31,6 +33,7 @@ impl Genesis {
             DocKind::Clinic => self.clinic,
             DocKind::Patient => self.patient,
             DocKind::Queue => self.queue,
+            DocKind::Team => self.team,
         }
     }
 }

@@ -179,6 +179,11 @@ impl Exchange<'_> {
                 }
             })?;
             let care_team = care_team_of(&doc);
+            if !added.is_empty() && !self.scope.may_write(kind) {
+                // A team device writing its roster: refused without a trace, as a write outside
+                // its scope is.
+                continue;
+            }
             let keep = if visible {
                 true
             } else if added.is_empty() {

@@ -7,12 +7,13 @@
 //!
 //! A care team's own queue documents (`queue/<clinic>/<day>/<team>`, which name the team at their
 //! root) hold the visits of its patients, so a team device receives those and not the rest of
-//! the clinic's queue. It never reaches the clinic document.
+//! the clinic's queue. It never reaches the clinic document: its own roster (`team/<team>`)
+//! tells it who of the team signs in, and only a clinic-wide device may write that roster.
 
 use enkaku::protocol::DocKind;
 
 /// The kinds of document a care-team device can reach (those naming its team at their root).
-pub const TEAM_KINDS: [DocKind; 2] = [DocKind::Patient, DocKind::Queue];
+pub const TEAM_KINDS: [DocKind; 3] = [DocKind::Patient, DocKind::Queue, DocKind::Team];
 
 /// A device's reach: its clinic and, when it has one, its care team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,12 @@ impl Scope {
             None => true,
             Some(team) => TEAM_KINDS.contains(&kind) && care_team == Some(team.as_str()),
         }
+    }
+
+    /// Whether this device may add changes to a document of `kind` it can see: a team's roster
+    /// holds its members' sign-in records, which only the clinic writes.
+    pub fn may_write(&self, kind: DocKind) -> bool {
+        self.care_team.is_none() || kind != DocKind::Team
     }
 }
 
@@ -56,5 +63,10 @@ mod tests {
         assert!(team.admits(DocKind::Queue, Some("north")));
         assert!(!team.admits(DocKind::Queue, Some("south")));
         assert!(!team.admits(DocKind::Queue, None));
+        assert!(team.admits(DocKind::Team, Some("north")));
+        assert!(!team.admits(DocKind::Team, Some("south")));
+        assert!(!team.may_write(DocKind::Team), "the roster is the clinic's");
+        assert!(team.may_write(DocKind::Patient) && team.may_write(DocKind::Queue));
+        assert!(clinic_wide.may_write(DocKind::Team));
     }
 }
