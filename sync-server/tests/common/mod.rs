@@ -145,6 +145,7 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
             "encounters",
         ],
         DocKind::Queue => &["entries"],
+        DocKind::Team => &["members"],
     }
 }
 
