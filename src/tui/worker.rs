@@ -181,7 +181,8 @@ impl Worker {
     /// count. The count lives in the store, so a restart does not reset it.
     fn verify_pin(&mut self, staff: &str, pin: &str) -> Result<PinCheck, StoreError> {
         let now = time::OffsetDateTime::now_utc();
-        let clinic = self.store.clinic()?;
+        // A team's device knows its members from the team's roster.
+        let clinic = self.store.clinic_for_sign_in()?;
         let Some(record) = clinic.as_ref().and_then(|c| c.staff.get(staff)) else {
             return Ok(PinCheck::Wrong);
         };
