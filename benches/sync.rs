@@ -8,8 +8,9 @@
 //! Cases (issue 5):
 //! (a) one field edited on one patient of 1,000 already in sync — target ≤ 600 B, 1 round trip;
 //! (b) an idle check-in with 1,000 documents in scope — target ≤ 1 KB, 1 request;
-//! (c) a field visit: 10 encounters with SOAP notes across 10 patients, then the sync that
-//!     uploads them and pulls — target 1 round trip, ≤ 2× floor, ≤ 5 s on the link;
+//! (c) a field visit: the nurse's records of 10 visits across 10 patients, written with the
+//!     store calls her screens make, then the sync that uploads them and pulls — target 1 round
+//!     trip, ≤ 2× floor, ≤ 5 s on the link;
 //! (d) a fresh nurse device provisioning a 300-patient caseload — target ≤ 1.25× floor in a few
 //!     round trips.
 //!
@@ -22,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use enkaku::domain::{ChartNote, Encounter, Outcome, Role, VisitKind};
+use enkaku::domain::{ChartNote, NursingVisit, Role, Vital};
 use enkaku::store::{DocId, Store};
 use enkaku::sync::client::{Device, Http, SyncReport, enroll, sync_once};
 use enkaku_sync_server::admin;
@@ -394,18 +395,9 @@ fn soap(i: usize) -> ChartNote {
     }
 }
 
-fn visit(i: usize) -> Encounter {
-    let note = soap(i);
-    let mut e = Encounter::new(format!("en-visit-{i:02}"), VisitKind::DToPWithN);
-    e.doctor = Some("dr-sato".into());
-    e.nurse = Some("ns-ito".into());
-    e.patient_location = "自宅".into();
-    e.chief_complaint = "訪問診療（定期）".into();
-    e.started_at = Some(note.written_at - time::Duration::minutes(25));
-    e.ended_at = Some(note.written_at);
-    e.outcome = Some(Outcome::Completed);
-    e.notes.insert(note.id.clone(), note);
-    e
+/// The day in Japan of an instant: the day a visit is on.
+fn jst_day(at: time::OffsetDateTime) -> time::Date {
+    at.to_offset(time::macros::offset!(+9)).date()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -516,27 +508,39 @@ fn main() {
         mb2.total() <= 1000 && mb2.round_trips == 1,
     );
 
-    // (c) A field visit: 10 encounters with SOAP notes across 10 patients, then one sync.
+    // (c) A field visit: the nurse records 10 visits across 10 patients with the store calls
+    // her screens make (arrive, vitals, observations, leave: four saves a visit), then one sync.
     let mut floor_c = 0u64;
     let mut note_chars = 0usize;
     let visited: Vec<String> = (0..10).map(|i| synthetic(37 + 97 * i)).collect();
     for (i, patient) in visited.iter().enumerate() {
         let doc = DocId::patient(patient).expect("doc id");
         let heads_before = b.store.heads(&doc).expect("heads");
-        let e = visit(i);
-        note_chars += e
-            .notes
-            .values()
-            .map(|n| {
-                n.subjective.chars().count()
-                    + n.objective.chars().count()
-                    + n.assessment.chars().count()
-                    + n.plan.chars().count()
-            })
-            .sum::<usize>();
-        b.store
-            .save_encounter("ns-ito", patient, &e)
-            .expect("encounter");
+        let note = soap(i);
+        let mut record =
+            NursingVisit::new(format!("nv-visit-{i:02}"), jst_day(note.written_at), "ns-ito");
+        record.arrived_at = Some(note.written_at - time::Duration::minutes(40));
+        let mut save = |record: &NursingVisit, action: &str| {
+            b.store
+                .save_nursing_visit("ns-ito", patient, record, action)
+                .expect("visit record");
+        };
+        save(&record, "nursing.arrive");
+        record.vitals = [
+            (Vital::SystolicBp, 120.0 + i as f64),
+            (Vital::DiastolicBp, 72.0),
+            (Vital::Pulse, 68.0 + i as f64),
+            (Vital::Temperature, 36.5),
+            (Vital::Spo2, 97.0),
+        ]
+        .into_iter()
+        .collect();
+        save(&record, "nursing.vitals");
+        record.note = format!("{} {}", note.subjective, note.objective);
+        note_chars += record.note.chars().count();
+        save(&record, "nursing.note");
+        record.left_at = Some(note.written_at);
+        save(&record, "nursing.leave");
         floor_c += b
             .store
             .changes_since(&doc, &heads_before)
@@ -547,7 +551,7 @@ fn main() {
     let ok_c = mc.round_trips == 1 && mc.total() <= 2 * floor_c && mc.emulated() <= 5.0;
     print_case(
         &format!(
-            "(c) field visit, 10 encounters (notes avg {} chars)",
+            "(c) field visit, 10 nurse's visit records (notes avg {} chars)",
             note_chars / 10
         ),
         &mc,

@@ -3,6 +3,7 @@
 //! visit on video (D to P with N). Each operation is one audited transaction that a team device
 //! can make offline; a refusal names the field and writes nothing.
 
+use super::persist::Editor;
 use super::records::{put_status, require_entry};
 use super::{DocId, Store, StoreError};
 use crate::domain::{
@@ -42,6 +43,15 @@ fn check_visit(visit: &NursingVisit) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A patient written before the home-care collections existed lacks their map: the first
+/// record made for them creates it.
+fn ensure_map(e: &mut Editor, key: &str) -> Result<(), StoreError> {
+    if e.get::<serde_json::Value>(&[key])?.is_none() {
+        e.put(&[key], &serde_json::Map::new())?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// A team's day: the queue document of `team` for `day`, if anything was filed on it.
     pub fn team_day(
@@ -67,6 +77,7 @@ impl Store {
         check_visit(visit)?;
         let id = DocId::patient(patient_id)?;
         self.edit(&id, staff, action, |e| {
+            ensure_map(e, "nursing_visits")?;
             e.put(&["nursing_visits", &visit.id], visit)
         })
     }
@@ -94,6 +105,7 @@ impl Store {
         }
         let id = DocId::patient(patient_id)?;
         self.edit(&id, staff, "nursing.instructions", |e| {
+            ensure_map(e, "nursing_instructions")?;
             e.put(&["nursing_instructions", &instructions.id], instructions)
         })
     }
@@ -146,6 +158,7 @@ impl Store {
         self.write(|w| {
             let queue = w.queue_doc(clinic, day, entry_id)?;
             w.edit(&patient, staff, "nursing.request", |e| {
+                ensure_map(e, "nursing_visits")?;
                 e.put(&["nursing_visits", &visit.id], visit)
             })?;
             w.edit(&queue, staff, "queue.request.d_to_p_with_n", |e| {
