@@ -517,8 +517,11 @@ fn main() {
         let doc = DocId::patient(patient).expect("doc id");
         let heads_before = b.store.heads(&doc).expect("heads");
         let note = soap(i);
-        let mut record =
-            NursingVisit::new(format!("nv-visit-{i:02}"), jst_day(note.written_at), "ns-ito");
+        let mut record = NursingVisit::new(
+            format!("nv-visit-{i:02}"),
+            jst_day(note.written_at),
+            "ns-ito",
+        );
         record.arrived_at = Some(note.written_at - time::Duration::minutes(40));
         let mut save = |record: &NursingVisit, action: &str| {
             b.store
@@ -663,12 +666,13 @@ fn main() {
     assert_eq!(phone, "080-1234-5678", "(a)'s edit reached A");
     for (i, p) in visited.iter().enumerate() {
         let patient = a.store.patient(p).expect("patient");
+        let record = patient.nursing_visits.get(&format!("nv-visit-{i:02}"));
         assert!(
-            patient.encounters.contains_key(&format!("en-visit-{i:02}")),
-            "(c)'s encounter on {p} reached A"
+            record.is_some_and(|r| r.left_at.is_some() && r.vitals.len() == 5),
+            "(c)'s visit record on {p} reached A whole"
         );
     }
-    println!("      check: (a)'s edit and (c)'s 10 encounters reached device A");
+    println!("      check: (a)'s edit and (c)'s 10 visit records reached device A");
 
     println!();
     println!(

@@ -477,6 +477,24 @@ fn a_care_team_device_sees_and_writes_only_its_teams_patients() {
         vec!["patient/n1", "patient/n2"]
     );
     assert_eq!(nurse.field("patient/n1", "note").as_deref(), Some("north"));
+
+    // The team's roster reaches the team's device, not another team's; the device cannot
+    // write it (its changes are dropped without a trace).
+    doctor.create("team/north", &[("care_team", "north"), ("team_name", "北")]);
+    doctor.create("team/south", &[("care_team", "south"), ("team_name", "南")]);
+    doctor.sync(&client);
+    nurse.sync(&client);
+    assert!(nurse.docs.contains_key("team/north"));
+    assert!(!nurse.docs.contains_key("team/south"));
+    let before = admin.document(&clinic, "team/north").unwrap();
+    nurse.edit("team/north", &[("team_name", "乗っ取り")]);
+    nurse.sync(&client);
+    assert_eq!(admin.document(&clinic, "team/north").unwrap(), before);
+    doctor.sync(&client);
+    assert_eq!(
+        doctor.field("team/north", "team_name").as_deref(),
+        Some("北")
+    );
     server.stop();
 }
 
