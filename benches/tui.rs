@@ -88,6 +88,8 @@ fn prepare(dir: &Path) -> usize {
             signed_at: None,
             payment: None,
             history: Default::default(),
+            route_order: None,
+            consult_request: None,
         };
         store
             .add_queue_entry("bench", &clinic.id, day(), &entry)

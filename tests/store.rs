@@ -139,6 +139,8 @@ fn a_queue_day_opened_on_two_devices_offline_keeps_both_entries() {
         signed_at: None,
         payment: None,
         history: Default::default(),
+        route_order: None,
+        consult_request: None,
     };
     assert!(
         a.add_queue_entry("fd1", "c1", day, &entry("q-a", "p-1"))
@@ -360,6 +362,8 @@ fn queue_entry(id: &str, patient: &str) -> enkaku::domain::QueueEntry {
         signed_at: None,
         payment: None,
         history: Default::default(),
+        route_order: None,
+        consult_request: None,
     }
 }
 

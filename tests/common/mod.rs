@@ -35,6 +35,8 @@ pub fn patient(id: &str) -> Patient {
         consents: BTreeMap::new(),
         care_plans: BTreeMap::new(),
         encounters: BTreeMap::new(),
+        nursing_instructions: Default::default(),
+        nursing_visits: Default::default(),
     }
 }
 
