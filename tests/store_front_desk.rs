@@ -483,7 +483,7 @@ fn a_store_from_before_version_5_fills_the_board_columns_from_its_entries() {
     let rows = store.queue_rows(day()).unwrap();
     let path = store.path().to_path_buf();
     drop(store);
-    // As a version-4 file had it: no such columns.
+    // As a version-4 file had it: no such columns (nor those of later versions).
     let db = rusqlite::Connection::open(&path).unwrap();
     for column in [
         "checked_in_at",
@@ -491,6 +491,9 @@ fn a_store_from_before_version_5_fills_the_board_columns_from_its_entries() {
         "payment_amount",
         "payment_method",
         "payment_paid",
+        "request_by",
+        "request_at",
+        "request_reason",
     ] {
         db.execute_batch(&format!("ALTER TABLE queue_index DROP COLUMN {column}"))
             .unwrap();

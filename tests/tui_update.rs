@@ -146,6 +146,7 @@ fn row(i: usize, patient: &str, status: QueueStatus) -> QueueRow {
         checked_in_at: None,
         signed_at: None,
         payment: None,
+        consult_request: None,
     }
 }
 

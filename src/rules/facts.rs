@@ -214,7 +214,7 @@ pub fn consultation(visit: &Visit) -> Consultation {
     // The chart is open in front of the doctor.
     ctx.doctor.location.records_accessible = Some(true);
 
-    ctx.nurse.present = Some(e.nurse.is_some());
+    nurse_facts(&mut ctx, visit);
 
     ctx.security.privacy_confirmed = ticked(checks.patient_privacy);
     ctx.security.no_third_party_confirmed = ticked(checks.no_third_party);
@@ -247,6 +247,27 @@ pub fn consultation(visit: &Visit) -> Consultation {
 
     ctx.pre_consult.done = Some(visit.pre_consult_done);
     ctx
+}
+
+/// The nurse at a D to P with N consultation (指針 V.2(3)), from what is stored: the nurse named
+/// on the encounter (her request brought her there), the 訪問看護指示書 in force on the day, and
+/// the clinic's staff list. What nothing records stays `None`, so that a finding says it is not
+/// recorded rather than stating that it is not so.
+fn nurse_facts(ctx: &mut Consultation, visit: &Visit) {
+    let e = visit.encounter;
+    let instructions = visit.patient.instructions_on(visit.day);
+    ctx.nurse.present = ticked(e.nurse.is_some());
+    // ② The care she gives follows the instructions under the care plan and the 指示書: what
+    // it asks her to observe is what the doctor instructed.
+    ctx.nurse.instructions = instructions
+        .map(|i| i.observe.trim().to_string())
+        .filter(|t| !t.is_empty());
+    // ③ A nurse of the same clinic, or one working under this doctor's 指示書.
+    ctx.nurse.same_clinic = match (&e.nurse, visit.clinic) {
+        (Some(nurse), Some(clinic)) => Some(clinic.staff.contains_key(nurse)),
+        _ => None,
+    };
+    ctx.nurse.visiting_nurse_order = instructions.map(|i| i.doctor == visit.doctor.id);
 }
 
 /// Why a stored encounter cannot be turned into a case.
@@ -455,7 +476,11 @@ mod tests {
     /// insufficient) stays silent, and the others say what is not recorded.
     #[test]
     fn nothing_ticked_states_no_fact() {
-        for kind in [VisitKind::OnlineInitial, VisitKind::OnlineFollowup] {
+        for kind in [
+            VisitKind::OnlineInitial,
+            VisitKind::OnlineFollowup,
+            VisitKind::DToPWithN,
+        ] {
             let p = patient("p-0013");
             let e = Encounter::new("en-1", kind);
             let case = case_of(&p, &e, &SessionChecks::default());
@@ -543,6 +568,46 @@ mod tests {
         assert_eq!(case.prescriptions.len(), 1);
         assert_eq!(case.prescriptions[0].drug.as_deref(), Some("1129009F1025"));
         assert_eq!(case.prescriptions[0].days, Some(14));
+    }
+
+    /// 指針 V.2(3) from what is stored: a nurse named on the encounter, the 指示書 in force on
+    /// the day and who wrote it, the clinic's staff. Nothing recorded is `None`, not `false`.
+    #[test]
+    fn the_nurse_facts_come_from_the_record() {
+        let mut p = patient("p-0022");
+        let mut e = Encounter::new("en-1", VisitKind::DToPWithN);
+        let case = case_of(&p, &e, &SessionChecks::default());
+        assert_eq!(case.nurse, super::super::NurseFacts::default());
+
+        e.nurse = Some("ns-ito".into());
+        let instructions = |doctor: &str, observe: &str| crate::domain::NursingInstructions {
+            id: format!("ni-{doctor}"),
+            doctor: doctor.into(),
+            valid_from: crate::domain::parse_date("2026-11-01").unwrap(),
+            valid_to: crate::domain::parse_date("2026-11-30").unwrap(),
+            observe: observe.into(),
+            report: String::new(),
+            thresholds: Default::default(),
+            written_at: at("2026-11-01T00:00:00Z"),
+        };
+        p.nursing_instructions
+            .insert("ni-dr-sato".into(), instructions("dr-sato", " 呼吸状態 "));
+        let case = case_of(&p, &e, &SessionChecks::default());
+        assert_eq!(case.nurse.present, Some(true));
+        assert_eq!(case.nurse.instructions.as_deref(), Some("呼吸状態"));
+        assert_eq!(case.nurse.same_clinic, Some(true));
+        assert_eq!(case.nurse.visiting_nurse_order, Some(true));
+
+        // Another doctor's instructions, with nothing to observe; a nurse the clinic does not
+        // employ.
+        p.nursing_instructions = [("ni-dr-kimura".to_string(), instructions("dr-kimura", " "))]
+            .into_iter()
+            .collect();
+        e.nurse = Some("ns-elsewhere".into());
+        let case = case_of(&p, &e, &SessionChecks::default());
+        assert_eq!(case.nurse.instructions, None);
+        assert_eq!(case.nurse.same_clinic, Some(false));
+        assert_eq!(case.nurse.visiting_nurse_order, Some(false));
     }
 
     #[test]

@@ -95,8 +95,8 @@ pub(super) fn dpn_instructions(f: &Facts) -> Vec<Finding> {
             .is_some_and(|t| !t.trim().is_empty());
     when(f.kind == VisitKind::DToPWithN && !given, || {
         DPN_INSTRUCTIONS.says(
-            "看護師等への診療の補助行為の指示が記録されていません。",
-            "No instructions to the nurse for the care they give are recorded.",
+            "看護師等への診療の補助行為の指示 (当日有効な訪問看護指示書の観察項目等) が記録されていません。",
+            "No instructions to the nurse for the care they give (what to observe, in a 訪問看護指示書 in force on the day) are recorded.",
             "診療計画及び訪問看護指示書に基づく指示 (予測されない症状への追加検査を含む) を記録してください。",
             "Record the instructions under the care plan and the 訪問看護指示書 (including any extra tests for unforeseen symptoms).",
         )
@@ -129,8 +129,8 @@ pub(super) fn dpn_team(f: &Facts) -> Vec<Finding> {
             let en = missing.iter().map(|m| m.1).collect::<Vec<_>>().join("; ");
             DPN_TEAM.finding(
                 (
-                    format!("D to P with N の体制が確認されていません: {ja}。"),
-                    format!("The D to P with N team is not confirmed: {en}."),
+                    format!("D to P with N の体制が記録されていません: {ja}。"),
+                    format!("The D to P with N team is not recorded: {en}."),
                 ),
                 (
                     "担当医師と看護師等の関係を確認し記録してください。".into(),

@@ -10,8 +10,8 @@ use serde_json::Value as Json;
 
 use super::{DocId, DocKind, Store, StoreError, bridge};
 use crate::domain::{
-    Date, Demographics, HistoryKnowledge, Instant, PaymentMethod, QueueEntry, QueueStatus, Staff,
-    VisitKind, fold_for_search, format_date,
+    ConsultRequest, Date, Demographics, HistoryKnowledge, Instant, PaymentMethod, QueueEntry,
+    QueueStatus, Staff, VisitKind, fold_for_search, format_date,
 };
 
 /// A patient as lists show them, read from the index.
@@ -63,6 +63,8 @@ pub struct QueueRow {
     pub signed_at: Option<Instant>,
     /// 会計, once the front desk recorded it.
     pub payment: Option<PaymentRow>,
+    /// The home-care nurse asked the doctor to join this visit on video (D to P with N).
+    pub consult_request: Option<ConsultRequest>,
 }
 
 /// A visit's payment (会計) as the board shows it.
@@ -169,8 +171,9 @@ pub(super) fn reindex(
             let mut insert = conn
                 .prepare_cached(
                     "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor, pre_consult,
-                         checked_in_at, signed_at, payment_amount, payment_method, payment_paid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                         checked_in_at, signed_at, payment_amount, payment_method, payment_paid,
+                         request_by, request_at, request_reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )
                 .map_err(sql(path))?;
             for key in doc.keys(&entries) {
@@ -199,6 +202,9 @@ pub(super) fn reindex(
                         e.payment.as_ref().map(|p| p.amount_yen),
                         e.payment.as_ref().map(|p| p.method.as_str()),
                         e.payment.as_ref().map(|p| p.paid),
+                        e.consult_request.as_ref().map(|r| r.by.as_str()),
+                        e.consult_request.as_ref().map(|r| rfc3339(r.at)),
+                        e.consult_request.as_ref().map(|r| r.reason.as_str()),
                     ])
                     .map_err(sql(path))?;
             }
@@ -365,7 +371,8 @@ impl Store {
                 "SELECT q.entry_id, q.day, q.time, q.patient_id, coalesce(p.name_kanji, ''), coalesce(p.name_kana, ''),
                         q.visit, q.status, q.doctor, q.pre_consult,
                         coalesce(p.date_of_birth, ''), coalesce(p.sex, ''),
-                        q.checked_in_at, q.signed_at, q.payment_amount, q.payment_method, q.payment_paid
+                        q.checked_in_at, q.signed_at, q.payment_amount, q.payment_method, q.payment_paid,
+                        q.request_by, q.request_at, q.request_reason
                  FROM queue_index q LEFT JOIN patient_index p ON p.patient_id = q.patient_id
                  WHERE q.day = ?1 ORDER BY q.time, q.entry_id",
             )
@@ -410,6 +417,17 @@ impl Store {
                 }),
                 _ => None,
             };
+            let request_by: Option<String> = r.get(17).map_err(self.sql_err())?;
+            let request_at = instant(18, "request_at")?;
+            let request_reason: Option<String> = r.get(19).map_err(self.sql_err())?;
+            let consult_request = match (request_by, request_at) {
+                (Some(by), Some(at)) => Some(ConsultRequest {
+                    by,
+                    at,
+                    reason: request_reason.unwrap_or_default(),
+                }),
+                _ => None,
+            };
             out.push(QueueRow {
                 time: get(2)?,
                 patient_id: get(3)?,
@@ -424,6 +442,7 @@ impl Store {
                 checked_in_at,
                 signed_at,
                 payment,
+                consult_request,
                 entry_id,
                 day,
             });

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::StoreError;
 
 /// The newest schema: the number of the last migration.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -132,6 +132,22 @@ UPDATE queue_index SET
           AND json_extract(h.value, '$.to') = 'checked_in');
 ";
 
+/// Version 6: a home-care nurse's request that the doctor join the visit on video (D to P with
+/// N, 指針 V.2(3)), so that the doctor's board shows it: who asked, when, and why. Rows indexed
+/// before it are filled from the read model's copy of each entry.
+const MIGRATE_TO_6: &str = "
+ALTER TABLE queue_index ADD COLUMN request_by TEXT;
+ALTER TABLE queue_index ADD COLUMN request_at TEXT;
+ALTER TABLE queue_index ADD COLUMN request_reason TEXT;
+UPDATE queue_index SET
+    request_by = (SELECT json_extract(r.json, '$.consult_request.by') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id),
+    request_at = (SELECT json_extract(r.json, '$.consult_request.at') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id),
+    request_reason = (SELECT json_extract(r.json, '$.consult_request.reason') FROM doc_rows r
+        WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id);
+";
+
 /// Every migration, in order: the number it brings the file to and its SQL. A new store runs
 /// `SCHEMA` and then all of them.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -139,6 +155,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, MIGRATE_TO_3),
     (4, MIGRATE_TO_4),
     (5, MIGRATE_TO_5),
+    (6, MIGRATE_TO_6),
 ];
 
 /// Rejects files that are not SQLite databases or are shorter than their header says, before

@@ -584,6 +584,10 @@ impl Saved {
             Saved::Encounter("encounter.addendum") => {
                 lang.tr("追記を保存しました", "Addendum saved")
             }
+            Saved::Encounter("encounter.order") => lang.tr(
+                "看護師への指示を記録しました",
+                "Order to the nurse recorded",
+            ),
             Saved::Encounter(_) => lang.tr("保存しました", "Saved"),
             Saved::Nursing(action) => super::update::nursing_saved_label(lang, action),
             Saved::Signed => lang.tr("署名しました", "Signed"),
@@ -733,6 +737,11 @@ pub enum Write {
         day: Date,
         entry_id: String,
         payment: Payment,
+    },
+    /// A 訪問看護指示書 the doctor wrote from the chart.
+    NursingInstructions {
+        patient_id: String,
+        instructions: Box<crate::domain::NursingInstructions>,
     },
 }
 

@@ -430,6 +430,14 @@ impl Worker {
                     .record_payment(staff, &clinic, day, &entry_id, &payment)?;
                 Ok(Saved::Payment)
             }
+            Write::NursingInstructions {
+                patient_id,
+                instructions,
+            } => {
+                self.store
+                    .save_nursing_instructions(staff, &patient_id, &instructions)?;
+                Ok(Saved::Fact("nursing.instructions"))
+            }
         }
     }
 

@@ -17,11 +17,13 @@ pub mod doctor_location;
 pub mod end_session;
 pub mod history;
 pub mod identity_seen;
+pub mod instructions;
 pub mod medication;
 pub mod medications_taken;
 pub mod move_visit;
 pub mod note;
 pub mod nursing_text;
+pub mod order;
 pub mod override_reason;
 pub mod payment;
 pub mod prescription;
@@ -49,11 +51,13 @@ pub use doctor_location::LocationForm;
 pub use end_session::{EndSessionForm, Ending};
 pub use history::HistoryForm;
 pub use identity_seen::IdentitySeenForm;
+pub use instructions::InstructionsForm;
 pub use medication::MedicationForm;
 pub use medications_taken::MedicationsTakenForm;
 pub use move_visit::MoveVisitForm;
 pub use note::SoapNote;
 pub use nursing_text::NursingTextForm;
+pub use order::OrderForm;
 pub use override_reason::OverrideForm;
 pub use payment::PaymentForm;
 pub use prescription::DrugSearch;
@@ -343,6 +347,38 @@ pub enum FormError {
     NoCancelReason,
     #[error("amount: a whole number of yen")]
     Amount,
+    #[error("valid from: write the day as YYYY-MM-DD")]
+    InstructionsValidFrom,
+    #[error("valid to: write the day as YYYY-MM-DD")]
+    InstructionsValidTo,
+    #[error("valid to: the period ends before it begins")]
+    InstructionsPeriod,
+    #[error("valid to: the period has already ended")]
+    InstructionsEnded,
+    #[error("what to observe: write what the nurse is to observe")]
+    NoObserve,
+    /// A limit of the 訪問看護指示書 that is not a reading of its vital sign.
+    #[error("{}", limit_error(Lang::En, *.vital, *.max))]
+    Limit {
+        vital: crate::domain::Vital,
+        max: bool,
+    },
+    /// The upper limit of a vital sign is below its lower limit.
+    #[error("{}: the upper limit is below the lower", .0.label().1)]
+    LimitsCrossed(crate::domain::Vital),
+    #[error("order: write what the nurse is to do")]
+    NoOrderText,
+}
+
+/// The refusal of a limit field of the 訪問看護指示書, naming it.
+fn limit_error(lang: Lang, vital: crate::domain::Vital, max: bool) -> &'static str {
+    match instructions::limit_field(vital, max) {
+        Some(f) => lang.tr(f.error.0, f.error.1),
+        None => lang.tr(
+            "上下限: 数値で入力してください (空欄は制限なし)",
+            "Limit: a number, or empty for no limit",
+        ),
+    }
 }
 
 impl FormError {
@@ -490,6 +526,49 @@ impl FormError {
                 "金額: 円の整数で入力してください",
                 "Amount: a whole number of yen",
             ),
+            FormError::InstructionsValidFrom => lang.tr(
+                "有効期間 開始: YYYY-MM-DD で入力してください",
+                "Valid from: write the day as YYYY-MM-DD",
+            ),
+            FormError::InstructionsValidTo => lang.tr(
+                "有効期間 終了: YYYY-MM-DD で入力してください",
+                "Valid to: write the day as YYYY-MM-DD",
+            ),
+            FormError::InstructionsPeriod => lang.tr(
+                "有効期間 終了: 開始より前の日です",
+                "Valid to: the period ends before it begins",
+            ),
+            FormError::InstructionsEnded => lang.tr(
+                "有効期間 終了: 既に過ぎた日です",
+                "Valid to: the period has already ended",
+            ),
+            FormError::NoObserve => lang.tr(
+                "観察項目を記載してください",
+                "What to observe: write what the nurse is to observe",
+            ),
+            FormError::Limit { vital, max } => limit_error(lang, vital, max),
+            FormError::LimitsCrossed(vital) => match vital {
+                crate::domain::Vital::SystolicBp => lang.tr(
+                    "収縮期血圧: 上限が下限より低くなっています",
+                    "Systolic BP: the upper limit is below the lower",
+                ),
+                crate::domain::Vital::Pulse => lang.tr(
+                    "脈拍: 上限が下限より低くなっています",
+                    "Pulse: the upper limit is below the lower",
+                ),
+                crate::domain::Vital::BloodGlucose => lang.tr(
+                    "血糖: 上限が下限より低くなっています",
+                    "Blood glucose: the upper limit is below the lower",
+                ),
+                _ => lang.tr(
+                    "上限が下限より低くなっています",
+                    "The upper limit is below the lower",
+                ),
+            },
+            FormError::NoOrderText => lang.tr(
+                "指示の内容を記載してください",
+                "Order: write what the nurse is to do",
+            ),
         }
     }
 }
@@ -568,6 +647,9 @@ pub enum FormKind {
     MedicationsTaken(Box<MedicationsTakenForm>),
     /// Boxed: the visit record rides along.
     NursingText(Box<NursingTextForm>),
+    /// Boxed: fourteen fields.
+    Instructions(Box<InstructionsForm>),
+    Order(OrderForm),
 }
 
 /// An open form: which one, the selected field and the last refusal.
@@ -615,6 +697,8 @@ impl Form {
             FormKind::Vitals(f) => f.as_ref(),
             FormKind::MedicationsTaken(f) => f.as_ref(),
             FormKind::NursingText(f) => f.as_ref(),
+            FormKind::Instructions(f) => f.as_ref(),
+            FormKind::Order(f) => f,
         }
     }
 
@@ -644,6 +728,8 @@ impl Form {
             FormKind::Vitals(f) => f.as_mut(),
             FormKind::MedicationsTaken(f) => f.as_mut(),
             FormKind::NursingText(f) => f.as_mut(),
+            FormKind::Instructions(f) => f.as_mut(),
+            FormKind::Order(f) => f,
         }
     }
 

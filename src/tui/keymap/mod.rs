@@ -178,6 +178,10 @@ pub enum Command {
     OpenVisits,
     /// From the team's visits to the queue board.
     OpenQueue,
+    /// Write the 訪問看護指示書 (the doctor, on the chart's overview).
+    EditInstructions,
+    /// Record an order (指示) to the nurse during a D to P with N consultation.
+    RecordOrder,
 }
 
 /// Which keys a binding takes.

@@ -500,6 +500,14 @@ pub(super) const CHART_OVERVIEW: &[Binding] = &[
         true,
     ),
     b(KeyCode::Esc, "Esc", Command::Back, "戻る", "back", true),
+    doctor_only(b(
+        KeyCode::Char('I'),
+        "I",
+        Command::EditInstructions,
+        "訪問看護指示書",
+        "nursing instructions",
+        false,
+    )),
 ];
 
 pub(super) const CONSULT: &[Binding] = &[
@@ -620,6 +628,14 @@ pub(super) const CONSULT: &[Binding] = &[
     ),
     b(KeyCode::Char('s'), "s", Command::Sign, "署名", "sign", true),
     b(KeyCode::Esc, "Esc", Command::Back, "戻る", "back", true),
+    doctor_only(b(
+        KeyCode::Char('d'),
+        "d",
+        Command::RecordOrder,
+        "看護師への指示",
+        "order to the nurse",
+        false,
+    )),
 ];
 
 pub(super) const ADMIN: &[Binding] = &[

@@ -89,7 +89,8 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         | Command::EditHistory
         | Command::ToggleKakaritsuke
         | Command::EditProxy
-        | Command::IdentitySeen => return super::facts::command(state, press),
+        | Command::IdentitySeen
+        | Command::EditInstructions => return super::facts::command(state, press),
         Command::Consult => {
             let patient_id = chart.patient.id.clone();
             let row = state

@@ -1,5 +1,6 @@
-//! The consultation: opening it, the pre-flight checklist, asking the rules for findings, the
-//! video, the SOAP note editor, prescription lines, ending, overriding and signing.
+//! The consultation: opening it (a D to P with N one on the nurse's record of the visit), the
+//! pre-flight checklist, asking the rules for findings, the video, the SOAP note editor,
+//! prescription lines, the doctor's orders to the nurse, ending, overriding and signing.
 
 use super::queue::doctor_busy;
 use super::{Press, author, chart, doctor_only, is_doctor, message, staff_id, write};
@@ -11,7 +12,7 @@ use crate::rules::{Consultation, Finding, Severity, gates_start};
 use crate::store::QueueRow;
 use crate::tui::forms::{
     AddendumForm, AttendeeForm, ComplaintForm, DrugSearch, EndSessionForm, Form, FormKind, Fresh,
-    LocationForm, OverrideForm, SoapNote,
+    LocationForm, OrderForm, OverrideForm, SoapNote,
 };
 use crate::tui::keymap::Command;
 use crate::tui::state::*;
@@ -67,12 +68,15 @@ pub(super) fn start(
                 .max_by_key(|e| e.signed_at)
                 .cloned()
         });
-    let encounter = open.unwrap_or_else(|| {
+    let mut encounter = open.unwrap_or_else(|| {
         let mut e = Encounter::new(fresh.id("en"), kind);
         e.doctor = Some(me.clone());
         e.queue_entry = entry_id.clone();
         e
     });
+    if encounter.signed_at.is_none() {
+        join_nurse(&mut encounter, &patient, row.as_ref());
+    }
     let note = SoapNote::of(encounter.notes.values().next());
     let busy = doctor_busy(&state.queue.rows, Some(me.as_str()), entry_id.as_ref());
     state.consult = Some(ConsultState {
@@ -107,6 +111,28 @@ pub(super) fn start(
     }
     effects.extend(evaluate(state));
     effects
+}
+
+/// A D to P with N visit the home-care nurse asked the doctor to join (or recorded herself):
+/// the encounter names her and her record of the visit, which stays hers (指針 V.2(3)). An
+/// encounter that already names a nurse keeps her.
+fn join_nurse(encounter: &mut Encounter, patient: &Patient, row: Option<&QueueRow>) {
+    let Some(row) = row.filter(|r| r.visit_kind == VisitKind::DToPWithN) else {
+        return;
+    };
+    let record = patient.visit_for_entry(&row.entry_id);
+    let nurse = row
+        .consult_request
+        .as_ref()
+        .map(|r| r.by.clone())
+        .or_else(|| record.map(|v| v.nurse.clone()));
+    if encounter.nurse.is_none() {
+        encounter.nurse = nurse;
+    }
+    if encounter.nursing_visit.is_none() {
+        encounter.nursing_visit = record.map(|v| v.id.clone());
+    }
+    encounter.kind = VisitKind::DToPWithN;
 }
 
 /// The case the rules read for the consultation as it stands.
@@ -303,6 +329,11 @@ pub enum EncounterEdit {
     Complaint(String),
     Location(crate::domain::DoctorLocation),
     Attendees(std::collections::BTreeMap<String, crate::domain::Attendee>),
+    /// An order to the nurse, under its new id.
+    Order {
+        id: String,
+        order: crate::domain::Order,
+    },
 }
 
 pub(super) fn edit_encounter(state: &mut AppState, edit: EncounterEdit) -> Vec<Effect> {
@@ -324,6 +355,10 @@ pub(super) fn edit_encounter(state: &mut AppState, edit: EncounterEdit) -> Vec<E
         EncounterEdit::Attendees(people) => {
             c.encounter.attendees = people;
             "encounter.attendees"
+        }
+        EncounterEdit::Order { id, order } => {
+            c.encounter.orders.insert(id, order);
+            "encounter.order"
         }
     };
     save_and_evaluate(state, action)
@@ -532,7 +567,12 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             effects.extend(evaluate(state));
             return effects;
         }
-        Command::EditComplaint | Command::EditLocation | Command::EditAttendees if !doctor => {
+        Command::EditComplaint
+        | Command::EditLocation
+        | Command::EditAttendees
+        | Command::RecordOrder
+            if !doctor =>
+        {
             message(
                 state,
                 lang.tr("医師のみが行えます", "Only a doctor can do this"),
@@ -543,6 +583,7 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         | Command::EditComplaint
         | Command::EditLocation
         | Command::EditAttendees
+        | Command::RecordOrder
             if signed =>
         {
             message(
@@ -573,6 +614,22 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
             state.overlay = Some(Overlay::Form(Form::new(
                 AttendeeForm::title(lang),
                 FormKind::Attendee(Box::new(form)),
+            )));
+        }
+        Command::RecordOrder if c.encounter.kind != VisitKind::DToPWithN => {
+            message(
+                state,
+                lang.tr(
+                    "看護師への指示は D to P with N の診察で記録します",
+                    "Orders to the nurse are for a D to P with N consultation",
+                ),
+                true,
+            );
+        }
+        Command::RecordOrder => {
+            state.overlay = Some(Overlay::Form(Form::new(
+                OrderForm::title(lang),
+                FormKind::Order(OrderForm::new(lang)),
             )));
         }
         Command::CopyRoomLink => {

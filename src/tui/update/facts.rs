@@ -1,14 +1,16 @@
 //! The chart's overview, where a doctor or nurse records the facts the rules read: allergies,
 //! current medications (from the drug master or written), that they were confirmed with the
 //! patient today, the underlying conditions and their sources, かかりつけ, the proxy, and (a
-//! doctor) identity documents seen on video. The front desk is told it may not.
+//! doctor) identity documents seen on video and the 訪問看護指示書 the home-care team works
+//! under (指針 V.2(3)), which nurses read here but do not write. The front desk is told it may
+//! not.
 
 use super::{Press, message, write};
 use crate::domain::{Patient, Role};
 use crate::store::FactEdit;
 use crate::tui::forms::{
-    AllergyForm, DrugSearch, Form, FormKind, HistoryForm, IdentitySeenForm, MedicationForm,
-    ProxyForm,
+    AllergyForm, DrugSearch, Form, FormKind, HistoryForm, IdentitySeenForm, InstructionsForm,
+    MedicationForm, ProxyForm,
 };
 use crate::tui::i18n::Lang;
 use crate::tui::keymap::Command;
@@ -53,6 +55,10 @@ pub fn fact_saved_label(lang: Lang, action: &str) -> &'static str {
             "画面で確認した本人確認書類を記録しました",
             "Identity documents seen on video recorded",
         ),
+        "nursing.instructions" => lang.tr(
+            "訪問看護指示書を保存しました",
+            "Visiting-nurse instructions saved",
+        ),
         _ => lang.tr("記録しました", "Recorded"),
     }
 }
@@ -80,6 +86,9 @@ fn form(state: &mut AppState, title: &'static str, kind: FormKind) {
 }
 
 pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
+    if press.command == Command::EditInstructions {
+        return open_instructions(state);
+    }
     if !clinician_only(state) {
         return Vec::new();
     }
@@ -196,6 +205,31 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         }
         _ => {}
     }
+    Vec::new()
+}
+
+/// The 訪問看護指示書 is the doctor's to write; the team reads it on the overview.
+fn open_instructions(state: &mut AppState) -> Vec<Effect> {
+    if !super::is_doctor(state) {
+        let text = state.lang.tr(
+            "訪問看護指示書は医師のみが記載できます (概要に表示されています)",
+            "Only a doctor writes the visiting-nurse instructions; they are shown on the overview",
+        );
+        message(state, text, true);
+        return Vec::new();
+    }
+    let lang = state.lang;
+    let today = state.today;
+    let Some(chart) = &state.chart else {
+        return Vec::new();
+    };
+    let p = &chart.patient;
+    let written = InstructionsForm::new(lang, p.id.clone(), p.instructions_on(today), today);
+    form(
+        state,
+        InstructionsForm::title(lang),
+        FormKind::Instructions(Box::new(written)),
+    );
     Vec::new()
 }
 

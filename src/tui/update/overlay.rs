@@ -272,11 +272,21 @@ fn submit(state: &mut AppState, press: Press) -> Vec<Effect> {
             .submit(press.fresh)
             .map(|people| Outcome::Encounter(consult::EncounterEdit::Attendees(people))),
         FormKind::Addendum(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::Instructions(f) => f.submit(&by).map(Outcome::Write),
+        FormKind::Order(f) => f
+            .submit(&by)
+            .map(|(id, order)| Outcome::Encounter(consult::EncounterEdit::Order { id, order })),
     };
     match submitted {
         Err(e) => {
             // The staff form is long: the cursor goes to the field refused.
             if let FormKind::Staff(f) = kind
+                && let Some(i) = f.field_of(e)
+            {
+                *selected = i;
+            }
+            // So are the 訪問看護指示書's fourteen fields.
+            if let FormKind::Instructions(f) = kind
                 && let Some(i) = f.field_of(e)
             {
                 *selected = i;

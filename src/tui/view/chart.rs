@@ -1,5 +1,6 @@
-//! The patient chart: overview, identity checks, consents, care plans, encounters with notes and
-//! prescriptions, and the history of who changed what (from the audit log).
+//! The patient chart: overview (with the 訪問看護指示書 of a home-care patient), identity
+//! checks, consents, care plans, encounters with notes, prescriptions and orders to the nurse,
+//! and the history of who changed what (from the audit log).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -124,7 +125,23 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         tabs,
     );
     let lines = match chart.tab {
-        ChartTab::Overview => overview(l, p, chart.selected),
+        ChartTab::Overview => {
+            let mut lines = overview(l, p, chart.selected);
+            // The home-care team's patients, and anyone the doctor wrote instructions for.
+            if p.care_team.is_some() || !p.nursing_instructions.is_empty() {
+                let doctor = state
+                    .user
+                    .as_ref()
+                    .is_some_and(|u| u.role == crate::domain::Role::Doctor);
+                lines.extend(super::home_care::instructions_lines(
+                    state,
+                    p,
+                    state.today,
+                    doctor,
+                ));
+            }
+            lines
+        }
         ChartTab::Identity => p
             .identity_checks
             .values()
@@ -441,6 +458,25 @@ fn encounters(state: &AppState, p: &Patient, selected: usize) -> Vec<Line<'stati
                     ),
                     style(Role::Guidance),
                 ));
+            }
+            if let Some(nurse) = &e.nurse {
+                let record = if e
+                    .nursing_visit
+                    .as_ref()
+                    .is_some_and(|id| p.nursing_visits.contains_key(id))
+                {
+                    l.tr(" · 看護記録あり", " · with the nurse's record")
+                } else {
+                    ""
+                };
+                lines.push(Line::raw(format!(
+                    "    {} {}{record}",
+                    l.tr("同席看護師", "nurse"),
+                    staff_name(state, nurse)
+                )));
+            }
+            for (text, role) in super::home_care::order_lines(state, e, "    ", true) {
+                lines.push(Line::styled(text, style(role)));
             }
             for o in e.overrides.values() {
                 lines.push(Line::styled(

@@ -1,5 +1,7 @@
 //! The consultation screen: the pre-flight checklist and the rules' findings by clause, the
-//! running timer, the SOAP note, and the prescription with its live findings.
+//! running timer, the SOAP note, and the prescription with its live findings; at D to P with N,
+//! the nurse's record of the visit above the note and the doctor's orders to her with the
+//! prescription.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::chart::patient_header;
 use super::{drug_marks, fit, fit_line, hhmm, wrap};
-use crate::domain::SessionChecks;
+use crate::domain::{SessionChecks, VisitKind};
 use crate::rules::Severity;
 use crate::tui::i18n::Lang;
 use crate::tui::state::{AppState, ConsultFocus, ConsultState, SoapNote, visit_label};
@@ -122,10 +124,70 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
     checklist(state, c, frame, left);
-    let [note, rx] =
-        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    // At D to P with N the nurse's record comes first: it is what the doctor was called for.
+    let [note, rx] = if c.encounter.kind == VisitKind::DToPWithN {
+        let rest = nurse_record(state, c, frame, right);
+        // The note keeps its four parts in sight; the prescription and orders take the rest.
+        let note = (rest.height * 6 / 10).max(6).min(rest.height);
+        Layout::vertical([Constraint::Length(note), Constraint::Min(0)]).areas(rest)
+    } else {
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right)
+    };
     soap(l, c, frame, note);
-    prescriptions(l, c, frame, rx);
+    prescriptions(state, c, frame, rx);
+}
+
+/// The nurse's record of the visit (hers, read-only here), at the top of `area` and at most
+/// 45 % of it; returns what is left below.
+fn nurse_record(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) -> Rect {
+    let l = state.lang;
+    let width = area.width.saturating_sub(2) as usize;
+    let nurse = c
+        .encounter
+        .nurse
+        .as_deref()
+        .map(|n| super::home_care::staff_name(state, n));
+    let record = c
+        .encounter
+        .nursing_visit
+        .as_ref()
+        .and_then(|id| c.patient.nursing_visits.get(id));
+    let lines = match (record, &nurse) {
+        (Some(visit), _) => {
+            super::home_care::nurse_record_lines(state, &c.patient, visit, c.day, width)
+        }
+        (None, Some(_)) => vec![Line::styled(
+            fit(
+                l.tr(" 看護記録はまだありません", " no record of the visit yet"),
+                width,
+            ),
+            style(Role::Muted),
+        )],
+        (None, None) => vec![Line::styled(
+            fit(
+                l.tr(
+                    " 看護師の同席が記録されていません",
+                    " no nurse recorded at the patient's side",
+                ),
+                width,
+            ),
+            style(Role::Warning),
+        )],
+    };
+    let height = (lines.len() as u16 + 2).min(area.height * 45 / 100);
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
+    let times = record.map(|v| format!(" · {}", super::home_care::visit_times(l, v)));
+    let title = match nurse {
+        Some(name) => format!(
+            " {} {name}{} ",
+            l.tr("看護記録", "Nurse's record:"),
+            times.unwrap_or_default()
+        ),
+        None => format!(" {} ", l.tr("看護記録", "Nurse's record")),
+    };
+    frame.render_widget(Paragraph::new(lines).block(pane(title, false, top)), top);
+    rest
 }
 
 /// Where the doctor is and who else is present (指針 V.2(1), V.1(6)②ⅳ), with the keys that
@@ -349,8 +411,10 @@ fn soap(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn prescriptions(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
+fn prescriptions(state: &AppState, c: &ConsultState, frame: &mut Frame, area: Rect) {
+    let l = state.lang;
     let focused = c.focus == ConsultFocus::Prescriptions;
+    let dpn = c.encounter.kind == VisitKind::DToPWithN;
     let mut lines = Vec::new();
     for (i, rx) in c.encounter.prescriptions.values().enumerate() {
         let info = c.drugs.iter().find(|d| d.code == rx.drug_code);
@@ -387,14 +451,28 @@ fn prescriptions(l: Lang, c: &ConsultState, frame: &mut Frame, area: Rect) {
         }
     }
     if lines.is_empty() {
-        lines.push(Line::styled(
-            l.tr(" 処方なし (r で追加)", " no prescription (r to add)"),
-            style(Role::Muted),
-        ));
+        let none = if dpn {
+            l.tr(
+                " 処方なし (r) · 指示 (d)",
+                " no prescription (r) · orders (d)",
+            )
+        } else {
+            l.tr(" 処方なし (r で追加)", " no prescription (r to add)")
+        };
+        lines.push(Line::styled(none, style(Role::Muted)));
     }
+    // The doctor's orders to the nurse, below what is prescribed.
+    for (text, role) in super::home_care::order_lines(state, &c.encounter, " ", false) {
+        lines.push(Line::styled(text, style(role)));
+    }
+    let title = if dpn {
+        l.tr("処方・看護師への指示", "Prescription and orders")
+    } else {
+        l.tr("処方", "Prescription")
+    };
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(pane(
-            format!(" {} ", l.tr("処方", "Prescription")),
+            format!(" {title} "),
             focused,
             area,
         )),

@@ -6,6 +6,7 @@
 mod admin;
 mod chart;
 mod consult;
+mod home_care;
 mod nursing;
 mod overlay;
 mod queue;

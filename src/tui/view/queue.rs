@@ -1,9 +1,11 @@
-//! The queue board: a day's visits in time order with their status, filterable by status.
+//! The queue board: a day's visits in time order with their status, filterable by status. A
+//! visit a home-care nurse asked the doctor to join (D to P with N) says so on its row, and the
+//! request itself is shown under the board while the visit is selected.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::{fit, hhmm};
 use crate::domain::{Date, Instant, QueueStatus, format_date, parse_date};
@@ -19,6 +21,10 @@ const LONG_WAIT: i64 = 30;
 /// the doctor signs, and only then billable.
 fn board_status(l: Lang, r: &QueueRow) -> (&'static str, Role) {
     match r.status {
+        // The nurse is at the patient's side and waits for the doctor.
+        QueueStatus::Waiting if r.consult_request.is_some() => {
+            (l.tr("依頼・待機中", "req. waiting"), Role::Danger)
+        }
         QueueStatus::Done if r.signed_at.is_some() => (l.tr("署名済", "signed"), Role::Ok),
         QueueStatus::Done => (l.tr("終了・未署名", "unsigned"), Role::Warning),
         s => (status_label(l, s.as_str()), status_role(s.as_str())),
@@ -87,10 +93,53 @@ fn status_role(status: &str) -> Role {
     }
 }
 
+/// The request of the selected visit, while the nurse waits for the doctor: who asked, when
+/// and why, and the key that answers it.
+fn request_line(state: &AppState, r: &QueueRow, width: usize) -> Option<Line<'static>> {
+    let l = state.lang;
+    let request = r
+        .consult_request
+        .as_ref()
+        .filter(|_| r.status == QueueStatus::Waiting)?;
+    let nurse = state
+        .clinic
+        .as_ref()
+        .and_then(|c| c.staff.get(&request.by))
+        .map_or(request.by.clone(), |s| s.name.clone());
+    let doctor = state
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == crate::domain::Role::Doctor);
+    let answer = if doctor {
+        l.tr(" — c で診察開始", " — c to consult")
+    } else {
+        ""
+    };
+    let text = format!(
+        " {} {} {}: {}{answer}",
+        l.tr("D to P with N 依頼", "D to P with N request"),
+        nurse,
+        hhmm(request.at),
+        request.reason
+    );
+    Some(Line::styled(fit(&text, width), style(Role::Warning)))
+}
+
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let l = state.lang;
     let q = &state.queue;
     let visible = q.visible();
+    let request = q
+        .current()
+        .and_then(|r| request_line(state, r, area.width as usize));
+    let [area, request_area] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(u16::from(request.is_some())),
+    ])
+    .areas(area);
+    if let Some(line) = request {
+        frame.render_widget(Paragraph::new(line), request_area);
+    }
     let counts: Vec<String> = QueueStatus::ALL
         .iter()
         .filter_map(|s| {
