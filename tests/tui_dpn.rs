@@ -177,6 +177,10 @@ fn doctor_app(dir: &std::path::Path, lang: Lang) -> App {
 }
 
 fn open_chart(a: &mut App) {
+    // A nurse of a team starts on her team's visits; the board is one key away.
+    if a.state.screen == Screen::Visits {
+        a.key(KeyCode::Char('Q'));
+    }
     a.select_visit(PATIENT);
     a.key(KeyCode::Enter);
     assert_eq!(a.state.screen, Screen::Chart);

@@ -51,6 +51,10 @@ fn signed_in(dir: &std::path::Path, lang: Lang, staff: &str) -> App {
 }
 
 fn open_chart(a: &mut App, patient: &str) {
+    // A nurse of a team starts on her team's visits; the board is one key away.
+    if a.state.screen == Screen::Visits {
+        a.key(KeyCode::Char('Q'));
+    }
     a.select_visit(patient);
     a.key(KeyCode::Enter);
     assert_eq!(a.state.screen, Screen::Chart);
