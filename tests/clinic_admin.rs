@@ -126,9 +126,13 @@ fn a_clinic_is_set_up_from_a_file_in_one_audited_step_and_its_admin_can_sign_in(
     init(dir.path());
     let docs = export(dir.path())["documents"].clone();
     assert_eq!(
-        docs.as_object().unwrap().len(),
-        1,
-        "only the clinic: {docs}"
+        docs.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["clinic", "team/team-kita"],
+        "the clinic and its one team's roster: {docs}"
+    );
+    assert_eq!(
+        docs["team/team-kita"]["clinic_name"],
+        docs["clinic"]["name"]
     );
     let clinic = &docs["clinic"];
     assert_eq!(clinic["id"], "c-0123456789abcdef");
@@ -153,12 +157,12 @@ fn a_clinic_is_set_up_from_a_file_in_one_audited_step_and_its_admin_can_sign_in(
     let staff: enkaku::domain::Staff =
         serde_json::from_value(clinic["staff"]["admin-mori"].clone()).unwrap();
     assert!(staff.verify_pin("4821"));
-    // One audited transaction.
+    // One audited transaction: the clinic and the team's roster written with it.
     let log: Vec<serde_json::Value> =
         serde_json::from_str(&ok(&enkaku(dir.path(), &["audit", "log", "--json"]))).unwrap();
-    assert_eq!(log.len(), 1, "{log:?}");
-    assert_eq!(log[0]["action"], "clinic.init");
-    assert_eq!(log[0]["staff_id"], "system:cli");
+    let actions: Vec<&str> = log.iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["clinic.init", "team.roster"], "{log:?}");
+    assert!(log.iter().all(|e| e["staff_id"] == "system:cli"));
     // Queue documents will carry the clinic's id.
     let listed = ok(&enkaku(dir.path(), &["queue", "list"]));
     assert!(listed.contains("0 entries"), "{listed}");

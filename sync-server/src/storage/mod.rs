@@ -173,8 +173,8 @@ pub trait Storage: Send + Sync + 'static {
         cursor: u64,
         offers: &[(DocId, Vec<u8>)],
     ) -> Result<(), StorageError>;
-    /// Makes the pending offers acknowledged by `cursor` the device's sync states; returns how
-    /// many.
+    /// Makes the pending offers acknowledged by `cursor` the device's sync states, and forgets
+    /// the rest (a response the device never applied); returns how many were acknowledged.
     fn confirm_offers(&self, device_id: &str, cursor: u64) -> Result<usize, StorageError>;
     /// Documents in `scope` changed after `cursor`, in sequence order, at most `limit`.
     fn changed_since(

@@ -477,14 +477,30 @@ impl Storage for SqliteStorage {
     }
 
     fn confirm_offers(&self, device_id: &str, cursor: u64) -> Result<usize, StorageError> {
-        self.conn()
+        let mut conn = self.conn();
+        let err = self.sql_err();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let confirmed = tx
             .execute(
                 "UPDATE sync_states
                  SET state = offered_state, offered_state = NULL, offered_cursor = NULL
                  WHERE device_id = ?1 AND offered_cursor IS NOT NULL AND offered_cursor <= ?2",
                 params![device_id, from_seq(cursor)],
             )
-            .map_err(self.sql_err())
+            .map_err(&err)?;
+        // What is still pending was offered by a response the device never applied (it would
+        // present that response's cursor now): forgotten, so that no later cursor, which may be
+        // as large, acknowledges documents the device never received.
+        tx.execute(
+            "UPDATE sync_states SET offered_state = NULL, offered_cursor = NULL
+             WHERE device_id = ?1 AND offered_cursor IS NOT NULL",
+            params![device_id],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(confirmed)
     }
 
     fn changed_since(
@@ -708,10 +724,16 @@ mod tests {
             .unwrap();
         s.record_offers("d1", 10, &[(p1.clone(), vec![2]), (p2.clone(), vec![3])])
             .unwrap();
-        // Not yet acknowledged: a device still at cursor 9 may have lost that response.
+        // A device still at cursor 9 lost that response: its offers are forgotten, and a later
+        // response's cursor of 10 or more (which carried other documents) acknowledges nothing.
         assert_eq!(s.confirm_offers("d1", 9).unwrap(), 0);
         assert_eq!(s.sync_state("d1", &p1).unwrap(), Some(vec![1]));
         assert_eq!(s.sync_state("d1", &p2).unwrap(), None);
+        assert_eq!(s.confirm_offers("d1", 10).unwrap(), 0);
+        assert_eq!(s.sync_state("d1", &p2).unwrap(), None);
+        // Offered again and applied: the device presents that response's cursor.
+        s.record_offers("d1", 10, &[(p1.clone(), vec![2]), (p2.clone(), vec![3])])
+            .unwrap();
         assert_eq!(s.confirm_offers("d1", 10).unwrap(), 2);
         assert_eq!(s.sync_state("d1", &p1).unwrap(), Some(vec![2]));
         assert_eq!(s.sync_state("d1", &p2).unwrap(), Some(vec![3]));
