@@ -574,7 +574,12 @@ fn main() {
     let assigned: Vec<String> = (1..=300 - demo_in_team).map(synthetic).collect();
     for p in &assigned {
         a.store
-            .assign_care_team("fd-suzuki", p, Some("team-kita"))
+            .assign_care_team(
+                "fd-suzuki",
+                p,
+                Some("team-kita"),
+                jst_day(time::OffsetDateTime::now_utc()),
+            )
             .expect("assign");
     }
     let trips = a.settle();

@@ -47,8 +47,13 @@ fn enkaku_stores_converge_through_the_server() {
         .unwrap()
         .clone();
     let patient_id = patient.patient_id().unwrap().to_string();
-    desk.assign_care_team("", &patient_id, Some("north"))
-        .unwrap();
+    desk.assign_care_team(
+        "",
+        &patient_id,
+        Some("north"),
+        enkaku::domain::parse_date("2026-11-21").unwrap(),
+    )
+    .unwrap();
     let edit_up = sync_once(&mut desk, &desk_device, &mut http).unwrap();
     let edit_down = sync_once(&mut doctor, &doctor_device, &mut http).unwrap();
     eprintln!("edit up: {edit_up:?}\nedit down: {edit_down:?}");

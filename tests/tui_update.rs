@@ -2384,3 +2384,48 @@ fn f5_syncs_now_and_says_how_it_went() {
     let said = state.status.clone().expect("success is said");
     assert!(!said.error && said.text == "synced", "{said:?}");
 }
+
+/// A nurse of a home-care team is offered her team's patients only, even on a device that
+/// holds the whole clinic.
+#[test]
+fn a_team_nurse_searching_is_offered_her_teams_patients_only() {
+    let summary = |id: &str, team: Option<&str>| PatientSummary {
+        patient_id: id.into(),
+        name_kanji: "石川　トメ".into(),
+        name_kana: "イシカワ　トメ".into(),
+        date_of_birth: "1934-02-11".into(),
+        sex: "female".into(),
+        kakaritsuke: true,
+        history_known: true,
+        care_team: team.map(str::to_string),
+        patient_number: None,
+    };
+    for (who, expected) in [
+        (NURSE, vec!["p-0022"]),
+        (DOCTOR, vec!["p-0022", "p-0027", "p-0001"]),
+    ] {
+        let mut state = at_queue(who);
+        update(&mut state, ctrl('f'));
+        type_text(&mut state, "イシカワ");
+        let generation = match &state.overlay {
+            Some(Overlay::Search(s)) => s.generation,
+            other => panic!("{other:?}"),
+        };
+        update(
+            &mut state,
+            Action::PatientsFound {
+                generation,
+                results: vec![
+                    summary("p-0022", Some("team-kita")),
+                    summary("p-0027", Some("team-minami")),
+                    summary("p-0001", None),
+                ],
+            },
+        );
+        let Some(Overlay::Search(s)) = &state.overlay else {
+            panic!("the search stays open")
+        };
+        let ids: Vec<&str> = s.results.iter().map(|r| r.patient_id.as_str()).collect();
+        assert_eq!(ids, expected, "{who}");
+    }
+}

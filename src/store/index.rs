@@ -487,6 +487,41 @@ pub(super) fn queue_doc_of(
     Ok(doc.map(|d| DocId::parse(&d)).transpose()?)
 }
 
+/// The visits of `patient_id` on `from` and later that have not begun (reserved, checked in,
+/// waiting): day, entry id and the queue document holding it.
+pub(super) fn open_visits_from(
+    conn: &Connection,
+    path: &Path,
+    patient_id: &str,
+    from: Date,
+) -> Result<Vec<(Date, String, DocId)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT day, entry_id, doc_id FROM queue_index
+             WHERE patient_id = ?1 AND day >= ?2
+               AND status IN ('reserved', 'checked_in', 'waiting')
+             ORDER BY day, time, entry_id",
+        )
+        .map_err(StoreError::sqlite(path))?;
+    let rows = stmt
+        .query_map(params![patient_id, format_date(from)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(StoreError::sqlite(path))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, entry, doc) = row.map_err(StoreError::sqlite(path))?;
+        let day = crate::domain::parse_date(&day)
+            .map_err(|_| StoreError::Rejected(format!("queue index: bad day {day}")))?;
+        out.push((day, entry, DocId::parse(&doc)?));
+    }
+    Ok(out)
+}
+
 /// An instant as the index keeps it: RFC 3339 in UTC, so that text order is time order.
 fn rfc3339(at: Instant) -> String {
     at.to_offset(time::UtcOffset::UTC)

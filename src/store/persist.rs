@@ -214,6 +214,15 @@ impl Writing<'_> {
         }
     }
 
+    /// The patient's visits from `from` on that have not begun, per the index.
+    pub(super) fn open_visits_from(
+        &self,
+        patient_id: &str,
+        from: Date,
+    ) -> Result<Vec<(Date, String, DocId)>, StoreError> {
+        index::open_visits_from(&self.tx, self.path, patient_id, from)
+    }
+
     /// One patient's care team, per the index.
     pub(super) fn care_team_of(&self, patient_id: &str) -> Result<Option<String>, StoreError> {
         Ok(index::patient_summary(&self.tx, self.path, patient_id)?.and_then(|p| p.care_team))

@@ -133,20 +133,47 @@ impl Store {
     }
 
     /// Puts a patient under a home-care team (訪問診療チーム), or none. The patient's later
-    /// visits go on that team's queue, and the team's devices receive the record.
+    /// visits go on that team's queue, and the team's devices receive the record. The visits
+    /// from `from` on that have not begun move with the patient to the new team's queue (or the
+    /// clinic's), in the same transaction; returns how many moved.
     pub fn assign_care_team(
         &mut self,
         staff: &str,
         patient_id: &str,
         team: Option<&str>,
-    ) -> Result<(), StoreError> {
+        from: Date,
+    ) -> Result<usize, StoreError> {
         let id = DocId::patient(patient_id)?;
         if let Some(team) = team {
             check_id(team)?;
         }
-        self.edit(&id, staff, "patient.care_team", |e| match team {
-            Some(team) => e.put(&["care_team"], team),
-            None => e.delete(&["care_team"]),
+        self.write(|w| {
+            w.edit(&id, staff, "patient.care_team", |e| match team {
+                Some(team) => e.put(&["care_team"], team),
+                None => e.delete(&["care_team"]),
+            })?;
+            let mut moved = 0;
+            for (day, entry_id, doc) in w.open_visits_from(patient_id, from)? {
+                let clinic = queue_clinic(&doc)?;
+                let target = match team {
+                    Some(team) => DocId::team_queue(&clinic, day, team)?,
+                    None => DocId::queue(&clinic, day)?,
+                };
+                if target == doc {
+                    continue;
+                }
+                let entry = w.edit(&doc, staff, "queue.move_team", |e| {
+                    let entry = require_entry(e, &entry_id)?;
+                    e.delete(&["entries", &entry_id])?;
+                    Ok(entry)
+                })?;
+                open_day(w, staff, &target, &clinic, day, team)?;
+                w.edit(&target, staff, "queue.move_team", |e| {
+                    e.put(&["entries", &entry_id], &entry)
+                })?;
+                moved += 1;
+            }
+            Ok(moved)
         })
     }
 
@@ -316,16 +343,7 @@ impl Store {
                 Some(team) => DocId::team_queue(clinic, day, team)?,
                 None => DocId::queue(clinic, day)?,
             };
-            if !w.exists(&id)? {
-                w.create(&id, staff, "queue.open_day", |e| {
-                    e.put(&["clinic"], clinic)?;
-                    e.put(&["date"], &day)?;
-                    match &team {
-                        Some(team) => e.put(&["care_team"], team),
-                        None => Ok(()),
-                    }
-                })?;
-            }
+            open_day(w, staff, &id, clinic, day, team.as_deref())?;
             w.edit(&id, staff, "queue.add", |e| {
                 if e.get::<Json>(&["entries", &entry.id])?.is_some() {
                     return Ok(false);
@@ -445,4 +463,36 @@ fn require(e: &Editor, path: &[&str], what: &str) -> Result<(), StoreError> {
         )));
     }
     Ok(())
+}
+
+/// Opens the queue document `id` of `day` (a team's when `team` is given) unless it exists.
+fn open_day(
+    w: &mut super::persist::Writing,
+    staff: &str,
+    id: &DocId,
+    clinic: &str,
+    day: Date,
+    team: Option<&str>,
+) -> Result<(), StoreError> {
+    if w.exists(id)? {
+        return Ok(());
+    }
+    w.create(id, staff, "queue.open_day", |e| {
+        e.put(&["clinic"], clinic)?;
+        e.put(&["date"], &day)?;
+        match team {
+            Some(team) => e.put(&["care_team"], team),
+            None => Ok(()),
+        }
+    })
+}
+
+/// The clinic a queue document's id names (`queue/<clinic>/<day>[/<team>]`).
+fn queue_clinic(doc: &DocId) -> Result<String, StoreError> {
+    doc.as_str()
+        .split('/')
+        .nth(1)
+        .filter(|_| doc.kind() == crate::protocol::DocKind::Queue)
+        .map(str::to_string)
+        .ok_or_else(|| StoreError::Rejected(format!("{doc} is not a queue document")))
 }

@@ -83,6 +83,16 @@ pub(super) fn patients_found(
     generation: u64,
     results: Vec<PatientSummary>,
 ) -> Vec<Effect> {
+    // A nurse of a home-care team is offered her team's patients only, whichever device she
+    // searches from.
+    let team = super::nursing::team_of(state);
+    let results = match team {
+        Some(team) => results
+            .into_iter()
+            .filter(|p| p.care_team.as_deref() == Some(team.as_str()))
+            .collect(),
+        None => results,
+    };
     if let Some(Overlay::Search(s)) = &mut state.overlay
         && s.generation == generation
     {
