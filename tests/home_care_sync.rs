@@ -237,10 +237,24 @@ fn a_field_day_offline_then_one_sync_carries_it_up_and_the_signature_comes_back(
         }
     }
     assert_eq!(records, 10, "the day's ten records");
-    // Both edits of p-0022 are kept: the doctor's instructions and the nurse's records.
+    // Both edits of p-0022 are kept: the doctor's instructions and the nurse's records; the
+    // chart's history, read from the document, names both authors on the clinic's machine.
     let p22 = clinic_store.patient("p-0022").unwrap();
     assert!(p22.nursing_instructions.contains_key("ni-hc"));
     assert!(!p22.nursing_visits.is_empty());
+    let history = clinic_store
+        .document_history(&DocId::patient("p-0022").unwrap())
+        .unwrap();
+    let by = |staff: &str, action: &str| {
+        history
+            .iter()
+            .any(|e| e.staff_id == staff && e.action == action)
+    };
+    assert!(by("dr-sato", "nursing.instructions"), "{history:?}");
+    assert!(
+        by(NURSE, "nursing.vitals") && by(NURSE, "nursing.note"),
+        "{history:?}"
+    );
     let (patient_id, entry_id, visit_id) = requested.expect("the request");
     let row = clinic_store
         .queue_rows(test_day())
@@ -284,6 +298,15 @@ fn a_field_day_offline_then_one_sync_carries_it_up_and_the_signature_comes_back(
         "the doctor's instructions reach the laptop"
     );
     let signed = nurse_store.patient(patient_id).unwrap().encounters["en-hc-1"].clone();
+    let history = nurse_store
+        .document_history(&DocId::patient(patient_id).unwrap())
+        .unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|e| e.staff_id == "dr-sato" && e.action == "encounter.sign"),
+        "the nurse's laptop names the doctor who signed: {history:?}"
+    );
     assert_eq!(signed.signed_by.as_deref(), Some("dr-sato"));
     assert_eq!(signed.nursing_visit, e.nursing_visit);
     sync_through(&mut clinic_store, &clinic_device, &mut clinic_http, 3);

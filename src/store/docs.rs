@@ -86,6 +86,42 @@ impl Store {
         Ok(self.doc(id)?.save_after(heads))
     }
 
+    /// Who changed a document and how, from the document itself: every change carries its
+    /// action and its author (see `persist::change_message`), so this is the same on every
+    /// device the changes reached, whoever made them. Oldest first; changes written before
+    /// authors were recorded show the action alone.
+    pub fn document_history(&mut self, id: &DocId) -> Result<Vec<super::AuditEntry>, StoreError> {
+        let doc = self.doc(id)?;
+        let mut out = Vec::new();
+        for (i, change) in doc.get_changes(&[]).iter().enumerate() {
+            let Some(message) = change.message() else {
+                // The genesis: every document's, made by nobody.
+                continue;
+            };
+            let (action, staff) = message.split_once('\t').unwrap_or((message, ""));
+            let at = time::OffsetDateTime::from_unix_timestamp(change.timestamp())
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_default();
+            out.push(super::AuditEntry {
+                seq: i64::try_from(i).unwrap_or(i64::MAX),
+                at,
+                device: hex::encode(change.actor_id().to_bytes()),
+                staff_id: staff.to_string(),
+                doc_id: id.to_string(),
+                action: action.to_string(),
+                change_hash: change.hash().to_string(),
+                prev_hash: String::new(),
+                hash: String::new(),
+            });
+        }
+        out.sort_by(|a, b| (&a.at, a.seq).cmp(&(&b.at, b.seq)));
+        Ok(out)
+    }
+
     /// The current heads of a document.
     pub fn heads(&mut self, id: &DocId) -> Result<Vec<automerge::ChangeHash>, StoreError> {
         Ok(self.doc(id)?.get_heads())

@@ -275,7 +275,7 @@ impl Writing<'_> {
         let (hash, _) = am.commit_with(
             CommitOptions::default()
                 .with_time(unix_now())
-                .with_message(action),
+                .with_message(change_message(action, staff)),
         );
         let Some(hash) = hash else {
             // Nothing differed: nothing to store or audit.
@@ -307,7 +307,7 @@ impl Writing<'_> {
         action: &str,
         fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let (cached, hash) = self.genesis_and(id, action, fill)?;
+        let (cached, hash) = self.genesis_and(id, staff, action, fill)?;
         let audited = Audited {
             staff,
             action,
@@ -336,7 +336,7 @@ impl Writing<'_> {
                 "{id}: a document must be a map"
             )));
         };
-        let (cached, hash) = self.genesis_and(id, action, |e| e.put_root(&root))?;
+        let (cached, hash) = self.genesis_and(id, staff, action, |e| e.put_root(&root))?;
         let audited = Audited {
             staff,
             action,
@@ -355,6 +355,7 @@ impl Writing<'_> {
     fn genesis_and(
         &mut self,
         id: &DocId,
+        staff: &str,
         action: &str,
         fill: impl FnOnce(&mut Editor) -> Result<(), StoreError>,
     ) -> Result<(Cached, String), StoreError> {
@@ -372,7 +373,7 @@ impl Writing<'_> {
         let (hash, _) = am.commit_with(
             CommitOptions::default()
                 .with_time(unix_now())
-                .with_message(action),
+                .with_message(change_message(action, staff)),
         );
         let cached = Cached {
             doc,
@@ -513,6 +514,13 @@ impl Writing<'_> {
         }
         Ok(())
     }
+}
+
+/// The message every change carries: the audited action and the staff member who made it, so
+/// that any device the change reaches can say who changed what (the audit log stays on the
+/// device that wrote it).
+pub(super) fn change_message(action: &str, staff: &str) -> String {
+    format!("{action}\t{staff}")
 }
 
 fn unix_now() -> i64 {

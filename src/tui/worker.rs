@@ -42,10 +42,7 @@ impl Worker {
             },
             Effect::LoadChart { patient_id } => {
                 let patient = self.store.patient(&patient_id);
-                let doc = DocId::patient(&patient_id)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default();
-                let history = self.store.audit_entries(Some(&doc));
+                let history = self.chart_history(&patient_id);
                 match (patient, history) {
                     (Ok(patient), Ok(history)) => vec![Action::ChartLoaded {
                         patient: Box::new(patient),
@@ -204,6 +201,25 @@ impl Worker {
             _ => {}
         }
         Ok(check)
+    }
+
+    /// Who changed the patient's record and how: from the document's own changes, so that
+    /// edits made on other devices (the nurse's laptop, the doctor's workstation) show with
+    /// their authors, with what this device audited that changed no document.
+    fn chart_history(
+        &mut self,
+        patient_id: &str,
+    ) -> Result<Vec<crate::store::AuditEntry>, StoreError> {
+        let doc = DocId::patient(patient_id)?;
+        let mut history = self.store.document_history(&doc)?;
+        history.extend(
+            self.store
+                .audit_entries(Some(doc.as_str()))?
+                .into_iter()
+                .filter(|e| e.change_hash.is_empty()),
+        );
+        history.sort_by(|a, b| a.at.cmp(&b.at));
+        Ok(history)
     }
 
     /// The team's visits of `day` in route order (the nurse's, then by time), each with its
