@@ -766,6 +766,7 @@ fn new_patient(id: String, row: &ImportedPatient) -> Patient {
         care_plans: Default::default(),
         encounters: Default::default(),
         nursing_instructions: Default::default(),
+        home_visit_doctors: Default::default(),
         nursing_visits: Default::default(),
     }
 }

@@ -619,3 +619,60 @@ fn snapshots_of_the_instructions_form_the_request_and_the_consultation() {
         }
     }
 }
+
+/// The doctor records on the chart that he makes regular home visits to the patient (`H`):
+/// audited, shown on the overview, and the D to P with N team rule (指針 V.2(3)③) then finds
+/// the team recorded. A nurse cannot record it; `H` again takes it back.
+#[test]
+fn the_doctor_records_his_regular_home_visits_and_the_team_rule_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut nurse = App::new(dir.path(), Lang::En, VIDEO);
+    nurse.sign_in(NURSE);
+    open_chart(&mut nurse);
+    nurse.key(KeyCode::Char('H'));
+    let (text, error) = status(&nurse);
+    assert!(error && text.contains("Only a doctor"), "{text}");
+    drop(nurse);
+
+    let mut a = App::reopen(dir.path(), Lang::En, VIDEO);
+    a.sign_in(DOCTOR);
+    nurse_asks(&mut a);
+    open_chart(&mut a);
+    assert!(
+        a.render(100, 30)
+            .contains("Regular home visits (H): not recorded")
+    );
+    a.key(KeyCode::Char('H'));
+    let (text, error) = status(&a);
+    assert!(!error, "{text}");
+    let p = a.worker.store.patient(PATIENT).unwrap();
+    assert_eq!(p.home_visit_doctors.get(DOCTOR), Some(&test_day()));
+    assert!(
+        actions(&a.worker.store)
+            .iter()
+            .any(|x| x == "patient.home_visits")
+    );
+    assert!(a.render(100, 30).contains("Regular home visits (H): 佐藤"));
+
+    a.key(KeyCode::Esc);
+    consult_requested(&mut a);
+    let rules: Vec<&str> = a
+        .state
+        .consult
+        .as_ref()
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    assert!(
+        !rules.contains(&"dpn.team"),
+        "the team is recorded: {rules:?}"
+    );
+
+    // Taken back: nothing recorded again.
+    a.key(KeyCode::Esc);
+    a.key(KeyCode::Char('H'));
+    let p = a.worker.store.patient(PATIENT).unwrap();
+    assert!(p.home_visit_doctors.is_empty());
+}

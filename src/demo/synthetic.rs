@@ -381,6 +381,7 @@ pub fn synthetic_patient(k: u64) -> Patient {
         care_plans: BTreeMap::new(),
         encounters,
         nursing_instructions: Default::default(),
+        home_visit_doctors: Default::default(),
         nursing_visits: Default::default(),
     }
 }

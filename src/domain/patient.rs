@@ -45,6 +45,10 @@ pub struct Patient {
     pub care_plans: BTreeMap<String, CarePlan>,
     #[serde(default)]
     pub encounters: BTreeMap<String, Encounter>,
+    /// The doctors who make regular home visits (訪問診療) to the patient, each with the day
+    /// they recorded it (指針 V.2(3)③: D to P with N is, as a rule, by such a doctor).
+    #[serde(default)]
+    pub home_visit_doctors: BTreeMap<String, Date>,
     /// 訪問看護指示書 written for the patient's home-care team.
     #[serde(default)]
     pub nursing_instructions: BTreeMap<String, NursingInstructions>,

@@ -199,6 +199,12 @@ pub fn consultation(visit: &Visit) -> Consultation {
 
     ctx.doctor.id = Some(doctor.id.clone());
     ctx.doctor.trained_on = doctor.online_training_completed;
+    // Recorded on the chart by the doctor (H); nothing recorded says nothing.
+    ctx.doctor.regular_home_visits = p
+        .home_visit_doctors
+        .get(&doctor.id)
+        .is_some_and(|since| *since <= today)
+        .then_some(true);
     ctx.doctor.emergency_contraception_trained_on = doctor.emergency_contraception_training;
     ctx.doctor.in_other_session = Some(visit.doctor_in_other_session);
     // Without the clinic's record, affiliation is unknown rather than denied.

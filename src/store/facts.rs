@@ -36,6 +36,12 @@ pub enum FactEdit {
     Proxy(Option<Proxy>),
     /// Identity documents the doctor saw held up to the camera (指針 V.1(4)).
     IdentitySeen(IdentityCheck),
+    /// The doctor `doctor` makes regular home visits to the patient (recorded on `since`), or
+    /// no longer does.
+    HomeVisits {
+        doctor: String,
+        since: Option<crate::domain::Date>,
+    },
 }
 
 impl FactEdit {
@@ -58,6 +64,7 @@ impl FactEdit {
             FactEdit::Kakaritsuke(_) => "patient.kakaritsuke",
             FactEdit::Proxy(_) => "patient.proxy",
             FactEdit::IdentitySeen(_) => "identity.check.on_video",
+            FactEdit::HomeVisits { .. } => "patient.home_visits",
         }
     }
 }
@@ -105,6 +112,7 @@ fn check(edit: &FactEdit) -> Result<(), StoreError> {
             }
         }
         FactEdit::Proxy(None) => {}
+        FactEdit::HomeVisits { doctor, .. } => check_id(doctor)?,
         FactEdit::IdentitySeen(c) => {
             check_id(&c.id)?;
             if c.documents.is_empty() {
@@ -187,6 +195,15 @@ impl Store {
             FactEdit::Proxy(Some(p)) => e.put(&["proxy"], p),
             FactEdit::Proxy(None) => e.delete(&["proxy"]),
             FactEdit::IdentitySeen(c) => e.put(&["identity_checks", &c.id], c),
+            FactEdit::HomeVisits { doctor, since } => {
+                if e.get::<Json>(&["home_visit_doctors"])?.is_none() {
+                    e.put(&["home_visit_doctors"], &serde_json::Map::new())?;
+                }
+                match since {
+                    Some(day) => e.put(&["home_visit_doctors", doctor], day),
+                    None => e.delete(&["home_visit_doctors", doctor]),
+                }
+            }
         })
     }
 

@@ -36,6 +36,7 @@ pub fn patient(id: &str) -> Patient {
         care_plans: BTreeMap::new(),
         encounters: BTreeMap::new(),
         nursing_instructions: Default::default(),
+        home_visit_doctors: Default::default(),
         nursing_visits: Default::default(),
     }
 }

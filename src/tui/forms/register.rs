@@ -215,6 +215,7 @@ impl RegisterForm {
             care_plans: Default::default(),
             encounters: Default::default(),
             nursing_instructions: Default::default(),
+            home_visit_doctors: Default::default(),
             nursing_visits: Default::default(),
         })
     }

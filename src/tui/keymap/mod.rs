@@ -174,6 +174,8 @@ pub enum Command {
     AddPhoto,
     /// Ask the doctor to join the visit on video (D to P with N).
     RequestConsult,
+    /// The signed-in doctor makes regular home visits to the patient, or no longer does.
+    ToggleHomeVisits,
     /// From the queue board to the team's visits (a nurse of a team).
     OpenVisits,
     /// From the team's visits to the queue board.

@@ -451,6 +451,14 @@ pub(super) const CHART_OVERVIEW: &[Binding] = &[
         "regular patient on/off",
         false,
     ),
+    doctor_only(b(
+        KeyCode::Char('H'),
+        "H",
+        Command::ToggleHomeVisits,
+        "訪問診療 (自分) 切替",
+        "my home visits on/off",
+        false,
+    )),
     b(
         KeyCode::Char('i'),
         "i",

@@ -88,6 +88,7 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         | Command::ConfirmMedications
         | Command::EditHistory
         | Command::ToggleKakaritsuke
+        | Command::ToggleHomeVisits
         | Command::EditProxy
         | Command::IdentitySeen
         | Command::EditInstructions => return super::facts::command(state, press),

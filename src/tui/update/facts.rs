@@ -51,6 +51,7 @@ pub fn fact_saved_label(lang: Lang, action: &str) -> &'static str {
             lang.tr("かかりつけを更新しました", "Regular-patient status updated")
         }
         "patient.proxy" => lang.tr("代理人を記録しました", "Proxy recorded"),
+        "patient.home_visits" => lang.tr("訪問診療の実施を更新しました", "Home visits updated"),
         "identity.check.on_video" => lang.tr(
             "画面で確認した本人確認書類を記録しました",
             "Identity documents seen on video recorded",
@@ -132,6 +133,17 @@ pub(super) fn command(state: &mut AppState, press: Press) -> Vec<Effect> {
         ),
         Command::ToggleKakaritsuke => {
             return vec![write(state, fact(FactEdit::Kakaritsuke(!p.kakaritsuke)))];
+        }
+        Command::ToggleHomeVisits => {
+            if !super::doctor_only(state) {
+                return Vec::new();
+            }
+            let me = super::staff_id(state);
+            let since = (!p.home_visit_doctors.contains_key(&me)).then_some(state.today);
+            return vec![write(
+                state,
+                fact(FactEdit::HomeVisits { doctor: me, since }),
+            )];
         }
         Command::EditProxy => form(
             state,

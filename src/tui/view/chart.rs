@@ -126,7 +126,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     );
     let lines = match chart.tab {
         ChartTab::Overview => {
-            let mut lines = overview(l, p, chart.selected);
+            let mut lines = overview(state, l, p, chart.selected);
             // The home-care team's patients, and anyone the doctor wrote instructions for.
             if p.care_team.is_some() || !p.nursing_instructions.is_empty() {
                 let doctor = state
@@ -254,7 +254,7 @@ pub fn allergy_line(l: Lang, p: &Patient) -> Option<Line<'static>> {
     ))
 }
 
-fn overview(l: Lang, p: &Patient, selected: usize) -> Vec<Line<'static>> {
+fn overview(state: &AppState, l: Lang, p: &Patient, selected: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         l.tr(" アレルギー", " Allergies"),
         style(Role::Title),
@@ -344,6 +344,29 @@ fn overview(l: Lang, p: &Patient, selected: usize) -> Vec<Line<'static>> {
             l.tr("いいえ", "no")
         }
     )));
+    if !p.home_visit_doctors.is_empty() || p.care_team.is_some() {
+        let doctors: Vec<String> = p
+            .home_visit_doctors
+            .iter()
+            .map(|(id, since)| {
+                format!(
+                    "{} ({}{})",
+                    staff_name(state, id),
+                    crate::domain::format_date(*since),
+                    l.tr("〜", " on")
+                )
+            })
+            .collect();
+        lines.push(Line::raw(format!(
+            " {} (H): {}",
+            l.tr("定期的な訪問診療", "Regular home visits"),
+            if doctors.is_empty() {
+                l.tr("記録なし", "not recorded").to_string()
+            } else {
+                doctors.join(", ")
+            }
+        )));
+    }
     match &p.proxy {
         Some(proxy) => lines.push(Line::styled(
             format!(
