@@ -42,13 +42,9 @@ fn number(text: &str) -> Option<f64> {
     text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// A value as the record and the confirm step show it: no trailing `.0`.
+/// A value as the record and the confirm step show it: `720`, `36.8` (no trailing `.0`).
 pub fn shown(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e9 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
-    }
+    value.to_string()
 }
 
 impl VitalsForm {

@@ -7,6 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 
+use super::home_care::staff_name;
 use super::{fit_line, hhmm, jst_text, pad};
 use crate::domain::{
     Agreement, HistorySource, IdentityDocument, Outcome, Patient, Sex, format_date,
@@ -58,16 +59,6 @@ pub fn patient_header(state: &AppState, p: &Patient) -> Line<'static> {
         format_date(p.demographics.date_of_birth)
     ));
     Line::styled(text, style(Role::Title))
-}
-
-/// A staff member's name, or their id when the clinic does not know it (system actors).
-fn staff_name(state: &AppState, id: &str) -> String {
-    state
-        .clinic
-        .as_ref()
-        .and_then(|c| c.staff.get(id))
-        .map(|s| s.name.clone())
-        .unwrap_or_else(|| id.to_string())
 }
 
 fn document_label(l: Lang, d: IdentityDocument) -> &'static str {

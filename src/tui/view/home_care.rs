@@ -23,26 +23,27 @@ pub(super) fn staff_name(state: &AppState, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// `90`, `37.5`: a reading or a limit as the nurse wrote it.
-fn number(value: f64) -> String {
-    value.to_string()
-}
+use crate::tui::forms::vitals::shown as number;
 
 fn name(l: Lang, vital: Vital) -> &'static str {
     let (ja, en) = vital.label();
     l.tr(ja, en)
 }
 
-/// `SpO2 ≥90%`, `pulse 60–120/min`: the limits of one vital.
-fn limits_text(l: Lang, vital: Vital, limits: &Limits) -> String {
+/// `≥90%`, `60–120/min`: the range the limits of one vital allow.
+pub(super) fn range_text(vital: Vital, limits: &Limits) -> String {
     let unit = vital.unit();
-    let range = match (limits.min, limits.max) {
+    match (limits.min, limits.max) {
         (Some(lo), Some(hi)) => format!("{}–{}{unit}", number(lo), number(hi)),
         (Some(lo), None) => format!("≥{}{unit}", number(lo)),
         (None, Some(hi)) => format!("≤{}{unit}", number(hi)),
         (None, None) => "-".into(),
-    };
-    format!("{} {range}", name(l, vital))
+    }
+}
+
+/// `SpO2 ≥90%`, `pulse 60–120/min`: the limits of one vital.
+fn limits_text(l: Lang, vital: Vital, limits: &Limits) -> String {
+    format!("{} {}", name(l, vital), range_text(vital, limits))
 }
 
 /// The 訪問看護指示書 section of the chart's overview: the instructions in force on `day`, or

@@ -221,26 +221,6 @@ pub(crate) fn drug_marks(
 }
 
 /// Time of day in Japan, `HH:MM`.
-/// Vitals as one line: each with its unit, in the order the vitals are listed.
-pub(crate) fn vitals_text(
-    l: crate::tui::i18n::Lang,
-    vitals: &std::collections::BTreeMap<crate::domain::Vital, f64>,
-) -> String {
-    vitals
-        .iter()
-        .map(|(v, value)| {
-            let (ja, en) = v.label();
-            format!(
-                "{} {} {}",
-                l.tr(ja, en),
-                crate::tui::forms::vitals::shown(*value),
-                v.unit()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 pub(crate) fn hhmm(at: Instant) -> String {
     let t = at.to_offset(time::macros::offset!(+9));
     format!("{:02}:{:02}", t.hour(), t.minute())

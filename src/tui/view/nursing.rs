@@ -7,7 +7,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::vitals_text;
 use super::{fit, hhmm, wrap};
 use crate::domain::{NursingInstructions, NursingVisit, Patient, Vital, format_date};
 use crate::tui::i18n::Lang;
@@ -259,7 +258,7 @@ pub fn render_visit(state: &AppState, frame: &mut Frame, area: Rect) {
                 crate::tui::forms::vitals::shown(*value),
                 vital.unit(),
                 l.tr("指示書の範囲外", "past the instructions' limit"),
-                limits_text(*limits, *vital)
+                super::home_care::range_text(*vital, limits)
             ),
             Role::Danger,
         );
@@ -346,12 +345,19 @@ pub fn render_visit(state: &AppState, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn limits_text(limits: crate::domain::Limits, vital: Vital) -> String {
-    let shown = crate::tui::forms::vitals::shown;
-    match (limits.min, limits.max) {
-        (Some(lo), Some(hi)) => format!("{}–{} {}", shown(lo), shown(hi), vital.unit()),
-        (Some(lo), None) => format!("≥{} {}", shown(lo), vital.unit()),
-        (None, Some(hi)) => format!("≤{} {}", shown(hi), vital.unit()),
-        (None, None) => String::new(),
-    }
+/// Vitals as one line: each with its unit, in the order the vitals are listed.
+fn vitals_text(l: Lang, vitals: &std::collections::BTreeMap<Vital, f64>) -> String {
+    vitals
+        .iter()
+        .map(|(v, value)| {
+            let (ja, en) = v.label();
+            format!(
+                "{} {} {}",
+                l.tr(ja, en),
+                crate::tui::forms::vitals::shown(*value),
+                v.unit()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
