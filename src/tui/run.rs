@@ -98,7 +98,15 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
         if let (Action::Saved { .. }, Some(sync)) = (&action, &sync) {
             sync.send(SyncCommand::Changed);
         }
-        for effect in update(&mut state, action) {
+        let said = state.status.clone();
+        let effects = update(&mut state, action);
+        // What the screen refuses or reports failing goes to the log too, when it is first said.
+        if let Some(status) = state.status.as_ref().filter(|s| s.error)
+            && said.as_ref() != Some(status)
+        {
+            tracing::warn!(status = %status.text, "said on screen");
+        }
+        for effect in effects {
             match (effect, &sync) {
                 (Effect::SyncNow, Some(sync)) => sync.send(SyncCommand::ForceSync),
                 (Effect::SyncNow, None) => {}
