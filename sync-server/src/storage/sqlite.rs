@@ -938,4 +938,101 @@ mod tests {
             Some(20)
         );
     }
+
+    #[test]
+    fn a_cursor_stands_for_its_position_for_its_device_only_and_old_ones_are_forgotten() {
+        let (_dir, s) = storage();
+        s.add_enrolment_code(&NewEnrolmentCode {
+            code_hash: [1; 32],
+            clinic_id: "c-a".into(),
+            role: "doctor".into(),
+            care_team: None,
+            created_at: 0,
+            expires_at: 100,
+        })
+        .unwrap();
+        let device = NewDevice {
+            id: "d1".into(),
+            name: "pc".into(),
+            actor: "aa".into(),
+            token_hash: [1; 32],
+            enrolled_at: 0,
+        };
+        assert!(matches!(
+            s.redeem_enrolment_code(&[1; 32], 1, &device).unwrap(),
+            Redeemed::Enrolled(_)
+        ));
+        s.record_cursor("d1", 1 << 55, 7).unwrap();
+        assert_eq!(s.cursor_position("d1", 1 << 55).unwrap(), Some(7));
+        assert_eq!(s.cursor_position("d2", 1 << 55).unwrap(), None);
+        assert_eq!(s.cursor_position("d1", 7).unwrap(), None);
+        assert_eq!(s.cursor_position("d1", u64::MAX).unwrap(), None);
+        // The newest are kept, even when a device starting over stands further back.
+        for i in 0..CURSORS_KEPT as u64 {
+            s.record_cursor("d1", (1 << 55) + 1 + i, 3).unwrap();
+        }
+        assert_eq!(s.cursor_position("d1", 1 << 55).unwrap(), None);
+        assert_eq!(s.cursor_position("d1", (1 << 55) + 1).unwrap(), Some(3));
+    }
+
+    #[test]
+    fn failed_enrolments_are_kept_with_time_and_source() {
+        let (_dir, s) = storage();
+        for (at, source) in [(5, "10.0.0.1"), (9, "2001:db8::"), (7, "10.0.0.1")] {
+            s.record_enrolment_failure(&EnrolmentFailure {
+                at,
+                source: source.into(),
+            })
+            .unwrap();
+        }
+        let since_6: Vec<(i64, String)> = s
+            .enrolment_failures(6, 10)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.at, f.source))
+            .collect();
+        assert_eq!(
+            since_6,
+            [(7, "10.0.0.1".to_string()), (9, "2001:db8::".to_string())]
+        );
+        assert_eq!(s.enrolment_failures(0, 1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_older_database_records_queues_and_rosters_as_their_ids_name_them() {
+        let (dir, s) = storage();
+        s.commit_exchange(
+            "c-a",
+            "d",
+            &[
+                // As an older server recorded them, from what their writer put at the root.
+                write("queue/c-a/2026-12-03", Some("north"), None),
+                write("queue/c-a/2026-12-03/south", Some("north"), None),
+                write("team/south", None, None),
+                write("patient/p1", Some("north"), None),
+            ],
+            &[],
+        )
+        .unwrap();
+        s.conn().pragma_update(None, "user_version", 1).unwrap();
+        drop(s);
+        let s = SqliteStorage::open(dir.path()).unwrap();
+        let owner = |doc: &str| s.document("c-a", &id(doc)).unwrap().unwrap().care_team;
+        assert_eq!(owner("queue/c-a/2026-12-03"), None);
+        assert_eq!(
+            owner("queue/c-a/2026-12-03/south").as_deref(),
+            Some("south")
+        );
+        assert_eq!(owner("team/south").as_deref(), Some("south"));
+        assert_eq!(owner("patient/p1").as_deref(), Some("north"));
+        let north = Scope {
+            clinic_id: "c-a".into(),
+            care_team: Some("north".into()),
+            role: None,
+        };
+        assert_eq!(
+            seqs(&s.changed_since(&north, 0, 10).unwrap()),
+            [("patient/p1".to_string(), 4)]
+        );
+    }
 }
