@@ -76,6 +76,10 @@ impl IntoResponse for ApiError {
         let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "request failed inside the server");
             "internal server error".to_string()
+        } else if matches!(self, ApiError::TooManyAttempts { .. }) {
+            // A flood gets one of these per request; the limiter logs it once per window.
+            tracing::debug!(status = status.as_u16(), error = %self, "request refused");
+            self.to_string()
         } else {
             tracing::info!(status = status.as_u16(), error = %self, "request refused");
             self.to_string()

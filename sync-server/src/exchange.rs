@@ -16,7 +16,10 @@
 //! logs the refusal with the device, the document and why. (A reply from the server's copy would
 //! make the device send the same changes again at once, round after round.) The device's copy
 //! keeps the refused changes, stays unacknowledged, and offers them once in each later session,
-//! refused again each time. A change not written by the device's actor is different: it refuses
+//! refused again each time; its later changes to that document build on the refused ones and
+//! are refused with them, so that document stops syncing from that device (no screen of the
+//! workstation moves a patient between teams on a team device; a device that does so anyway is
+//! buggy or hostile). A change not written by the device's actor is different: it refuses
 //! the whole request with 403, since it means a forged or corrupted history.
 //!
 //! Limitation: across clinics the two cases are the same by construction (the clinic is part of

@@ -1,5 +1,5 @@
-//! The HTTP surface: routes, the bearer-token and frame-encoding extractors, and the handlers
-//! that hand work to storage on blocking threads.
+//! The HTTP surface: routes, the bearer-token, source-address and frame-encoding extractors,
+//! and the handlers that hand work to storage on blocking threads.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;

@@ -119,5 +119,19 @@ fn a_flood_of_bad_codes_is_limited_and_recorded_and_a_good_code_still_enrols() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(columns, ["at", "source"]);
+
+    // The administrator lists them.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_enkaku-sync-server"))
+        .args(["enroll-failures", "--hours", "1", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(listed.lines().count(), 11, "{listed}");
+    assert!(
+        listed.lines().skip(1).all(|l| l.ends_with("127.0.0.2")),
+        "{listed}"
+    );
     server.stop();
 }
