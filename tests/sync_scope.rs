@@ -247,7 +247,6 @@ fn only_a_clinic_wide_front_desk_or_doctor_moves_a_patient_to_another_team() {
         other_patient.care_team = Some("team-kita".into());
         nurse.add_patient("ns-ito", &other_patient).unwrap();
         let report = sync(&mut nurse, &nurse_device, &mut nurse_http);
-        eprintln!("refused move to {target:?}: {report:?}");
         // The refused document is not sent again and again within the session.
         assert!(report.round_trips <= 2, "{report:?}");
         assert!(
