@@ -150,6 +150,16 @@ impl DocId {
         &self.0
     }
 
+    /// The care team an id names: the team of a team queue (`queue/<clinic>/<day>/<team>`) or of
+    /// a roster (`team/<team>`). Such a document belongs to that team whatever it holds.
+    pub fn named_team(&self) -> Option<&str> {
+        let parts: Vec<&str> = self.0.split('/').collect();
+        match parts.as_slice() {
+            ["queue", _, _, team] | ["team", team] => Some(team),
+            _ => None,
+        }
+    }
+
     /// The patient id of a patient document.
     pub fn patient_id(&self) -> Option<&str> {
         self.0.strip_prefix("patient/")
@@ -214,6 +224,15 @@ mod tests {
             "team/team-kita",
         ] {
             assert_eq!(DocId::parse(id).map(|d| d.to_string()).as_deref(), Ok(id));
+        }
+        let named = |id: &str| DocId::parse(id).unwrap().named_team().map(str::to_string);
+        assert_eq!(
+            named("queue/c1/2026-11-21/team-kita").as_deref(),
+            Some("team-kita")
+        );
+        assert_eq!(named("team/team-kita").as_deref(), Some("team-kita"));
+        for id in ["clinic", "patient/p-1", "queue/c1/2026-11-21"] {
+            assert_eq!(named(id), None, "{id}");
         }
         for bad in [
             "",

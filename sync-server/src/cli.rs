@@ -54,6 +54,12 @@ pub enum Command {
         #[arg(long)]
         care_team: Option<String>,
     },
+    /// Failed enrolment attempts (unknown, expired or used codes): when and from where.
+    EnrollFailures {
+        /// Those of the last this many hours.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+    },
     /// Enrolled devices.
     Device {
         #[command(subcommand)]
@@ -129,6 +135,9 @@ impl<'a> From<&'a Device> for DeviceRow<'a> {
         }
     }
 }
+
+/// Failed enrolment attempts listed at most by one command.
+const MAX_FAILURES_LISTED: usize = 10_000;
 
 /// Left-aligned columns, two spaces apart.
 fn write_table(out: &mut impl Write, rows: &[Vec<String>]) -> std::io::Result<()> {
@@ -232,6 +241,19 @@ pub fn run_admin(
                     ]);
                 }
                 write_table(out, &rows)?;
+            }
+        }
+        Command::EnrollFailures { hours } => {
+            let since = now.saturating_sub(i64::from(hours) * 3600);
+            let mut rows = vec![vec!["TIME".into(), "SOURCE".into()]];
+            let failures = storage.enrolment_failures(since, MAX_FAILURES_LISTED + 1)?;
+            let more = failures.len() > MAX_FAILURES_LISTED;
+            for f in failures.into_iter().take(MAX_FAILURES_LISTED) {
+                rows.push(vec![timestamp(f.at), f.source]);
+            }
+            write_table(out, &rows)?;
+            if more {
+                eprintln!("only the first {MAX_FAILURES_LISTED} are listed; give fewer --hours");
             }
         }
         Command::Device {

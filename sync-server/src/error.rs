@@ -16,6 +16,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("the enrolment code is not valid (unknown, expired or already used)")]
     InvalidEnrolmentCode,
+    #[error("too many invalid enrolment codes; try again in {} s", .retry_after.as_secs().max(1))]
+    TooManyAttempts { retry_after: std::time::Duration },
     #[error("this actor is already bound to an enrolled device")]
     ActorInUse,
     #[error("refused: {0}")]
@@ -43,9 +45,9 @@ impl From<ExchangeError> for ApiError {
             foreign @ ExchangeError::Foreign { .. } => ApiError::Forbidden(foreign.to_string()),
             ExchangeError::Busy => ApiError::Busy,
             ExchangeError::Storage(e) => ApiError::Storage(e),
-            other @ (ExchangeError::BadActor(_) | ExchangeError::Corrupt { .. }) => {
-                ApiError::Internal(other.to_string())
-            }
+            other @ (ExchangeError::BadActor(_)
+            | ExchangeError::Corrupt { .. }
+            | ExchangeError::Random(_)) => ApiError::Internal(other.to_string()),
         }
     }
 }
@@ -56,6 +58,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::InvalidEnrolmentCode | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::ActorInUse => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -73,11 +76,22 @@ impl IntoResponse for ApiError {
         let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "request failed inside the server");
             "internal server error".to_string()
+        } else if matches!(self, ApiError::TooManyAttempts { .. }) {
+            // A flood gets one of these per request; the limiter logs it once per window.
+            tracing::debug!(status = status.as_u16(), error = %self, "request refused");
+            self.to_string()
         } else {
             tracing::info!(status = status.as_u16(), error = %self, "request refused");
             self.to_string()
         };
         let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
+        if let ApiError::TooManyAttempts { retry_after } = &self {
+            // Whole seconds, rounded up: a client that waits that long is let in.
+            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            if let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -5,7 +5,22 @@
 //! Documents a device may not see are indistinguishable from absent ones: its message is
 //! answered from an empty scratch document with a fresh sync state, exactly as for a document
 //! nobody has created yet, and what it tries to write there is dropped without a reply unless it
-//! creates a document inside its scope that does not exist yet.
+//! creates a document inside its scope that does not exist yet (see [`crate::scope`] for what a
+//! device may create, and for whom the server records it).
+//!
+//! A refusal is per document, never of the whole request: changes the scope does not allow (a
+//! team device moving a patient to another team, writing its roster, creating outside its
+//! namespace) keep nothing of that document — its stored bytes, recorded team and the device's
+//! sync state stay as they were — and get no reply for it, as a document outside the scope gets
+//! none; every other document of the request is applied and answered as usual, and the server
+//! logs the refusal with the device, the document and why. (A reply from the server's copy would
+//! make the device send the same changes again at once, round after round.) The device's copy
+//! keeps the refused changes, stays unacknowledged, and offers them once in each later session,
+//! refused again each time; its later changes to that document build on the refused ones and
+//! are refused with them, so that document stops syncing from that device (no screen of the
+//! workstation moves a patient between teams on a team device; a device that does so anyway is
+//! buggy or hostile). A change not written by the device's actor is different: it refuses
+//! the whole request with 403, since it means a forged or corrupted history.
 //!
 //! Limitation: across clinics the two cases are the same by construction (the clinic is part of
 //! the key). Within a clinic, a care-team device that tries to *create* a patient under an id
@@ -21,7 +36,7 @@ use enkaku::protocol::DocId;
 use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse};
 
 use crate::authorship::{ForeignChange, Genesis, check_authors};
-use crate::scope::Scope;
+use crate::scope::{Refusal, Scope};
 use crate::storage::{Device, DocWrite, Storage, StorageError, StoredDoc};
 
 /// Catch-up documents per response; the device asks again at once when `more` is set.
@@ -52,6 +67,8 @@ pub enum ExchangeError {
     /// The documents changed under every attempt (503).
     #[error("documents kept changing concurrently")]
     Busy,
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -148,11 +165,9 @@ impl Exchange<'_> {
         let mut replies = Vec::new();
         let mut answered = HashSet::new();
         for (id, message) in incoming {
-            let kind = id.kind();
             let stored = self.storage.document(&self.scope.clinic_id, id)?;
-            let visible = stored
-                .as_ref()
-                .is_some_and(|s| self.scope.admits(kind, s.care_team.as_deref()));
+            let recorded = stored.as_ref().and_then(|s| s.care_team.clone());
+            let visible = stored.is_some() && self.scope.admits(id, recorded.as_deref());
             let (mut doc, mut state, old_state) = match (&stored, visible) {
                 (Some(stored), true) => {
                     let old_state = self.storage.sync_state(&self.device.id, id)?;
@@ -172,35 +187,47 @@ impl Exchange<'_> {
             let added = guarded("sync message cannot be applied", || {
                 doc.get_changes(&before)
             })?;
-            check_authors(&added, &self.actor, kind, self.genesis).map_err(|source| {
+            check_authors(&added, &self.actor, id.kind(), self.genesis).map_err(|source| {
                 ExchangeError::Foreign {
                     doc: id.to_string(),
                     source,
                 }
             })?;
-            let care_team = care_team_of(&doc);
-            if !added.is_empty() && !self.scope.may_write(kind) {
-                // A team device writing its roster: refused without a trace, as a write outside
-                // its scope is.
-                continue;
-            }
-            let keep = if visible {
-                true
-            } else if added.is_empty() {
-                // A scratch answer: nothing to keep, the reply says "I have nothing".
-                false
-            } else if stored.is_none() && self.scope.admits(kind, care_team.as_deref()) {
-                true
+            let root_team = care_team_of(&doc);
+            let owner = if added.is_empty() {
+                recorded
             } else {
-                // Writing into a document outside its scope, or creating one outside it: no
-                // trace, no reply — the same as for a document that does not exist.
-                continue;
+                let decision = match &stored {
+                    None => self.scope.creation(id, root_team.as_deref()),
+                    Some(_) if visible => {
+                        self.scope
+                            .update(id, recorded.as_deref(), root_team.as_deref())
+                    }
+                    Some(_) => Err(Refusal::OutsideScope),
+                };
+                match decision {
+                    Ok(owner) => owner,
+                    Err(refusal) => {
+                        tracing::warn!(
+                            device = %self.device.id,
+                            doc = %id,
+                            %refusal,
+                            "changes refused; nothing of this document kept"
+                        );
+                        // No reply either, as for a document outside its scope: a reply from
+                        // the copy kept here would make the device send the same changes again
+                        // at once, round after round.
+                        continue;
+                    }
+                }
             };
+            // A scratch answer keeps nothing: the reply says "I have nothing".
+            let keep = visible || !added.is_empty();
             if !added.is_empty() {
                 writes.push(DocWrite {
                     doc: id.clone(),
                     bytes: doc.save(),
-                    care_team,
+                    care_team: owner,
                     expected_seq: stored.as_ref().map(|s| s.seq),
                 });
             }
@@ -231,7 +258,7 @@ impl Exchange<'_> {
         Ok(Applied { replies, answered })
     }
 
-    /// Messages for documents in scope changed after `cursor` that this response has not
+    /// Messages for documents in scope changed after position `cursor` that this response has not
     /// answered yet, and the cursor to send next. What each message brings its document to is
     /// recorded as pending until the device presents that cursor.
     fn catch_up(
@@ -254,7 +281,7 @@ impl Exchange<'_> {
                 continue;
             };
             // It may have left the scope since it was listed.
-            if !self.scope.admits(c.doc.kind(), stored.care_team.as_deref()) {
+            if !self.scope.admits(&c.doc, stored.care_team.as_deref()) {
                 continue;
             }
             let doc = load(&c.doc, &stored)?;
@@ -281,6 +308,35 @@ impl Exchange<'_> {
     }
 }
 
+/// Where in the server's history a presented cursor stands. A cursor is a random handle the
+/// server issued to this device (see [`Storage::record_cursor`]), so it says nothing of how many
+/// changes were made anywhere, and a value it did not issue to this device — a cursor of an
+/// older server, another device's, a guess — means "from the start": a full and correct resync
+/// (documents the device already acknowledged are not sent again). A position beyond the
+/// server's history means the history was replaced (a restore): from the start too.
+fn position_of(storage: &dyn Storage, device: &Device, cursor: u64) -> Result<u64, ExchangeError> {
+    if cursor == 0 {
+        return Ok(0);
+    }
+    let Some(position) = storage.cursor_position(&device.id, cursor)? else {
+        tracing::info!(device = %device.id, "cursor not issued to this device; syncing from the start");
+        return Ok(0);
+    };
+    if position > storage.latest_seq()? {
+        tracing::warn!(device = %device.id, "cursor beyond the server's history; syncing from the start");
+        return Ok(0);
+    }
+    Ok(position)
+}
+
+/// A new cursor handle: 55 random bits under a set 56th, so that every cursor takes the same
+/// eight bytes on the wire and none is 0 (no cursor).
+fn new_cursor() -> Result<u64, ExchangeError> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| ExchangeError::Random(e.to_string()))?;
+    Ok((u64::from_le_bytes(bytes) & ((1 << 55) - 1)) | (1 << 55))
+}
+
 /// One sync exchange for an authenticated device. Runs on a blocking thread.
 pub fn exchange(
     storage: &dyn Storage,
@@ -299,16 +355,10 @@ pub fn exchange(
         actor,
         genesis,
     };
-    // A cursor from the future means the server's history was replaced (a restore): start over.
-    let latest = storage.latest_seq()?;
-    let cursor = if request.cursor > latest {
-        0
-    } else {
-        request.cursor
-    };
+    let position = position_of(storage, device, request.cursor)?;
     // The device kept the cursor of every response it applied: what those responses offered,
     // it now holds.
-    storage.confirm_offers(&device.id, cursor)?;
+    storage.confirm_offers(&device.id, position)?;
     let mut attempt = 0;
     let applied = loop {
         attempt += 1;
@@ -324,7 +374,15 @@ pub fn exchange(
         }
     };
     let mut messages = applied.replies.clone();
-    let (cursor, more) = exchange.catch_up(cursor, &applied, &mut messages)?;
+    let (next, more) = exchange.catch_up(position, &applied, &mut messages)?;
+    let cursor = if next == position {
+        // Nothing new in scope: the same cursor (or none), so an idle check-in writes nothing.
+        if position == 0 { 0 } else { request.cursor }
+    } else {
+        let handle = new_cursor()?;
+        storage.record_cursor(&device.id, handle, next)?;
+        handle
+    };
     Ok(SyncResponse {
         cursor,
         messages,

@@ -1,12 +1,13 @@
-//! The HTTP surface: routes, the bearer-token and frame-encoding extractors, and the handlers
-//! that hand work to storage on blocking threads.
+//! The HTTP surface: routes, the bearer-token, source-address and frame-encoding extractors,
+//! and the handlers that hand work to storage on blocking threads.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -23,10 +24,11 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::authorship::Genesis;
+use crate::enrolment_limits::{EnrolmentLimiter, Limits};
 use crate::error::ApiError;
 use crate::exchange::exchange;
 use crate::secrets;
-use crate::storage::{Device, NewDevice, Redeemed, Storage};
+use crate::storage::{Device, EnrolmentFailure, NewDevice, Redeemed, Storage};
 
 /// An enrolment request is a few hundred bytes of JSON.
 const MAX_ENROLL_BODY: usize = 16 * 1024;
@@ -45,15 +47,25 @@ struct Inner {
     storage: Arc<dyn Storage>,
     genesis: Genesis,
     request_timeout: Duration,
+    enrolment_limiter: EnrolmentLimiter,
 }
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, request_timeout: Duration) -> Result<Self, DocError> {
+        Self::with_enrolment_limits(storage, request_timeout, Limits::default())
+    }
+
+    pub fn with_enrolment_limits(
+        storage: Arc<dyn Storage>,
+        request_timeout: Duration,
+        limits: Limits,
+    ) -> Result<Self, DocError> {
         Ok(AppState {
             inner: Arc::new(Inner {
                 storage,
                 genesis: Genesis::compute()?,
                 request_timeout,
+                enrolment_limiter: EnrolmentLimiter::new(limits),
             }),
         })
     }
@@ -149,6 +161,38 @@ impl FromRequestParts<AppState> for AuthorizedDevice {
             }
             _ => Err(ApiError::Unauthorized),
         }
+    }
+}
+
+/// Where a request came from, as the connection says (a proxy in front is not believed: a
+/// forwarded-for header is the client's to write). An IPv6 source counts as its /64 network,
+/// which one host can fill; an IPv4-mapped one as the IPv4 address. Unknown when the router is
+/// served without connection info (tests that call it directly).
+pub struct Source(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        Ok(Source(counted_as(ip)))
+    }
+}
+
+fn counted_as(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(Ipv6Addr::from(segments))
+            }
+        },
+        v4 => v4,
     }
 }
 
@@ -285,10 +329,20 @@ fn canonical_actor(actor: &str) -> Result<String, ApiError> {
     Ok(hex::encode(bytes))
 }
 
+/// Redeems a one-time code. Failed attempts are limited per source and across the server, and
+/// recorded (see [`crate::enrolment_limits`]); a source over its limit is answered 429 with
+/// `Retry-After` before its code is looked at.
 async fn enroll(
     State(state): State<AppState>,
+    Source(source): Source,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<EnrollResponse>, ApiError> {
+    let limiter = &state.inner.enrolment_limiter;
+    limiter
+        .check(source, Instant::now())
+        .map_err(|throttled| ApiError::TooManyAttempts {
+            retry_after: throttled.retry_after(),
+        })?;
     let body = body_bytes(body)?;
     let request: EnrollRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("enrolment request: {e}")))?;
@@ -330,7 +384,17 @@ async fn enroll(
                 care_team: device.care_team,
             }))
         }
-        Redeemed::InvalidCode => Err(ApiError::InvalidEnrolmentCode),
+        Redeemed::InvalidCode => {
+            limiter.failed(source, Instant::now());
+            let failure = EnrolmentFailure {
+                at: crate::now(),
+                source: source.to_string(),
+            };
+            tracing::warn!(%source, "enrolment refused: invalid code");
+            let storage = state.inner.storage.clone();
+            blocking(move || Ok(storage.record_enrolment_failure(&failure)?)).await?;
+            Err(ApiError::InvalidEnrolmentCode)
+        }
         Redeemed::ActorInUse => Err(ApiError::ActorInUse),
     }
 }

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod authorship;
 pub mod cli;
+pub mod enrolment_limits;
 pub mod error;
 pub mod exchange;
 pub mod http;

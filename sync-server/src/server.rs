@@ -3,6 +3,7 @@
 //! ([`crate::linger`]), so an early refusal always reaches the client.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::pin;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
+use crate::enrolment_limits::Limits;
 use crate::http::{AppState, router};
 use crate::linger::LingeringAcceptor;
 use crate::storage::{SqliteStorage, Storage, StorageError};
@@ -31,6 +33,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// How long requests in flight may finish after shutdown is asked for.
     pub shutdown_grace: Duration,
+    /// How many invalid enrolment codes are tolerated (see [`crate::enrolment_limits`]).
+    pub enrolment_limits: Limits,
 }
 
 impl Settings {
@@ -40,6 +44,7 @@ impl Settings {
             tls: None,
             request_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(10),
+            enrolment_limits: Limits::default(),
         }
     }
 }
@@ -106,7 +111,7 @@ pub async fn launch_with_listener(
 }
 
 /// Binds `addr` and serves until SIGINT or SIGTERM.
-pub async fn launch(settings: Settings, addr: std::net::SocketAddr) -> Result<(), LaunchError> {
+pub async fn launch(settings: Settings, addr: SocketAddr) -> Result<(), LaunchError> {
     let listener = TcpListener::bind(addr).await?;
     launch_with_listener(settings, listener, shutdown_signal()).await
 }
@@ -119,7 +124,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), LaunchError> {
     let tls = settings.tls.as_ref().map(tls_config).transpose()?;
-    let app = router(AppState::new(storage, settings.request_timeout)?);
+    let app = router(AppState::with_enrolment_limits(
+        storage,
+        settings.request_timeout,
+        settings.enrolment_limits,
+    )?);
     let addr = listener.local_addr()?;
     let listener = listener.into_std()?;
     let handle = Handle::new();
@@ -133,14 +142,18 @@ pub async fn serve(
                     .acceptor(tls)
                     .handle(handle.clone());
                 without_date(server.http_builder());
-                server.serve(app.into_make_service()).await
+                server
+                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                    .await
             }
             None => {
                 let mut server = axum_server::from_tcp(listener)
                     .acceptor(LingeringAcceptor)
                     .handle(handle.clone());
                 without_date(server.http_builder());
-                server.serve(app.into_make_service()).await
+                server
+                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                    .await
             }
         }
     };

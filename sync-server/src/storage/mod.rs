@@ -1,5 +1,5 @@
-//! Storage: what the sync server keeps — clinics, enrolment codes, devices, documents and each
-//! device's sync state — behind one trait, so that a deployment can swap SQLite for a shared
+//! Storage: what the sync server keeps — clinics, enrolment codes and failed attempts, devices,
+//! documents and each device's sync state — behind one trait, so that a deployment can swap SQLite for a shared
 //! database without touching the sync logic.
 
 mod sqlite;
@@ -9,6 +9,11 @@ use enkaku::protocol::DocId;
 use crate::scope::Scope;
 
 pub use sqlite::SqliteStorage;
+
+/// Cursors kept per device: a device presents the cursor of the last response it applied, or of
+/// one a little older when a response was lost; an older one costs a full resync, never
+/// correctness.
+pub const CURSORS_KEPT: i64 = 16;
 
 /// A clinic: the boundary no document crosses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +67,7 @@ impl Device {
         Scope {
             clinic_id: self.clinic_id.clone(),
             care_team: self.care_team.clone(),
+            role: enkaku::domain::Role::parse(&self.role),
         }
     }
 }
@@ -77,14 +83,25 @@ pub enum Redeemed {
     ActorInUse,
 }
 
+/// A failed enrolment attempt as recorded: when, and from where. The code tried is never kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentFailure {
+    /// Unix seconds.
+    pub at: i64,
+    /// The source address (an IPv6 source by its /64 network).
+    pub source: String,
+}
+
 /// A document as stored for a clinic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDoc {
     /// `Automerge::save` bytes.
     pub bytes: Vec<u8>,
-    /// The server sequence number of its last change.
+    /// The server sequence number of its last change: internal, never sent to a device (cursors
+    /// are opaque handles, see [`Storage::record_cursor`]).
     pub seq: u64,
-    /// The care team a patient or team-queue document names at its root (`care_team`), for scope.
+    /// The care team the server recorded as the document's owner (see [`crate::scope`]): the
+    /// team a team queue or roster id names, the team of a patient; `None` for the clinic's.
     pub care_team: Option<String>,
 }
 
@@ -94,6 +111,7 @@ pub struct StoredDoc {
 pub struct DocWrite {
     pub doc: DocId,
     pub bytes: Vec<u8>,
+    /// The owner to record, as [`crate::scope::Scope`] decided it.
     pub care_team: Option<String>,
     pub expected_seq: Option<u64>,
 }
@@ -144,6 +162,15 @@ pub trait Storage: Send + Sync + 'static {
         device: &NewDevice,
     ) -> Result<Redeemed, StorageError>;
 
+    /// Records a failed enrolment attempt (an unknown, expired or used code).
+    fn record_enrolment_failure(&self, failure: &EnrolmentFailure) -> Result<(), StorageError>;
+    /// Failed enrolment attempts at or after `since`, oldest first, at most `limit`.
+    fn enrolment_failures(
+        &self,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<EnrolmentFailure>, StorageError>;
+
     /// The device holding this token hash, revoked or not.
     fn device_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Device>, StorageError>;
     fn devices(&self) -> Result<Vec<Device>, StorageError>;
@@ -183,6 +210,17 @@ pub trait Storage: Send + Sync + 'static {
         cursor: u64,
         limit: usize,
     ) -> Result<Vec<Changed>, StorageError>;
+    /// Keeps `handle` as a cursor of this device standing at sequence number `position`. A
+    /// device's older cursors are forgotten beyond the newest [`CURSORS_KEPT`].
+    fn record_cursor(
+        &self,
+        device_id: &str,
+        handle: u64,
+        position: u64,
+    ) -> Result<(), StorageError>;
+    /// The position of a cursor issued to this device; `None` for one never issued to it (or
+    /// forgotten).
+    fn cursor_position(&self, device_id: &str, handle: u64) -> Result<Option<u64>, StorageError>;
     /// The highest sequence number handed out so far (0 before any document).
     fn latest_seq(&self) -> Result<u64, StorageError>;
 }

@@ -11,15 +11,17 @@ use enkaku::protocol::DocId;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Changed, Clinic, Device, DocWrite, NewDevice, NewEnrolmentCode, Redeemed, Storage,
-    StorageError, StoredDoc,
+    CURSORS_KEPT, Changed, Clinic, Device, DocWrite, EnrolmentFailure, NewDevice, NewEnrolmentCode,
+    Redeemed, Storage, StorageError, StoredDoc,
 };
 use crate::scope::Scope;
 
 /// The database file inside the data directory.
 pub const DATABASE_FILE: &str = "enkaku-sync.sqlite3";
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: the owner recorded for a queue or roster is the team its id names (see
+/// [`record_owners_from_ids`]).
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS clinics (
@@ -37,6 +39,12 @@ CREATE TABLE IF NOT EXISTS enrolment_codes (
     used_at INTEGER,
     device_id TEXT
 );
+-- Failed enrolment attempts: when and from where, never the code tried.
+CREATE TABLE IF NOT EXISTS enrolment_failures (
+    at INTEGER NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS enrolment_failures_by_time ON enrolment_failures(at);
 CREATE TABLE IF NOT EXISTS devices (
     id TEXT PRIMARY KEY,
     clinic_id TEXT NOT NULL REFERENCES clinics(id),
@@ -71,6 +79,14 @@ CREATE TABLE IF NOT EXISTS sync_states (
 );
 CREATE INDEX IF NOT EXISTS sync_states_offered ON sync_states(device_id, offered_cursor)
     WHERE offered_cursor IS NOT NULL;
+-- Cursors issued to devices: random handles standing for a sequence number, so that a device
+-- learns nothing of the server's history from them.
+CREATE TABLE IF NOT EXISTS cursors (
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    handle INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (device_id, handle)
+);
 CREATE TABLE IF NOT EXISTS sequence (
     only_row INTEGER PRIMARY KEY CHECK (only_row = 0),
     last_seq INTEGER NOT NULL
@@ -116,6 +132,16 @@ impl SqliteStorage {
             ))));
         }
         conn.execute_batch(SCHEMA).map_err(sql)?;
+        if version < 2 {
+            let repaired = record_owners_from_ids(&conn).map_err(sql)?;
+            if repaired > 0 {
+                tracing::warn!(
+                    documents = repaired,
+                    "queue and roster documents had an owner their id does not name; \
+                     recorded the id's team instead"
+                );
+            }
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sql)?;
         Ok(SqliteStorage {
@@ -140,6 +166,35 @@ impl SqliteStorage {
             source,
         }
     }
+}
+
+/// Records the team a queue or roster id names as its owner, where an older server recorded the
+/// `care_team` its writer had put at its root (which let a team device claim the clinic's queue
+/// of a day, or another team's). Returns how many rows changed. One transaction.
+fn record_owners_from_ids(conn: &Connection) -> rusqlite::Result<usize> {
+    let tx = conn.unchecked_transaction()?;
+    let rows: Vec<(String, String, Option<String>)> = tx
+        .prepare(
+            "SELECT clinic_id, doc_id, care_team FROM documents WHERE kind IN ('queue', 'team')",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut changed = 0;
+    for (clinic, doc, recorded) in rows {
+        // An id that does not parse is left for the integrity check to report.
+        let Ok(id) = DocId::parse(&doc) else {
+            continue;
+        };
+        let owner = id.named_team();
+        if owner != recorded.as_deref() {
+            changed += tx.execute(
+                "UPDATE documents SET care_team = ?3 WHERE clinic_id = ?1 AND doc_id = ?2",
+                params![clinic, doc, owner],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(changed)
 }
 
 const DEVICE_COLUMNS: &str =
@@ -318,6 +373,40 @@ impl Storage for SqliteStorage {
             enrolled_at: device.enrolled_at,
             revoked_at: None,
         }))
+    }
+
+    fn record_enrolment_failure(&self, failure: &EnrolmentFailure) -> Result<(), StorageError> {
+        self.conn()
+            .execute(
+                "INSERT INTO enrolment_failures (at, source) VALUES (?1, ?2)",
+                params![failure.at, failure.source],
+            )
+            .map_err(self.sql_err())?;
+        Ok(())
+    }
+
+    fn enrolment_failures(
+        &self,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<EnrolmentFailure>, StorageError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT at, source FROM enrolment_failures WHERE at >= ?1 ORDER BY at, rowid
+                 LIMIT ?2",
+            )
+            .map_err(self.sql_err())?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![since, limit], |r| {
+                Ok(EnrolmentFailure {
+                    at: r.get(0)?,
+                    source: r.get(1)?,
+                })
+            })
+            .map_err(self.sql_err())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql_err())
     }
 
     fn device_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Device>, StorageError> {
@@ -560,6 +649,47 @@ impl Storage for SqliteStorage {
             .collect()
     }
 
+    fn record_cursor(
+        &self,
+        device_id: &str,
+        handle: u64,
+        position: u64,
+    ) -> Result<(), StorageError> {
+        let mut conn = self.conn();
+        let err = self.sql_err();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO cursors (device_id, handle, position) VALUES (?1, ?2, ?3)",
+            params![device_id, from_seq(handle), from_seq(position)],
+        )
+        .map_err(&err)?;
+        // The newest are kept: a device presents the last cursor it was given.
+        tx.execute(
+            "DELETE FROM cursors WHERE device_id = ?1 AND handle NOT IN (
+                 SELECT handle FROM cursors WHERE device_id = ?1 ORDER BY rowid DESC LIMIT ?2)",
+            params![device_id, CURSORS_KEPT],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    fn cursor_position(&self, device_id: &str, handle: u64) -> Result<Option<u64>, StorageError> {
+        let Ok(handle) = i64::try_from(handle) else {
+            return Ok(None);
+        };
+        self.conn()
+            .query_row(
+                "SELECT position FROM cursors WHERE device_id = ?1 AND handle = ?2",
+                params![device_id, handle],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|p| p.map(to_seq))
+            .map_err(self.sql_err())
+    }
+
     fn latest_seq(&self) -> Result<u64, StorageError> {
         self.conn()
             .query_row("SELECT last_seq FROM sequence", [], |r| r.get(0))
@@ -597,6 +727,7 @@ mod tests {
         Scope {
             clinic_id: clinic.into(),
             care_team: team.map(str::to_string),
+            role: None,
         }
     }
 
@@ -805,6 +936,103 @@ mod tests {
                 .unwrap()
                 .revoked_at,
             Some(20)
+        );
+    }
+
+    #[test]
+    fn a_cursor_stands_for_its_position_for_its_device_only_and_old_ones_are_forgotten() {
+        let (_dir, s) = storage();
+        s.add_enrolment_code(&NewEnrolmentCode {
+            code_hash: [1; 32],
+            clinic_id: "c-a".into(),
+            role: "doctor".into(),
+            care_team: None,
+            created_at: 0,
+            expires_at: 100,
+        })
+        .unwrap();
+        let device = NewDevice {
+            id: "d1".into(),
+            name: "pc".into(),
+            actor: "aa".into(),
+            token_hash: [1; 32],
+            enrolled_at: 0,
+        };
+        assert!(matches!(
+            s.redeem_enrolment_code(&[1; 32], 1, &device).unwrap(),
+            Redeemed::Enrolled(_)
+        ));
+        s.record_cursor("d1", 1 << 55, 7).unwrap();
+        assert_eq!(s.cursor_position("d1", 1 << 55).unwrap(), Some(7));
+        assert_eq!(s.cursor_position("d2", 1 << 55).unwrap(), None);
+        assert_eq!(s.cursor_position("d1", 7).unwrap(), None);
+        assert_eq!(s.cursor_position("d1", u64::MAX).unwrap(), None);
+        // The newest are kept, even when a device starting over stands further back.
+        for i in 0..CURSORS_KEPT as u64 {
+            s.record_cursor("d1", (1 << 55) + 1 + i, 3).unwrap();
+        }
+        assert_eq!(s.cursor_position("d1", 1 << 55).unwrap(), None);
+        assert_eq!(s.cursor_position("d1", (1 << 55) + 1).unwrap(), Some(3));
+    }
+
+    #[test]
+    fn failed_enrolments_are_kept_with_time_and_source() {
+        let (_dir, s) = storage();
+        for (at, source) in [(5, "10.0.0.1"), (9, "2001:db8::"), (7, "10.0.0.1")] {
+            s.record_enrolment_failure(&EnrolmentFailure {
+                at,
+                source: source.into(),
+            })
+            .unwrap();
+        }
+        let since_6: Vec<(i64, String)> = s
+            .enrolment_failures(6, 10)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.at, f.source))
+            .collect();
+        assert_eq!(
+            since_6,
+            [(7, "10.0.0.1".to_string()), (9, "2001:db8::".to_string())]
+        );
+        assert_eq!(s.enrolment_failures(0, 1).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_older_database_records_queues_and_rosters_as_their_ids_name_them() {
+        let (dir, s) = storage();
+        s.commit_exchange(
+            "c-a",
+            "d",
+            &[
+                // As an older server recorded them, from what their writer put at the root.
+                write("queue/c-a/2026-12-03", Some("north"), None),
+                write("queue/c-a/2026-12-03/south", Some("north"), None),
+                write("team/south", None, None),
+                write("patient/p1", Some("north"), None),
+            ],
+            &[],
+        )
+        .unwrap();
+        s.conn().pragma_update(None, "user_version", 1).unwrap();
+        drop(s);
+        let s = SqliteStorage::open(dir.path()).unwrap();
+        let owner = |doc: &str| s.document("c-a", &id(doc)).unwrap().unwrap().care_team;
+        assert_eq!(owner("queue/c-a/2026-12-03"), None);
+        assert_eq!(
+            owner("queue/c-a/2026-12-03/south").as_deref(),
+            Some("south")
+        );
+        assert_eq!(owner("team/south").as_deref(), Some("south"));
+        assert_eq!(owner("patient/p1").as_deref(), Some("north"));
+        let north = Scope {
+            clinic_id: "c-a".into(),
+            care_team: Some("north".into()),
+            role: None,
+        };
+        assert_eq!(
+            seqs(&s.changed_since(&north, 0, 10).unwrap()),
+            [("patient/p1".to_string(), 4)]
         );
     }
 }

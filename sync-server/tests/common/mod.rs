@@ -14,6 +14,8 @@ use enkaku::protocol::{
 };
 use enkaku::protocol::{DocId, DocKind};
 
+// Not every test crate that includes this module uses every re-export.
+#[allow(unused_imports)]
 pub use enkaku_sync_server::testing::{Admin, TestServer, stored_heads};
 
 /// An HTTP status and body.
