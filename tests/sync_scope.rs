@@ -80,6 +80,12 @@ fn queue_entries(store: &mut Store, id: &DocId) -> Vec<String> {
     patients
 }
 
+/// Seeds the demo clinic into a fresh store in `dir`: the front desk's workstation.
+fn seed_demo(dir: &std::path::Path) {
+    let mut store = Store::open_dir(dir).unwrap();
+    enkaku::demo::seed(&mut store, parse_date("2026-11-21").unwrap()).unwrap();
+}
+
 #[test]
 fn a_team_device_cannot_claim_the_clinics_queue_or_another_teams() {
     let server_dir = tempfile::tempdir().unwrap();
@@ -90,10 +96,7 @@ fn a_team_device_cannot_claim_the_clinics_queue_or_another_teams() {
     // The front desk's workstation holds the demo clinic (p-0027 is team-minami's patient,
     // p-0001 no team's).
     let desk_dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = Store::open_dir(desk_dir.path()).unwrap();
-        enkaku::demo::seed(&mut store, parse_date("2026-11-21").unwrap()).unwrap();
-    }
+    seed_demo(desk_dir.path());
     let (mut desk, desk_device, mut desk_http) = device(
         &admin,
         &clinic,
@@ -192,10 +195,7 @@ fn only_a_clinic_wide_front_desk_or_doctor_moves_a_patient_to_another_team() {
     let clinic = admin.clinic("遠隔ファミリークリニック");
     let server = TestServer::start(server_dir.path());
     let desk_dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = Store::open_dir(desk_dir.path()).unwrap();
-        enkaku::demo::seed(&mut store, parse_date("2026-11-21").unwrap()).unwrap();
-    }
+    seed_demo(desk_dir.path());
     let (mut desk, desk_device, mut desk_http) = device(
         &admin,
         &clinic,

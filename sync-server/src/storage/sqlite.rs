@@ -710,6 +710,30 @@ mod tests {
         (dir, storage)
     }
 
+    /// Enrols device `id` as a clinic-wide doctor of clinic `c-a`.
+    fn enrol_doctor(s: &SqliteStorage, id: &str) {
+        s.add_enrolment_code(&NewEnrolmentCode {
+            code_hash: [1; 32],
+            clinic_id: "c-a".into(),
+            role: "doctor".into(),
+            care_team: None,
+            created_at: 0,
+            expires_at: 100,
+        })
+        .unwrap();
+        let device = NewDevice {
+            id: id.into(),
+            name: "pc".into(),
+            actor: "aa".into(),
+            token_hash: [1; 32],
+            enrolled_at: 0,
+        };
+        assert!(matches!(
+            s.redeem_enrolment_code(&[1; 32], 1, &device).unwrap(),
+            Redeemed::Enrolled(_)
+        ));
+    }
+
     fn id(text: &str) -> DocId {
         DocId::parse(text).expect("doc id")
     }
@@ -830,26 +854,7 @@ mod tests {
     #[test]
     fn an_offer_becomes_the_sync_state_when_the_device_presents_its_cursor() {
         let (_dir, s) = storage();
-        s.add_enrolment_code(&NewEnrolmentCode {
-            code_hash: [1; 32],
-            clinic_id: "c-a".into(),
-            role: "doctor".into(),
-            care_team: None,
-            created_at: 0,
-            expires_at: 100,
-        })
-        .unwrap();
-        let device = NewDevice {
-            id: "d1".into(),
-            name: String::new(),
-            actor: "aa".into(),
-            token_hash: [1; 32],
-            enrolled_at: 0,
-        };
-        assert!(matches!(
-            s.redeem_enrolment_code(&[1; 32], 1, &device).unwrap(),
-            Redeemed::Enrolled(_)
-        ));
+        enrol_doctor(&s, "d1");
         let (p1, p2) = (id("patient/p1"), id("patient/p2"));
         s.commit_exchange("c-a", "d1", &[], &[(p1.clone(), vec![1])])
             .unwrap();
@@ -942,26 +947,7 @@ mod tests {
     #[test]
     fn a_cursor_stands_for_its_position_for_its_device_only_and_old_ones_are_forgotten() {
         let (_dir, s) = storage();
-        s.add_enrolment_code(&NewEnrolmentCode {
-            code_hash: [1; 32],
-            clinic_id: "c-a".into(),
-            role: "doctor".into(),
-            care_team: None,
-            created_at: 0,
-            expires_at: 100,
-        })
-        .unwrap();
-        let device = NewDevice {
-            id: "d1".into(),
-            name: "pc".into(),
-            actor: "aa".into(),
-            token_hash: [1; 32],
-            enrolled_at: 0,
-        };
-        assert!(matches!(
-            s.redeem_enrolment_code(&[1; 32], 1, &device).unwrap(),
-            Redeemed::Enrolled(_)
-        ));
+        enrol_doctor(&s, "d1");
         s.record_cursor("d1", 1 << 55, 7).unwrap();
         assert_eq!(s.cursor_position("d1", 1 << 55).unwrap(), Some(7));
         assert_eq!(s.cursor_position("d2", 1 << 55).unwrap(), None);
