@@ -16,7 +16,7 @@ pub enum ApiError {
     Unauthorized,
     #[error("the enrolment code is not valid (unknown, expired or already used)")]
     InvalidEnrolmentCode,
-    #[error("too many invalid enrolment codes; try again in {} s", .retry_after.as_secs().max(1))]
+    #[error("too many invalid enrolment codes; try again in {} s", whole_seconds(*.retry_after))]
     TooManyAttempts { retry_after: std::time::Duration },
     #[error("this actor is already bound to an enrolled device")]
     ActorInUse,
@@ -70,6 +70,12 @@ impl ApiError {
     }
 }
 
+/// A wait in whole seconds, rounded up and at least one: a client that waits that long is let
+/// in, and the message and the `Retry-After` header say the same.
+fn whole_seconds(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -85,12 +91,10 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
-        if let ApiError::TooManyAttempts { retry_after } = &self {
-            // Whole seconds, rounded up: a client that waits that long is let in.
-            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-            if let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let ApiError::TooManyAttempts { retry_after } = &self
+            && let Ok(value) = HeaderValue::from_str(&whole_seconds(*retry_after).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         if status == StatusCode::UNAUTHORIZED {
             response
