@@ -141,8 +141,8 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Some(Command::Demo { patients }) => demo(&mut store, *patients)?,
         Some(Command::Export { json: _ }) => export(&mut store)?,
         Some(Command::Queue(command)) => queue(cli, &mut store, command)?,
-        Some(Command::Enroll { server, code }) => enroll(&store, &dir, server, code)?,
-        Some(Command::Sync { json }) => sync(&mut store, &dir, *json)?,
+        Some(Command::Enroll { server, code }) => enroll(&config, &store, &dir, server, code)?,
+        Some(Command::Sync { json }) => sync(&config, &mut store, &dir, *json)?,
         Some(Command::Staff(command)) => staff(cli, &config, &mut store, command)?,
         Some(Command::Clinic(ClinicCommand::Init { from })) => {
             clinic_init(cli, &config, &mut store, &dir, from.as_deref())?
@@ -739,6 +739,7 @@ fn print_patient(p: &crate::domain::Patient) {
 
 /// `enkaku enroll`: a one-time code from the server's admin makes this data directory a device.
 fn enroll(
+    config: &Config,
     store: &Store,
     dir: &Path,
     server: &str,
@@ -752,7 +753,7 @@ fn enroll(
             clinic: existing.clinic_id,
         });
     }
-    let mut http = Http::new(std::time::Duration::from_secs(30))?;
+    let mut http = Http::trusting(std::time::Duration::from_secs(30), &config.sync_trust)?;
     let device = enroll(store, dir, server, code, &mut http)?;
     say!(
         "enrolled as device {} of clinic {} (role {}{}); run `enkaku sync`",
@@ -769,10 +770,15 @@ fn enroll(
 }
 
 /// `enkaku sync`: one session with the server.
-fn sync(store: &mut Store, dir: &Path, as_json: bool) -> Result<ExitCode, SyncCommandError> {
+fn sync(
+    config: &Config,
+    store: &mut Store,
+    dir: &Path,
+    as_json: bool,
+) -> Result<ExitCode, SyncCommandError> {
     use crate::sync::client::{Device, Http, SyncError, sync_once};
     let device = Device::load(dir)?.ok_or(SyncError::NotEnrolled)?;
-    let mut http = Http::new(std::time::Duration::from_secs(60))?;
+    let mut http = Http::trusting(std::time::Duration::from_secs(60), &config.sync_trust)?;
     let report = sync_once(store, &device, &mut http)?;
     if as_json {
         say!("{}", json(&report)?);
@@ -900,7 +906,8 @@ fn run_workstation(
         clinic_id: String::new(),
         video_command: config.video_command.clone(),
     };
-    crate::tui::run::run(worker, lang, today_jst()).map_err(SetupError::Terminal)?;
+    crate::tui::run::run(worker, lang, today_jst(), config.sync_trust.clone())
+        .map_err(SetupError::Terminal)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,5 @@
-//! Per-machine settings from a TOML file (language, video command, sync server, PIN policy,
-//! log level), checked key by key so that a mistake is reported by its name.
+//! Per-machine settings from a TOML file (language, video command, sync server and what it is
+//! trusted by, PIN policy, log level), checked key by key so that a mistake is reported by its name.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,8 @@ pub struct Config {
     /// Command template that opens the video session; `{room}` is replaced by the room name.
     pub video_command: String,
     pub sync_server: Option<String>,
+    /// A clinic CA and pinned keys for the sync server (`sync.ca_file`, `sync.pin_sha256`).
+    pub sync_trust: crate::sync::tls::Trust,
     pub pin_min_length: usize,
     pub log_level: String,
 }
@@ -26,6 +28,7 @@ impl Default for Config {
             language: None,
             video_command: "xdg-open https://meet.jit.si/{room}".into(),
             sync_server: None,
+            sync_trust: Default::default(),
             pin_min_length: 4,
             log_level: "info".into(),
         }
@@ -55,6 +58,8 @@ const KNOWN: &[&str] = &[
     "language",
     "video.command",
     "sync.server",
+    "sync.ca_file",
+    "sync.pin_sha256",
     "pin.min_length",
     "log.level",
 ];
@@ -142,6 +147,30 @@ impl Config {
                     }
                     config.sync_server = Some(url);
                 }
+                "sync.ca_file" => {
+                    // A relative path is read from the config file's folder, not from wherever
+                    // the program happens to start.
+                    let file = PathBuf::from(text(&value)?);
+                    let file = match path.parent() {
+                        Some(folder) if file.is_relative() => folder.join(file),
+                        _ => file,
+                    };
+                    config.sync_trust.ca_file = Some(file);
+                }
+                "sync.pin_sha256" => {
+                    let pins = match &value {
+                        toml::Value::Array(items) => items.iter().map(&text).collect(),
+                        other => text(other).map(|pin| vec![pin]),
+                    }?;
+                    if pins.is_empty() {
+                        return Err(key_err(&key, "expected at least one pin".into()));
+                    }
+                    for pin in pins {
+                        let pin = crate::sync::tls::parse_pin(&pin)
+                            .map_err(|reason| key_err(&key, format!("{pin:?}: {reason}")))?;
+                        config.sync_trust.pins.push(pin);
+                    }
+                }
                 "pin.min_length" => {
                     let n = value.as_integer().ok_or_else(|| {
                         key_err(
@@ -209,6 +238,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("expected an integer"), "{e}");
+    }
+
+    #[test]
+    fn reads_the_sync_trust_relative_to_the_config_file() {
+        let pin = "0f".repeat(32);
+        let c = Config::parse(
+            &format!("[sync]\nca_file = \"clinic-ca.pem\"\npin_sha256 = [\"{pin}\"]\n"),
+            Path::new("/etc/enkaku/config.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.sync_trust.ca_file.as_deref(),
+            Some(Path::new("/etc/enkaku/clinic-ca.pem"))
+        );
+        assert_eq!(c.sync_trust.pins, vec![[0x0f; 32]]);
+        let one = Config::parse(
+            &format!("[sync]\npin_sha256 = \"{pin}\"\nca_file = \"/ca.pem\"\n"),
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(one.sync_trust.pins.len(), 1);
+        assert_eq!(
+            one.sync_trust.ca_file.as_deref(),
+            Some(Path::new("/ca.pem"))
+        );
+        let e = Config::parse("[sync]\npin_sha256 = \"abc\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("key `sync.pin_sha256`") && e.contains("hex"),
+            "{e}"
+        );
+        let e = Config::parse("[sync]\npin_sha256 = []\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at least one pin"), "{e}");
     }
 
     #[test]

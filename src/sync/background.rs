@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::client::{Device, Http, SyncError, SyncReport, sync_once};
+use super::tls::Trust;
 use crate::store::Store;
 
 /// How often an idle workstation checks in.
@@ -90,9 +91,14 @@ pub struct SyncTask {
 impl SyncTask {
     /// Starts syncing the store at `db` as `device` on the current tokio runtime; events go to
     /// `events`. The first attempt starts at once.
-    pub fn spawn(db: PathBuf, device: Device, events: mpsc::UnboundedSender<SyncEvent>) -> Self {
+    pub fn spawn(
+        db: PathBuf,
+        device: Device,
+        trust: Trust,
+        events: mpsc::UnboundedSender<SyncEvent>,
+    ) -> Self {
         let (commands, received) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(db, device, received, events));
+        let task = tokio::spawn(run(db, device, trust, received, events));
         SyncTask { commands, task }
     }
 
@@ -118,6 +124,7 @@ enum Wake {
 async fn run(
     db: PathBuf,
     device: Device,
+    trust: Trust,
     mut commands: mpsc::UnboundedReceiver<SyncCommand>,
     events: mpsc::UnboundedSender<SyncEvent>,
 ) {
@@ -127,7 +134,7 @@ async fn run(
         Ok(Err(e)) => return report_unusable(&events, e.to_string()),
         Err(e) => return report_unusable(&events, e.to_string()),
     };
-    let mut http = match Http::on(tokio::runtime::Handle::current(), REQUEST_TIMEOUT) {
+    let mut http = match Http::on(tokio::runtime::Handle::current(), REQUEST_TIMEOUT, &trust) {
         Ok(http) => http,
         Err(e) => return report_unusable(&events, e.to_string()),
     };

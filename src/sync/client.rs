@@ -37,6 +37,8 @@ pub enum SyncError {
     #[error("the server's answer cannot be read: {0}")]
     BadAnswer(String),
     #[error(transparent)]
+    Trust(#[from] super::tls::TlsError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 

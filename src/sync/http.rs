@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use super::client::{Answer, SyncError, Transport};
+use super::tls::{self, Trust};
 use crate::protocol;
 
 /// The transport over HTTP(S).
@@ -25,23 +26,33 @@ enum Runtime {
 }
 
 impl Http {
-    /// A transport with a runtime of its own. Call it outside any tokio runtime.
+    /// A transport with a runtime of its own that trusts the platform's certificate store.
+    /// Call it outside any tokio runtime.
     pub fn new(timeout: Duration) -> Result<Http, SyncError> {
+        Http::trusting(timeout, &Trust::default())
+    }
+
+    /// A transport with a runtime of its own that trusts `trust` beside the platform's store.
+    pub fn trusting(timeout: Duration, trust: &Trust) -> Result<Http, SyncError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| SyncError::Unreachable(format!("cannot start the HTTP runtime: {e}")))?;
         Ok(Http {
-            client: client(timeout)?,
+            client: client(timeout, trust)?,
             runtime: Runtime::Owned(runtime),
         })
     }
 
     /// A transport on `runtime`, for use from a blocking thread of that runtime
     /// (`spawn_blocking`), never from one of its async tasks.
-    pub fn on(runtime: tokio::runtime::Handle, timeout: Duration) -> Result<Http, SyncError> {
+    pub fn on(
+        runtime: tokio::runtime::Handle,
+        timeout: Duration,
+        trust: &Trust,
+    ) -> Result<Http, SyncError> {
         Ok(Http {
-            client: client(timeout)?,
+            client: client(timeout, trust)?,
             runtime: Runtime::Shared(runtime),
         })
     }
@@ -56,11 +67,13 @@ impl Http {
 
 /// The reqwest client: no user-agent, accept-encoding or other optional headers (on a 64 kbps
 /// link they would be a tenth of a one-field edit's exchange, and the server reads none).
-fn client(timeout: Duration) -> Result<reqwest::Client, SyncError> {
+fn client(timeout: Duration, trust: &Trust) -> Result<reqwest::Client, SyncError> {
     // reqwest is built without a default crypto provider; the server and the client share ring.
     // An error only means a provider is installed already.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = tls::client_config(trust)?;
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(15)))
         .http1_only()
@@ -82,6 +95,17 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// A certificate the client does not trust is most often a clinic's own CA: say where to add it.
+fn with_hint(reason: String) -> String {
+    if reason.contains("certificate") || reason.contains("UnknownIssuer") {
+        format!(
+            "{reason} (a server certificate from the clinic's own CA needs `sync.ca_file` in config.toml)"
+        )
+    } else {
+        reason
+    }
+}
+
 impl Transport for Http {
     fn post(
         &mut self,
@@ -97,7 +121,7 @@ impl Transport for Http {
             let response = request
                 .send()
                 .await
-                .map_err(|e| SyncError::Unreachable(chain(&e)))?;
+                .map_err(|e| SyncError::Unreachable(with_hint(chain(&e))))?;
             let status = response.status().as_u16();
             let compressed = response
                 .headers()

@@ -29,26 +29,37 @@ const MIN_FRAME: Duration = Duration::from_millis(4);
 const WATCH_EVERY: Duration = Duration::from_millis(700);
 
 /// Runs the workstation until the user quits.
-pub fn run(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::Result<()> {
+/// `trust` is what the background sync trusts beside the platform's certificate store.
+pub fn run(
+    worker: Worker,
+    lang: Lang,
+    today: crate::domain::Date,
+    trust: crate::sync::tls::Trust,
+) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("enkaku")
         .enable_all()
         .build()?;
-    let result = runtime.block_on(event_loop(worker, lang, today));
+    let result = runtime.block_on(event_loop(worker, lang, today, trust));
     // Nothing outlives the loop; a blocking read still in the store gets a moment to finish.
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
 }
 
-async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> std::io::Result<()> {
+async fn event_loop(
+    worker: Worker,
+    lang: Lang,
+    today: crate::domain::Date,
+    trust: crate::sync::tls::Trust,
+) -> std::io::Result<()> {
     let (effects_tx, effects_rx) = mpsc::unbounded_channel::<Effect>();
     let (actions_tx, mut actions) = mpsc::unbounded_channel::<Action>();
     let (sync_tx, mut sync_events) = mpsc::unbounded_channel::<SyncEvent>();
     let db = worker.store.path().to_path_buf();
     let video_command = worker.video_command.clone();
     let watcher = tokio::spawn(watch_store(db.clone(), actions_tx.clone()));
-    let sync = start_sync(&db, sync_tx);
+    let sync = start_sync(&db, trust, sync_tx);
     let worker_task =
         tokio::task::spawn_blocking(move || worker::serve(worker, effects_rx, actions_tx));
 
@@ -130,7 +141,11 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
 }
 
 /// Starts background sync when the data directory is enrolled.
-fn start_sync(db: &std::path::Path, events: mpsc::UnboundedSender<SyncEvent>) -> Option<SyncTask> {
+fn start_sync(
+    db: &std::path::Path,
+    trust: crate::sync::tls::Trust,
+    events: mpsc::UnboundedSender<SyncEvent>,
+) -> Option<SyncTask> {
     let device = match crate::sync::client::Device::load(db.parent()?) {
         Ok(device) => device?,
         Err(e) => {
@@ -138,7 +153,7 @@ fn start_sync(db: &std::path::Path, events: mpsc::UnboundedSender<SyncEvent>) ->
             return None;
         }
     };
-    Some(SyncTask::spawn(db.to_path_buf(), device, events))
+    Some(SyncTask::spawn(db.to_path_buf(), device, trust, events))
 }
 
 /// Tells the loop when another process (or a sync) has committed to the store, by polling
