@@ -33,7 +33,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::{ActorId, Automerge, ReadDoc, ScalarValue, Value};
 use enkaku::protocol::DocId;
-use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse};
+use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse, quote};
 
 use crate::authorship::{ForeignChange, Genesis, check_authors};
 use crate::scope::{Refusal, Scope};
@@ -125,8 +125,9 @@ fn parse_request(messages: Vec<DocMessage>) -> Result<Vec<(DocId, Message)>, Exc
     let mut seen = HashSet::with_capacity(messages.len());
     let mut parsed = Vec::with_capacity(messages.len());
     for m in messages {
-        let doc = DocId::parse(&m.doc)
-            .map_err(|_| ExchangeError::Malformed(format!("{:?} is not a document id", m.doc)))?;
+        let doc = DocId::parse(&m.doc).map_err(|_| {
+            ExchangeError::Malformed(format!("{} is not a document id", quote(&m.doc)))
+        })?;
         if !seen.insert(doc.clone()) {
             return Err(ExchangeError::Malformed(format!(
                 "two messages for {doc} in one request"

@@ -270,12 +270,7 @@ async fn sync(
 ) -> Result<Response, ApiError> {
     let body = body_bytes(body)?;
     let request = blocking(move || {
-        let frame = if encoding.deflated {
-            protocol::decompress(&body).map_err(frame_error)?
-        } else {
-            body.to_vec()
-        };
-        SyncRequest::decode(&frame).map_err(frame_error)
+        SyncRequest::read_body(&body, encoding.deflated, &mut |_| Ok(())).map_err(frame_error)
     })
     .await?;
     let received = request.messages.len();
