@@ -27,6 +27,7 @@ use crate::authorship::Genesis;
 use crate::enrolment_limits::{EnrolmentLimiter, Limits};
 use crate::error::ApiError;
 use crate::exchange::exchange;
+use crate::integrity::Damaged;
 use crate::secrets;
 use crate::storage::{Device, EnrolmentFailure, NewDevice, Redeemed, Storage};
 
@@ -48,6 +49,7 @@ struct Inner {
     genesis: Genesis,
     request_timeout: Duration,
     enrolment_limiter: EnrolmentLimiter,
+    damaged: Damaged,
 }
 
 impl AppState {
@@ -60,12 +62,23 @@ impl AppState {
         request_timeout: Duration,
         limits: Limits,
     ) -> Result<Self, DocError> {
+        Self::for_server(storage, request_timeout, limits, Damaged::default())
+    }
+
+    /// The state of a server whose integrity check at start found `damaged`.
+    pub fn for_server(
+        storage: Arc<dyn Storage>,
+        request_timeout: Duration,
+        limits: Limits,
+        damaged: Damaged,
+    ) -> Result<Self, DocError> {
         Ok(AppState {
             inner: Arc::new(Inner {
                 storage,
                 genesis: Genesis::compute()?,
                 request_timeout,
                 enrolment_limiter: EnrolmentLimiter::new(limits),
+                damaged,
             }),
         })
     }
@@ -125,11 +138,13 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::Internal(format!("worker failed: {e}")))?
 }
 
-/// 200 while the server serves and its database answers.
-async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+/// 200 while the server serves and its database answers: `ok`, or `degraded: N damaged
+/// documents …` while it serves all but those (still 200: a restart would not repair them, and
+/// the rest must stay reachable).
+async fn health(State(state): State<AppState>) -> Result<String, ApiError> {
     let storage = state.inner.storage.clone();
     blocking(move || Ok(storage.latest_seq()?)).await?;
-    Ok("ok")
+    Ok(state.inner.damaged.health().unwrap_or_else(|| "ok".into()))
 }
 
 /// A request carrying the token of an enrolled, unrevoked device.
@@ -279,6 +294,7 @@ async fn sync(
     let response = blocking(move || {
         Ok(exchange(
             worker.inner.storage.as_ref(),
+            &worker.inner.damaged,
             &device,
             &worker.inner.genesis,
             request,

@@ -10,6 +10,7 @@ pub mod enrolment_limits;
 pub mod error;
 pub mod exchange;
 pub mod http;
+pub mod integrity;
 pub mod linger;
 pub mod scope;
 pub mod secrets;

@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 
 use crate::enrolment_limits::Limits;
 use crate::http::{AppState, router};
+use crate::integrity::{self, Damaged};
 use crate::linger::LingeringAcceptor;
 use crate::storage::{SqliteStorage, Storage, StorageError};
 
@@ -124,10 +125,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), LaunchError> {
     let tls = settings.tls.as_ref().map(tls_config).transpose()?;
-    let app = router(AppState::with_enrolment_limits(
+    // Every document is loaded once before the first request: what does not load is reported
+    // by id and skipped, and the rest is served.
+    let checked = storage.clone();
+    let report = tokio::task::spawn_blocking(move || integrity::check(checked.as_ref()))
+        .await
+        .map_err(|e| LaunchError::Join(e.to_string()))??;
+    integrity::log_report(&report);
+    let app = router(AppState::for_server(
         storage,
         settings.request_timeout,
         settings.enrolment_limits,
+        Damaged::from_report(&report),
     )?);
     let addr = listener.local_addr()?;
     let listener = listener.into_std()?;
