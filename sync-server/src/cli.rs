@@ -38,6 +38,13 @@ pub enum Command {
         /// PEM private key of the certificate.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Connections open at once; more are closed at once. Default: the open-file limit
+        /// less 64 (at most 4096).
+        #[arg(long, env = "ENKAKU_SYNC_MAX_CONNECTIONS")]
+        max_connections: Option<usize>,
+        /// Seconds a connection may take to send a request head.
+        #[arg(long, default_value_t = 10)]
+        header_read_timeout: u64,
     },
     /// Clinics.
     Clinic {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -23,12 +23,14 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::admission::{Admission, AdmissionLimits};
 use crate::authorship::Genesis;
 use crate::enrolment_limits::{EnrolmentLimiter, Limits};
 use crate::error::ApiError;
 use crate::exchange::exchange;
 use crate::integrity::Damaged;
 use crate::secrets;
+use crate::server::Settings;
 use crate::storage::{Device, EnrolmentFailure, NewDevice, Redeemed, Storage};
 
 /// An enrolment request is a few hundred bytes of JSON.
@@ -50,6 +52,7 @@ struct Inner {
     request_timeout: Duration,
     enrolment_limiter: EnrolmentLimiter,
     damaged: Damaged,
+    admission: Admission,
 }
 
 impl AppState {
@@ -62,15 +65,37 @@ impl AppState {
         request_timeout: Duration,
         limits: Limits,
     ) -> Result<Self, DocError> {
-        Self::for_server(storage, request_timeout, limits, Damaged::default())
+        Self::build(
+            storage,
+            request_timeout,
+            limits,
+            Damaged::default(),
+            AdmissionLimits::default(),
+        )
     }
 
-    /// The state of a server whose integrity check at start found `damaged`.
+    /// The state of a server run with `settings` whose integrity check at start found
+    /// `damaged`.
     pub fn for_server(
+        storage: Arc<dyn Storage>,
+        settings: &Settings,
+        damaged: Damaged,
+    ) -> Result<Self, DocError> {
+        Self::build(
+            storage,
+            settings.request_timeout,
+            settings.enrolment_limits,
+            damaged,
+            settings.admission,
+        )
+    }
+
+    fn build(
         storage: Arc<dyn Storage>,
         request_timeout: Duration,
         limits: Limits,
         damaged: Damaged,
+        admission: AdmissionLimits,
     ) -> Result<Self, DocError> {
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -79,6 +104,7 @@ impl AppState {
                 request_timeout,
                 enrolment_limiter: EnrolmentLimiter::new(limits),
                 damaged,
+                admission: Admission::new(admission),
             }),
         })
     }
@@ -281,9 +307,11 @@ async fn sync(
     State(state): State<AppState>,
     AuthorizedDevice(device): AuthorizedDevice,
     encoding: FrameEncoding,
-    body: Result<Bytes, BytesRejection>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    let body = body_bytes(body)?;
+    // Admitted before the body is read: an upload in progress is an exchange in progress.
+    let _exchange = state.inner.admission.enter(&device.id)?;
+    let body = body_bytes(Bytes::from_request(request, &state).await)?;
     let request = blocking(move || {
         SyncRequest::read_body(&body, encoding.deflated, &mut |_| Ok(())).map_err(frame_error)
     })

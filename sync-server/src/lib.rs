@@ -4,8 +4,10 @@
 //! [`enkaku::protocol`].
 
 pub mod admin;
+pub mod admission;
 pub mod authorship;
 pub mod cli;
+pub mod connection;
 pub mod enrolment_limits;
 pub mod error;
 pub mod exchange;
