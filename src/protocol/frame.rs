@@ -75,6 +75,11 @@ pub enum FrameError {
     Truncated(usize),
     #[error("document id at byte {0} is not UTF-8")]
     DocId(usize),
+    #[error("document id at byte {at} is {len} bytes long; at most {MAX_DOC_ID}")]
+    DocIdTooLong { at: usize, len: u64 },
+    /// The decoder's charge refused the bytes (a budget of bytes in flight is spent).
+    #[error("too many bytes in flight")]
+    OverBudget,
     #[error("{0} trailing bytes after the frame")]
     Trailing(usize),
     #[error("body larger than {MAX_BODY} bytes")]
@@ -98,20 +103,77 @@ fn put_varint(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Longest document id a frame may carry. Real ids are under 100 bytes; the decoder refuses a
+/// longer one as soon as its length is read, before the rest of the frame is inflated.
+pub const MAX_DOC_ID: usize = 256;
+/// Message bytes are read (and charged) in pieces of this size, so that a length the frame
+/// announces but does not carry costs nothing.
+const READ_PIECE: usize = 64 * 1024;
+
+/// Called by the decoder with the bytes it is about to hold, before it holds them: an error
+/// stops the decoding (see [`SyncRequest::read_body`]).
+pub type Charge<'a> = &'a mut dyn FnMut(usize) -> Result<(), FrameError>;
+
+fn no_charge(_: usize) -> Result<(), FrameError> {
+    Ok(())
+}
+
+/// A frame read from a byte stream (a slice, or an inflater over the body), never more than
+/// [`MAX_BODY`] bytes of it.
+struct Reader<R> {
+    inner: std::io::Take<R>,
+    /// Bytes read so far: the position errors report.
     at: usize,
 }
 
-impl Reader<'_> {
+impl<R: Read> Reader<R> {
+    fn new(inner: R) -> Self {
+        Reader {
+            inner: inner.take(MAX_BODY as u64 + 1),
+            at: 0,
+        }
+    }
+
+    fn read_io(&mut self, buf: &mut [u8]) -> Result<usize, FrameError> {
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => {
+                    self.at += n;
+                    if self.at > MAX_BODY {
+                        return Err(FrameError::TooLarge);
+                    }
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return Err(FrameError::Truncated(self.at));
+                }
+                Err(e) => return Err(FrameError::Deflate(e.to_string())),
+            }
+        }
+    }
+
+    fn exact(&mut self, buf: &mut [u8]) -> Result<(), FrameError> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.read_io(&mut buf[filled..])? {
+                0 => return Err(FrameError::Truncated(self.at)),
+                n => filled += n,
+            }
+        }
+        Ok(())
+    }
+
+    fn byte(&mut self) -> Result<u8, FrameError> {
+        let mut b = [0u8; 1];
+        self.exact(&mut b)?;
+        Ok(b[0])
+    }
+
     fn varint(&mut self) -> Result<u64, FrameError> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
-            let byte = *self
-                .bytes
-                .get(self.at)
-                .ok_or(FrameError::Truncated(self.at))?;
-            self.at += 1;
+            let byte = self.byte()?;
             n |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return Ok(n);
@@ -120,42 +182,102 @@ impl Reader<'_> {
         Err(FrameError::Truncated(self.at))
     }
 
-    fn bytes(&mut self) -> Result<&[u8], FrameError> {
-        let len = usize::try_from(self.varint()?).map_err(|_| FrameError::Truncated(self.at))?;
-        let end = self
-            .at
-            .checked_add(len)
-            .filter(|e| *e <= self.bytes.len())
+    /// `len` bytes, read and charged a piece at a time.
+    fn bytes(&mut self, len: u64, charge: Charge<'_>) -> Result<Vec<u8>, FrameError> {
+        // No frame holds more than MAX_BODY bytes: a longer length is a lie.
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|len| *len <= MAX_BODY)
             .ok_or(FrameError::Truncated(self.at))?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
+        let mut out = Vec::with_capacity(len.min(READ_PIECE));
+        while out.len() < len {
+            let piece = (len - out.len()).min(READ_PIECE);
+            charge(piece)?;
+            let start = out.len();
+            out.resize(start + piece, 0);
+            self.exact(&mut out[start..])?;
+        }
+        Ok(out)
     }
 
-    fn messages(&mut self) -> Result<Vec<DocMessage>, FrameError> {
+    fn magic(&mut self, expected: &[u8; 4]) -> Result<(), FrameError> {
+        let mut magic = [0u8; 4];
+        self.exact(&mut magic).map_err(|e| match e {
+            FrameError::Truncated(_) => FrameError::Magic,
+            other => other,
+        })?;
+        if &magic != expected {
+            return Err(FrameError::Magic);
+        }
+        Ok(())
+    }
+
+    fn messages(&mut self, charge: Charge<'_>) -> Result<Vec<DocMessage>, FrameError> {
         let n = self.varint()?;
         // Every message takes at least two bytes: a count beyond that is a lie, not a reason to
         // allocate.
-        if n > (self.bytes.len() as u64) / 2 {
+        if n > (MAX_BODY as u64) / 2 {
             return Err(FrameError::Truncated(self.at));
         }
-        let mut out = Vec::with_capacity(n as usize);
+        let mut out = Vec::with_capacity((n as usize).min(1024));
         for _ in 0..n {
             let at = self.at;
-            let doc = std::str::from_utf8(self.bytes()?)
-                .map_err(|_| FrameError::DocId(at))?
-                .to_string();
-            let message = self.bytes()?.to_vec();
+            let id_len = self.varint()?;
+            if id_len > MAX_DOC_ID as u64 {
+                return Err(FrameError::DocIdTooLong { at, len: id_len });
+            }
+            charge(std::mem::size_of::<DocMessage>())?;
+            let doc = String::from_utf8(self.bytes(id_len, charge)?)
+                .map_err(|_| FrameError::DocId(at))?;
+            let message_len = self.varint()?;
+            let message = self.bytes(message_len, charge)?;
             out.push(DocMessage { doc, message });
         }
         Ok(out)
     }
 
-    fn end(&self) -> Result<(), FrameError> {
-        match self.bytes.len() - self.at {
-            0 => Ok(()),
-            n => Err(FrameError::Trailing(n)),
+    /// The frame must end here: counts what follows, without holding it.
+    fn end(&mut self) -> Result<(), FrameError> {
+        let mut sink = [0u8; 4096];
+        let mut trailing = 0;
+        loop {
+            match self.read_io(&mut sink)? {
+                0 if trailing == 0 => return Ok(()),
+                0 => return Err(FrameError::Trailing(trailing)),
+                n => trailing += n,
+            }
         }
+    }
+}
+
+/// Reads one frame from `body`, inflating it as it goes when `deflated`. A frame that is wrong
+/// (other than too long an id or over the budget, which stop at once) is inflated to its end to
+/// tell a deflate bomb ([`FrameError::TooLarge`]) from a malformed frame, without holding it.
+fn read_frame<T>(
+    body: &[u8],
+    deflated: bool,
+    charge: Charge<'_>,
+    read: impl FnOnce(&mut Reader<&mut dyn Read>, Charge<'_>) -> Result<T, FrameError>,
+) -> Result<T, FrameError> {
+    let mut plain = body;
+    let mut inflater = flate2::read::DeflateDecoder::new(body);
+    let source: &mut dyn Read = if deflated { &mut inflater } else { &mut plain };
+    let mut reader = Reader::new(source);
+    match read(&mut reader, charge) {
+        Ok(value) => {
+            reader.end()?;
+            Ok(value)
+        }
+        Err(
+            e @ (FrameError::DocIdTooLong { .. }
+            | FrameError::OverBudget
+            | FrameError::TooLarge
+            | FrameError::Deflate(_)),
+        ) => Err(e),
+        Err(e) => match reader.end() {
+            Err(FrameError::TooLarge) => Err(FrameError::TooLarge),
+            _ => Err(e),
+        },
     }
 }
 
@@ -178,14 +300,25 @@ impl SyncRequest {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<SyncRequest, FrameError> {
-        if bytes.get(..4) != Some(REQUEST_MAGIC) {
-            return Err(FrameError::Magic);
-        }
-        let mut r = Reader { bytes, at: 4 };
-        let cursor = r.varint()?;
-        let messages = r.messages()?;
-        r.end()?;
-        Ok(SyncRequest { cursor, messages })
+        Self::read_body(bytes, false, &mut no_charge)
+    }
+
+    /// Reads a request body, inflating it as it goes when `deflated`: a document id longer than
+    /// [`MAX_DOC_ID`] is refused as soon as its length is read, and `charge` is called with the
+    /// bytes the decoder is about to hold, before it holds them (an error from it stops the
+    /// decoding), so that a budget of bytes in flight is spent as the frame inflates rather than
+    /// after.
+    pub fn read_body(
+        body: &[u8],
+        deflated: bool,
+        charge: Charge<'_>,
+    ) -> Result<SyncRequest, FrameError> {
+        read_frame(body, deflated, charge, |r, charge| {
+            r.magic(REQUEST_MAGIC)?;
+            let cursor = r.varint()?;
+            let messages = r.messages(charge)?;
+            Ok(SyncRequest { cursor, messages })
+        })
     }
 }
 
@@ -199,22 +332,25 @@ impl SyncResponse {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<SyncResponse, FrameError> {
-        if bytes.get(..4) != Some(RESPONSE_MAGIC) {
-            return Err(FrameError::Magic);
-        }
-        let mut r = Reader { bytes, at: 4 };
-        let cursor = r.varint()?;
-        let more = match bytes.get(r.at) {
-            Some(b) => *b != 0,
-            None => return Err(FrameError::Truncated(r.at)),
-        };
-        r.at += 1;
-        let messages = r.messages()?;
-        r.end()?;
-        Ok(SyncResponse {
-            cursor,
-            messages,
-            more,
+        Self::read_body(bytes, false, &mut no_charge)
+    }
+
+    /// As [`SyncRequest::read_body`], for the server's answer.
+    pub fn read_body(
+        body: &[u8],
+        deflated: bool,
+        charge: Charge<'_>,
+    ) -> Result<SyncResponse, FrameError> {
+        read_frame(body, deflated, charge, |r, charge| {
+            r.magic(RESPONSE_MAGIC)?;
+            let cursor = r.varint()?;
+            let more = r.byte()? != 0;
+            let messages = r.messages(charge)?;
+            Ok(SyncResponse {
+                cursor,
+                messages,
+                more,
+            })
         })
     }
 }
@@ -287,6 +423,67 @@ mod tests {
         let (bomb, compressed) = compress(vec![0; MAX_BODY + 1024]);
         assert!(compressed && bomb.len() < 64 * 1024);
         assert_eq!(decompress(&bomb), Err(FrameError::TooLarge));
+    }
+
+    #[test]
+    fn a_long_document_id_is_refused_before_the_frame_is_inflated() {
+        let request = SyncRequest {
+            cursor: 0,
+            messages: vec![DocMessage {
+                doc: "p".repeat(MAX_BODY - 64),
+                message: vec![],
+            }],
+        };
+        let (body, compressed) = compress(request.encode());
+        assert!(compressed);
+        let mut charged = 0;
+        let mut charge = |n: usize| {
+            charged += n;
+            Ok(())
+        };
+        assert_eq!(
+            SyncRequest::read_body(&body, true, &mut charge),
+            Err(FrameError::DocIdTooLong {
+                at: 6,
+                len: (MAX_BODY - 64) as u64
+            })
+        );
+        assert_eq!(charged, 0);
+        // An id at the bound is read.
+        let at_bound = SyncRequest {
+            cursor: 1,
+            messages: vec![DocMessage {
+                doc: "p".repeat(MAX_DOC_ID),
+                message: vec![9; 3 * READ_PIECE],
+            }],
+        };
+        let (body, compressed) = compress(at_bound.encode());
+        assert!(compressed);
+        assert_eq!(
+            SyncRequest::read_body(&body, true, &mut no_charge),
+            Ok(at_bound)
+        );
+    }
+
+    #[test]
+    fn a_refused_charge_stops_the_decoding() {
+        let request = SyncRequest {
+            cursor: 0,
+            messages: vec![DocMessage {
+                doc: "patient/p1".into(),
+                message: vec![1; 4 * READ_PIECE],
+            }],
+        };
+        let mut left = 2 * READ_PIECE;
+        let mut charge = |n: usize| {
+            left = left.checked_sub(n).ok_or(FrameError::OverBudget)?;
+            Ok(())
+        };
+        let (body, _) = compress(request.encode());
+        assert_eq!(
+            SyncRequest::read_body(&body, true, &mut charge),
+            Err(FrameError::OverBudget)
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 pub mod docs;
 pub mod frame;
 pub mod offer;
+pub mod quote;
 
 pub use docs::{DocError, DocId, DocKind, check_id, genesis, genesis_actor, genesis_hash};
 pub use frame::*;
 pub use offer::offer;
+pub use quote::{Quoted, quote};

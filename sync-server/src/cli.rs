@@ -10,7 +10,9 @@ use enkaku::domain::Role;
 use serde::Serialize;
 
 use crate::admin::{self, AdminError};
+use crate::integrity;
 use crate::storage::{Device, SqliteStorage, Storage, StorageError};
+use enkaku::protocol::quote;
 
 #[derive(Debug, Parser)]
 #[command(name = "enkaku-sync-server", version, about = "Enkaku's sync server")]
@@ -36,6 +38,13 @@ pub enum Command {
         /// PEM private key of the certificate.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Connections open at once; more are closed at once. Default: the open-file limit
+        /// less 64 (at most 4096).
+        #[arg(long, env = "ENKAKU_SYNC_MAX_CONNECTIONS")]
+        max_connections: Option<usize>,
+        /// Seconds a connection may take to send a request head.
+        #[arg(long, default_value_t = 10)]
+        header_read_timeout: u64,
     },
     /// Clinics.
     Clinic {
@@ -65,6 +74,9 @@ pub enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Check the database: SQLite's structural check, and every stored document loaded once.
+    /// Prints the damaged documents by clinic and id; exits non-zero when anything is damaged.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +109,10 @@ pub enum CliError {
     Storage(#[from] StorageError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error(
+        "the database is damaged: {documents} damaged documents, {structural} structural problems"
+    )]
+    Damaged { documents: usize, structural: usize },
 }
 
 fn timestamp(secs: i64) -> String {
@@ -261,6 +277,32 @@ pub fn run_admin(
         } => {
             admin::revoke_device(&storage, &id, now)?;
             writeln!(out, "revoked {id}")?;
+        }
+        Command::Check => {
+            let report = integrity::check(&storage)?;
+            for problem in &report.structural {
+                writeln!(out, "structural: {}", quote(problem))?;
+            }
+            if !report.damaged.is_empty() {
+                let mut rows = vec![vec!["CLINIC".into(), "DOCUMENT".into(), "REASON".into()]];
+                for d in &report.damaged {
+                    rows.push(vec![d.clinic_id.clone(), d.doc.clone(), quote(&d.reason)]);
+                }
+                write_table(out, &rows)?;
+            }
+            writeln!(
+                out,
+                "{} documents checked, {} damaged, {} structural problems",
+                report.checked,
+                report.damaged.len(),
+                report.structural.len()
+            )?;
+            if !report.is_sound() {
+                return Err(CliError::Damaged {
+                    documents: report.damaged.len(),
+                    structural: report.structural.len(),
+                });
+            }
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::admission::Refusal;
 use crate::exchange::ExchangeError;
 use crate::secrets::RandomError;
 use crate::storage::StorageError;
@@ -30,6 +31,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("the server is busy; sync again shortly")]
     Busy,
+    /// Over one of the limits of [`crate::admission`]: 429 or 503 with `Retry-After`.
+    #[error(transparent)]
+    NotAdmitted(#[from] Refusal),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -63,6 +67,7 @@ impl ApiError {
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NotAdmitted(refusal) => refusal.status(),
             ApiError::Storage(_) | ApiError::Random(_) | ApiError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -82,7 +87,10 @@ impl IntoResponse for ApiError {
         let message = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "request failed inside the server");
             "internal server error".to_string()
-        } else if matches!(self, ApiError::TooManyAttempts { .. }) {
+        } else if matches!(
+            self,
+            ApiError::TooManyAttempts { .. } | ApiError::NotAdmitted(_)
+        ) {
             // A flood gets one of these per request; the limiter logs it once per window.
             tracing::debug!(status = status.as_u16(), error = %self, "request refused");
             self.to_string()
@@ -91,8 +99,13 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
-        if let ApiError::TooManyAttempts { retry_after } = &self
-            && let Ok(value) = HeaderValue::from_str(&whole_seconds(*retry_after).to_string())
+        let retry_after = match &self {
+            ApiError::TooManyAttempts { retry_after } => Some(*retry_after),
+            ApiError::NotAdmitted(refusal) => Some(refusal.retry_after()),
+            _ => None,
+        };
+        if let Some(retry_after) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&whole_seconds(retry_after).to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }

@@ -22,6 +22,11 @@
 //! buggy or hostile). A change not written by the device's actor is different: it refuses
 //! the whole request with 403, since it means a forged or corrupted history.
 //!
+//! A stored document that does not load (damaged bytes, a damaged page) is skipped, never a
+//! failure of the request: it gets no reply and is not offered, what a device sends for it is
+//! not kept, and it joins the server's damaged set ([`crate::integrity`]) that `/healthz`
+//! reports.
+//!
 //! Limitation: across clinics the two cases are the same by construction (the clinic is part of
 //! the key). Within a clinic, a care-team device that tries to *create* a patient under an id
 //! another team already uses is refused where a free id would be accepted — one bit, for a
@@ -33,9 +38,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::{ActorId, Automerge, ReadDoc, ScalarValue, Value};
 use enkaku::protocol::DocId;
-use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse};
+use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse, quote};
 
 use crate::authorship::{ForeignChange, Genesis, check_authors};
+use crate::integrity::Damaged;
 use crate::scope::{Refusal, Scope};
 use crate::storage::{Device, DocWrite, Storage, StorageError, StoredDoc};
 
@@ -125,8 +131,9 @@ fn parse_request(messages: Vec<DocMessage>) -> Result<Vec<(DocId, Message)>, Exc
     let mut seen = HashSet::with_capacity(messages.len());
     let mut parsed = Vec::with_capacity(messages.len());
     for m in messages {
-        let doc = DocId::parse(&m.doc)
-            .map_err(|_| ExchangeError::Malformed(format!("{:?} is not a document id", m.doc)))?;
+        let doc = DocId::parse(&m.doc).map_err(|_| {
+            ExchangeError::Malformed(format!("{} is not a document id", quote(&m.doc)))
+        })?;
         if !seen.insert(doc.clone()) {
             return Err(ExchangeError::Malformed(format!(
                 "two messages for {doc} in one request"
@@ -150,6 +157,7 @@ struct Applied {
 
 struct Exchange<'a> {
     storage: &'a dyn Storage,
+    damaged: &'a Damaged,
     device: &'a Device,
     scope: Scope,
     actor: ActorId,
@@ -157,6 +165,37 @@ struct Exchange<'a> {
 }
 
 impl Exchange<'_> {
+    /// The stored document; `None` when reading it found the database damaged there (the
+    /// document is then skipped, as one known damaged is).
+    fn read(&self, id: &DocId) -> Result<Option<Option<StoredDoc>>, ExchangeError> {
+        match self.storage.document(&self.scope.clinic_id, id) {
+            Ok(stored) => Ok(Some(stored)),
+            Err(e) if e.is_corruption() => {
+                self.damaged
+                    .insert(&self.scope.clinic_id, id, &e.to_string());
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The document loaded from its stored bytes; `None` for one that is damaged (known, or
+    /// found now and recorded), which the exchange skips while serving the rest.
+    fn load(&self, id: &DocId, stored: &StoredDoc) -> Option<Automerge> {
+        if self.damaged.contains(&self.scope.clinic_id, id) {
+            tracing::debug!(device = %self.device.id, doc = %id, "damaged document skipped");
+            return None;
+        }
+        match load(id, stored) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                self.damaged
+                    .insert(&self.scope.clinic_id, id, &e.to_string());
+                None
+            }
+        }
+    }
+
     /// Applies every message in memory, checks authorship, then writes documents and sync
     /// states in one transaction. Any failure writes nothing.
     fn apply(&self, incoming: &[(DocId, Message)]) -> Result<Applied, ExchangeError> {
@@ -165,17 +204,20 @@ impl Exchange<'_> {
         let mut replies = Vec::new();
         let mut answered = HashSet::new();
         for (id, message) in incoming {
-            let stored = self.storage.document(&self.scope.clinic_id, id)?;
+            let Some(stored) = self.read(id)? else {
+                continue;
+            };
             let recorded = stored.as_ref().and_then(|s| s.care_team.clone());
             let visible = stored.is_some() && self.scope.admits(id, recorded.as_deref());
             let (mut doc, mut state, old_state) = match (&stored, visible) {
                 (Some(stored), true) => {
+                    let Some(doc) = self.load(id, stored) else {
+                        // Its changes are not kept and get no reply; the device offers them
+                        // again once the document is restored.
+                        continue;
+                    };
                     let old_state = self.storage.sync_state(&self.device.id, id)?;
-                    (
-                        load(id, stored)?,
-                        decode_state(old_state.clone()),
-                        old_state,
-                    )
+                    (doc, decode_state(old_state.clone()), old_state)
                 }
                 _ => (Automerge::new(), State::new(), None),
             };
@@ -277,14 +319,16 @@ impl Exchange<'_> {
             if applied.answered.contains(&c.doc) {
                 continue;
             }
-            let Some(stored) = self.storage.document(&self.scope.clinic_id, &c.doc)? else {
+            let Some(Some(stored)) = self.read(&c.doc)? else {
                 continue;
             };
             // It may have left the scope since it was listed.
             if !self.scope.admits(&c.doc, stored.care_team.as_deref()) {
                 continue;
             }
-            let doc = load(&c.doc, &stored)?;
+            let Some(doc) = self.load(&c.doc, &stored) else {
+                continue;
+            };
             let mut state = decode_state(self.storage.sync_state(&self.device.id, &c.doc)?);
             if let Some(message) = offer(&doc, &mut state) {
                 out.push(DocMessage {
@@ -340,6 +384,7 @@ fn new_cursor() -> Result<u64, ExchangeError> {
 /// One sync exchange for an authenticated device. Runs on a blocking thread.
 pub fn exchange(
     storage: &dyn Storage,
+    damaged: &Damaged,
     device: &Device,
     genesis: &Genesis,
     request: SyncRequest,
@@ -350,6 +395,7 @@ pub fn exchange(
     let incoming = parse_request(request.messages)?;
     let exchange = Exchange {
         storage,
+        damaged,
         device,
         scope: device.scope(),
         actor,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -23,11 +23,14 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::admission::{Admission, AdmissionLimits};
 use crate::authorship::Genesis;
 use crate::enrolment_limits::{EnrolmentLimiter, Limits};
 use crate::error::ApiError;
 use crate::exchange::exchange;
+use crate::integrity::Damaged;
 use crate::secrets;
+use crate::server::Settings;
 use crate::storage::{Device, EnrolmentFailure, NewDevice, Redeemed, Storage};
 
 /// An enrolment request is a few hundred bytes of JSON.
@@ -48,6 +51,8 @@ struct Inner {
     genesis: Genesis,
     request_timeout: Duration,
     enrolment_limiter: EnrolmentLimiter,
+    damaged: Damaged,
+    admission: Admission,
 }
 
 impl AppState {
@@ -60,12 +65,46 @@ impl AppState {
         request_timeout: Duration,
         limits: Limits,
     ) -> Result<Self, DocError> {
+        Self::build(
+            storage,
+            request_timeout,
+            limits,
+            Damaged::default(),
+            AdmissionLimits::default(),
+        )
+    }
+
+    /// The state of a server run with `settings` whose integrity check at start found
+    /// `damaged`.
+    pub fn for_server(
+        storage: Arc<dyn Storage>,
+        settings: &Settings,
+        damaged: Damaged,
+    ) -> Result<Self, DocError> {
+        Self::build(
+            storage,
+            settings.request_timeout,
+            settings.enrolment_limits,
+            damaged,
+            settings.admission,
+        )
+    }
+
+    fn build(
+        storage: Arc<dyn Storage>,
+        request_timeout: Duration,
+        limits: Limits,
+        damaged: Damaged,
+        admission: AdmissionLimits,
+    ) -> Result<Self, DocError> {
         Ok(AppState {
             inner: Arc::new(Inner {
                 storage,
                 genesis: Genesis::compute()?,
                 request_timeout,
                 enrolment_limiter: EnrolmentLimiter::new(limits),
+                damaged,
+                admission: Admission::new(admission),
             }),
         })
     }
@@ -125,11 +164,13 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::Internal(format!("worker failed: {e}")))?
 }
 
-/// 200 while the server serves and its database answers.
-async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+/// 200 while the server serves and its database answers: `ok`, or `degraded: N damaged
+/// documents …` while it serves all but those (still 200: a restart would not repair them, and
+/// the rest must stay reachable).
+async fn health(State(state): State<AppState>) -> Result<String, ApiError> {
     let storage = state.inner.storage.clone();
     blocking(move || Ok(storage.latest_seq()?)).await?;
-    Ok("ok")
+    Ok(state.inner.damaged.health().unwrap_or_else(|| "ok".into()))
 }
 
 /// A request carrying the token of an enrolled, unrevoked device.
@@ -266,16 +307,13 @@ async fn sync(
     State(state): State<AppState>,
     AuthorizedDevice(device): AuthorizedDevice,
     encoding: FrameEncoding,
-    body: Result<Bytes, BytesRejection>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    let body = body_bytes(body)?;
+    // Admitted before the body is read: an upload in progress is an exchange in progress.
+    let _exchange = state.inner.admission.enter(&device.id)?;
+    let body = body_bytes(Bytes::from_request(request, &state).await)?;
     let request = blocking(move || {
-        let frame = if encoding.deflated {
-            protocol::decompress(&body).map_err(frame_error)?
-        } else {
-            body.to_vec()
-        };
-        SyncRequest::decode(&frame).map_err(frame_error)
+        SyncRequest::read_body(&body, encoding.deflated, &mut |_| Ok(())).map_err(frame_error)
     })
     .await?;
     let received = request.messages.len();
@@ -284,6 +322,7 @@ async fn sync(
     let response = blocking(move || {
         Ok(exchange(
             worker.inner.storage.as_ref(),
+            &worker.inner.damaged,
             &device,
             &worker.inner.genesis,
             request,

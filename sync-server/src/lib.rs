@@ -4,12 +4,15 @@
 //! [`enkaku::protocol`].
 
 pub mod admin;
+pub mod admission;
 pub mod authorship;
 pub mod cli;
+pub mod connection;
 pub mod enrolment_limits;
 pub mod error;
 pub mod exchange;
 pub mod http;
+pub mod integrity;
 pub mod linger;
 pub mod scope;
 pub mod secrets;

@@ -37,14 +37,14 @@ impl<S> Accept<TcpStream, S> for LingeringAcceptor {
     type Future = std::future::Ready<io::Result<(Lingering, S)>>;
 
     fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
-        std::future::ready(Ok((
-            Lingering {
-                stream: Some(stream),
-            },
-            service,
-        )))
+        std::future::ready(Ok((Lingering::new(stream, None, None), service)))
     }
 }
+
+/// Bytes a connection must send before its first-bytes deadline stops applying: enough for the
+/// server to tell HTTP/1 from HTTP/2 (the length of the HTTP/2 preface); from there hyper's
+/// header-read timeout bounds the wait.
+const FIRST_BYTES: usize = 24;
 
 /// A TCP stream that, when dropped, hands itself to a task that half-closes it and drains what
 /// the peer still sends (see the module comment).
@@ -52,9 +52,29 @@ impl<S> Accept<TcpStream, S> for LingeringAcceptor {
 pub struct Lingering {
     /// Always `Some` until dropped.
     stream: Option<TcpStream>,
+    /// Held until the connection is fully closed, lingering included: its slot under the
+    /// server's connection cap (see [`crate::connection`]).
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Until the first [`FIRST_BYTES`] bytes have arrived, a read waits at most until this
+    /// deadline: a connection that sends nothing (or too little to be told HTTP/1 from HTTP/2)
+    /// is closed.
+    first_bytes: Option<(Pin<Box<tokio::time::Sleep>>, usize)>,
 }
 
 impl Lingering {
+    pub fn new(
+        stream: TcpStream,
+        permit: Option<tokio::sync::OwnedSemaphorePermit>,
+        first_bytes_deadline: Option<Instant>,
+    ) -> Lingering {
+        Lingering {
+            stream: Some(stream),
+            permit,
+            first_bytes: first_bytes_deadline
+                .map(|deadline| (Box::pin(tokio::time::sleep_until(deadline)), 0)),
+        }
+    }
+
     fn stream(&mut self) -> io::Result<&mut TcpStream> {
         self.stream
             .as_mut()
@@ -68,9 +88,32 @@ impl AsyncRead for Lingering {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        match self.get_mut().stream() {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = match this.stream() {
             Ok(stream) => Pin::new(stream).poll_read(cx, buf),
-            Err(e) => Poll::Ready(Err(e)),
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        let Some((deadline, seen)) = &mut this.first_bytes else {
+            return polled;
+        };
+        match polled {
+            Poll::Ready(Ok(())) => {
+                let read = buf.filled().len() - before;
+                *seen += read;
+                if *seen >= FIRST_BYTES || read == 0 {
+                    this.first_bytes = None;
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending if deadline.as_mut().poll(cx).is_ready() => {
+                this.first_bytes = None;
+                Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "no request within the header-read timeout",
+                )))
+            }
+            other => other,
         }
     }
 }
@@ -122,9 +165,13 @@ impl Drop for Lingering {
         let Some(stream) = self.stream.take() else {
             return;
         };
+        let permit = self.permit.take();
         // Outside a runtime (never the case while serving) the stream simply closes.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(linger(stream));
+            runtime.spawn(async move {
+                linger(stream).await;
+                drop(permit);
+            });
         }
     }
 }
@@ -167,9 +214,7 @@ mod tests {
             answer
         });
         let (stream, _) = listener.accept().await.expect("accept");
-        let mut served = Lingering {
-            stream: Some(stream),
-        };
+        let mut served = Lingering::new(stream, None, None);
         served
             .write_all(b"HTTP/1.1 415\r\n\r\n")
             .await

@@ -43,12 +43,19 @@ fn main() -> ExitCode {
             listen,
             tls_cert,
             tls_key,
+            max_connections,
+            header_read_timeout,
         } => {
             init_logging();
             let Some(data_dir) = cli.data_dir else {
                 return report(&enkaku_sync_server::cli::CliError::NoDataDir);
             };
             let mut settings = Settings::new(data_dir);
+            if let Some(cap) = max_connections {
+                settings.max_connections = cap.max(1);
+            }
+            settings.header_read_timeout =
+                std::time::Duration::from_secs(header_read_timeout.max(1));
             if let (Some(cert), Some(key)) = (tls_cert, tls_key) {
                 settings.tls = Some(TlsFiles { cert, key });
             }

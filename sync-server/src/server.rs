@@ -12,14 +12,16 @@ use std::time::Duration;
 use axum_server::Handle;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use enkaku::protocol::DocError;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 
+use crate::admission::AdmissionLimits;
+use crate::connection::ConnectionGate;
 use crate::enrolment_limits::Limits;
 use crate::http::{AppState, router};
-use crate::linger::LingeringAcceptor;
+use crate::integrity::{self, Damaged};
 use crate::storage::{SqliteStorage, Storage, StorageError};
 
 /// How the server runs.
@@ -35,6 +37,14 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// How many invalid enrolment codes are tolerated (see [`crate::enrolment_limits`]).
     pub enrolment_limits: Limits,
+    /// Connections open at once; more are closed at once (see [`crate::connection`]). By
+    /// default the open-file limit less what the database and logs need.
+    pub max_connections: usize,
+    /// A connection whose request head (the first, or the next on a kept-alive connection)
+    /// has not fully arrived this long after it was awaited is closed.
+    pub header_read_timeout: Duration,
+    /// What the server admits at once: exchanges per device (see [`crate::admission`]).
+    pub admission: AdmissionLimits,
 }
 
 impl Settings {
@@ -45,6 +55,9 @@ impl Settings {
             request_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(10),
             enrolment_limits: Limits::default(),
+            max_connections: crate::connection::default_max_connections(),
+            header_read_timeout: Duration::from_secs(10),
+            admission: AdmissionLimits::default(),
         }
     }
 }
@@ -124,33 +137,46 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), LaunchError> {
     let tls = settings.tls.as_ref().map(tls_config).transpose()?;
-    let app = router(AppState::with_enrolment_limits(
+    // Every document is loaded once before the first request: what does not load is reported
+    // by id and skipped, and the rest is served.
+    let checked = storage.clone();
+    let report = tokio::task::spawn_blocking(move || integrity::check(checked.as_ref()))
+        .await
+        .map_err(|e| LaunchError::Join(e.to_string()))??;
+    integrity::log_report(&report);
+    let app = router(AppState::for_server(
         storage,
-        settings.request_timeout,
-        settings.enrolment_limits,
+        settings,
+        Damaged::from_report(&report),
     )?);
     let addr = listener.local_addr()?;
     let listener = listener.into_std()?;
     let handle = Handle::new();
-    tracing::info!(%addr, tls = tls.is_some(), "serving");
+    let gate = ConnectionGate::new(settings.max_connections, settings.header_read_timeout);
+    tracing::info!(
+        %addr,
+        tls = tls.is_some(),
+        max_connections = settings.max_connections,
+        "serving"
+    );
     let server = async {
         match tls {
             Some(config) => {
-                let tls = RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(config)))
-                    .acceptor(LingeringAcceptor);
+                let tls =
+                    RustlsAcceptor::new(RustlsConfig::from_config(Arc::new(config))).acceptor(gate);
                 let mut server = axum_server::from_tcp(listener)
                     .acceptor(tls)
                     .handle(handle.clone());
-                without_date(server.http_builder());
+                http_settings(server.http_builder(), settings.header_read_timeout);
                 server
                     .serve(app.into_make_service_with_connect_info::<SocketAddr>())
                     .await
             }
             None => {
                 let mut server = axum_server::from_tcp(listener)
-                    .acceptor(LingeringAcceptor)
+                    .acceptor(gate)
                     .handle(handle.clone());
-                without_date(server.http_builder());
+                http_settings(server.http_builder(), settings.header_read_timeout);
                 server
                     .serve(app.into_make_service_with_connect_info::<SocketAddr>())
                     .await
@@ -173,9 +199,17 @@ pub async fn serve(
 }
 
 /// No `date` header on HTTP/1 answers: devices keep their own clocks and read none of it, and
-/// on a 64 kbps link its 37 bytes are a sixteenth of a one-field edit's exchange.
-fn without_date(builder: &mut hyper_util::server::conn::auto::Builder<TokioExecutor>) {
-    builder.http1().auto_date_header(false);
+/// on a 64 kbps link its 37 bytes are a sixteenth of a one-field edit's exchange. A request
+/// head must arrive within `header_read_timeout`.
+fn http_settings(
+    builder: &mut hyper_util::server::conn::auto::Builder<TokioExecutor>,
+    header_read_timeout: Duration,
+) {
+    builder
+        .http1()
+        .auto_date_header(false)
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
 }
 
 /// Completes on SIGINT or SIGTERM.

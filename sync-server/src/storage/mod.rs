@@ -8,7 +8,7 @@ use enkaku::protocol::DocId;
 
 use crate::scope::Scope;
 
-pub use sqlite::SqliteStorage;
+pub use sqlite::{DATABASE_FILE, SqliteStorage};
 
 /// Cursors kept per device: a device presents the cursor of the last response it applied, or of
 /// one a little older when a response was lost; an older one costs a full resync, never
@@ -137,6 +137,13 @@ pub enum StorageError {
         #[source]
         source: std::io::Error,
     },
+    /// The file where the database belongs is empty or not SQLite: the server refuses it rather
+    /// than create a new, empty database over it (every device would then be unknown).
+    #[error(
+        "{path} is not a database ({reason}); restore it from a backup, or move it away to \
+         start a new server"
+    )]
+    NotADatabase { path: String, reason: String },
     #[error("no clinic {0}")]
     NoClinic(String),
     #[error("stored document id {0:?} is not valid")]
@@ -144,6 +151,23 @@ pub enum StorageError {
     /// Another exchange changed a document between our read and our write; nothing was written.
     #[error("document {0} changed concurrently")]
     Conflict(String),
+}
+
+impl StorageError {
+    /// Whether the database reported damaged pages or a file that is not a database.
+    pub fn is_corruption(&self) -> bool {
+        match self {
+            StorageError::Sql {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ),
+            StorageError::NotADatabase { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// Everything the server persists. Implementations are shared between request handlers and are
@@ -223,4 +247,10 @@ pub trait Storage: Send + Sync + 'static {
     fn cursor_position(&self, device_id: &str, handle: u64) -> Result<Option<u64>, StorageError>;
     /// The highest sequence number handed out so far (0 before any document).
     fn latest_seq(&self) -> Result<u64, StorageError>;
+
+    /// Every stored document as (clinic id, document id as stored), for the integrity check.
+    fn document_keys(&self) -> Result<Vec<(String, String)>, StorageError>;
+    /// What a structural check of the database finds wrong (SQLite's `quick_check`); empty when
+    /// it is sound.
+    fn structural_problems(&self) -> Result<Vec<String>, StorageError>;
 }

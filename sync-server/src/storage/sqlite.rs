@@ -4,6 +4,7 @@
 //!
 //! Over 600 lines only with its tests, which exercise the trait on a real file.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -108,6 +109,7 @@ impl SqliteStorage {
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
+        refuse_non_database(&path)?;
         let sql = |source| StorageError::Sql {
             path: path.display().to_string(),
             source,
@@ -696,6 +698,62 @@ impl Storage for SqliteStorage {
             .map(to_seq)
             .map_err(self.sql_err())
     }
+
+    fn document_keys(&self) -> Result<Vec<(String, String)>, StorageError> {
+        let conn = self.conn();
+        let mut statement = conn
+            .prepare("SELECT clinic_id, doc_id FROM documents ORDER BY clinic_id, doc_id")
+            .map_err(self.sql_err())?;
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql_err())?
+            .collect::<Result<_, _>>()
+            .map_err(self.sql_err())
+    }
+
+    fn structural_problems(&self) -> Result<Vec<String>, StorageError> {
+        let conn = self.conn();
+        let mut statement = conn
+            .prepare("PRAGMA quick_check(100)")
+            .map_err(self.sql_err())?;
+        let found: Vec<String> = statement
+            .query_map([], |r| r.get(0))
+            .map_err(self.sql_err())?
+            .collect::<Result<_, _>>()
+            .map_err(self.sql_err())?;
+        Ok(found.into_iter().filter(|line| line != "ok").collect())
+    }
+}
+
+/// SQLite files begin with these 16 bytes.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses an existing file that is empty or not SQLite: opening it would create a new, empty
+/// database in its place. A missing file is a new server.
+fn refuse_non_database(path: &Path) -> Result<(), StorageError> {
+    let refuse = |reason: String| StorageError::NotADatabase {
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(format!("cannot be read: {e}"))),
+    };
+    let mut header = Vec::with_capacity(SQLITE_HEADER.len());
+    std::io::Read::by_ref(&mut file)
+        .take(SQLITE_HEADER.len() as u64)
+        .read_to_end(&mut header)
+        .map_err(|e| refuse(format!("cannot be read: {e}")))?;
+    if header.is_empty() {
+        return Err(refuse("the file is empty".into()));
+    }
+    if header.as_slice() != SQLITE_HEADER {
+        return Err(refuse(
+            "the file does not begin with the SQLite header".into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
