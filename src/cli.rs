@@ -769,6 +769,20 @@ fn enroll(
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `enkaku sync` says of documents it set aside: how many and their ids (the first ten).
+fn set_aside_line(ids: &[String]) -> String {
+    let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+    let more = match ids.len().saturating_sub(shown.len()) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "set aside {} documents that cannot be read: {}{more} (kept on this device; the rest synced)",
+        ids.len(),
+        shown.join(", ")
+    )
+}
+
 /// `enkaku sync`: one session with the server.
 fn sync(
     config: &Config,
@@ -792,6 +806,9 @@ fn sync(
             report.body_bytes_up,
             report.body_bytes_down
         );
+        if !report.quarantined.is_empty() {
+            say!("{}", set_aside_line(&report.quarantined));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2320,6 +2320,7 @@ fn sync_reports_update_the_label_and_say_a_new_error_once() {
         pending: 2,
         last_sync: None,
         last_error: Some("the server cannot be reached".into()),
+        quarantined: 0,
     };
     assert!(update(&mut state, Action::SyncStatus(failed.clone())).is_empty());
     assert_eq!(state.sync, SyncState::Enrolled(Some(failed.clone())));
@@ -2336,6 +2337,7 @@ fn sync_reports_update_the_label_and_say_a_new_error_once() {
         pending: 0,
         last_sync: Some("2026-11-21T01:00:00Z".into()),
         last_error: None,
+        quarantined: 0,
     };
     update(&mut state, Action::SyncStatus(ok.clone()));
     assert_eq!(state.sync, SyncState::Enrolled(Some(ok)));
@@ -2359,6 +2361,7 @@ fn f5_syncs_now_and_says_how_it_went() {
         pending: 1,
         last_sync: None,
         last_error: Some("the server cannot be reached".into()),
+        quarantined: 0,
     };
     state.sync = SyncState::Enrolled(Some(failed.clone()));
     assert!(matches!(
@@ -2379,6 +2382,7 @@ fn f5_syncs_now_and_says_how_it_went() {
         pending: 0,
         last_sync: Some("2026-11-21T01:00:00Z".into()),
         last_error: None,
+        quarantined: 0,
     };
     update(&mut state, Action::SyncStatus(ok));
     let said = state.status.clone().expect("success is said");

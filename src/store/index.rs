@@ -3,16 +3,17 @@
 
 use std::path::Path;
 
-use automerge::{Automerge, ReadDoc};
+use automerge::Automerge;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::{DocId, DocKind, Store, StoreError, bridge};
 use crate::domain::{
-    ConsultRequest, Date, Demographics, HistoryKnowledge, Instant, PaymentMethod, QueueEntry,
-    QueueStatus, Staff, VisitKind, fold_for_search, format_date,
+    ConsultRequest, Date, Instant, PaymentMethod, QueueStatus, VisitKind, fold_for_search,
+    format_date,
 };
+use crate::protocol::shape;
 
 /// A patient as lists show them, read from the index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,15 +86,12 @@ impl QueueRow {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(
-    id: &DocId,
-    what: &str,
-    json: Json,
-) -> Result<T, StoreError> {
-    serde_json::from_value(json).map_err(|e| StoreError::BadDocument {
+/// A document the index cannot file, in the words of the shape check every peer applies.
+fn unreadable(id: &DocId) -> impl Fn(shape::ShapeError) -> StoreError + '_ {
+    move |e| StoreError::BadDocument {
         doc: id.to_string(),
-        reason: format!("{what}: {e}"),
-    })
+        reason: e.to_string(),
+    }
 }
 
 /// Rewrites the index rows derived from document `id`.
@@ -107,15 +105,10 @@ pub(super) fn reindex(
     match id.kind() {
         DocKind::Patient => {
             let patient_id = id.patient_id().unwrap_or_default();
-            let demographics = bridge::read_json(doc, &["demographics"])?;
-            if demographics.is_null() {
+            let Some(d) = shape::demographics(doc).map_err(unreadable(id))? else {
                 return Ok(());
-            }
-            let d: Demographics = parse(id, "demographics", demographics)?;
-            let history: HistoryKnowledge = match bridge::read_json(doc, &["history"])? {
-                Json::Null => HistoryKnowledge::default(),
-                json => parse(id, "history", json)?,
             };
+            let history = shape::history(doc).map_err(unreadable(id))?;
             let kakaritsuke = matches!(bridge::read_json(doc, &["kakaritsuke"])?, Json::Bool(true));
             let care_team = match bridge::read_json(doc, &["care_team"])? {
                 Json::String(s) => Some(s),
@@ -165,9 +158,6 @@ pub(super) fn reindex(
             let day = id.queue_date().map(format_date).unwrap_or_default();
             conn.execute("DELETE FROM queue_index WHERE doc_id = ?1", [id.as_str()])
                 .map_err(sql(path))?;
-            let Some(entries) = bridge::object_at(doc, &["entries"]) else {
-                return Ok(());
-            };
             let mut insert = conn
                 .prepare_cached(
                     "INSERT INTO queue_index (doc_id, entry_id, day, time, patient_id, visit, status, doctor, pre_consult,
@@ -176,9 +166,7 @@ pub(super) fn reindex(
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )
                 .map_err(sql(path))?;
-            for key in doc.keys(&entries) {
-                let json = bridge::read_json(doc, &["entries", &key])?;
-                let e: QueueEntry = parse(id, &format!("entry {key}"), json)?;
+            for (key, e) in shape::queue_entries(doc).map_err(unreadable(id))? {
                 let checked_in_at = e
                     .history
                     .values()
@@ -214,15 +202,7 @@ pub(super) fn reindex(
         DocKind::Clinic => {
             conn.execute("DELETE FROM staff_index", [])
                 .map_err(sql(path))?;
-            let Some(staff) = bridge::object_at(doc, &["staff"]) else {
-                return Ok(());
-            };
-            for key in doc.keys(&staff) {
-                let s: Staff = parse(
-                    id,
-                    &format!("staff {key}"),
-                    bridge::read_json(doc, &["staff", &key])?,
-                )?;
+            for (key, s) in shape::staff(doc).map_err(unreadable(id))? {
                 conn.execute(
                     "INSERT INTO staff_index (staff_id, name, role, active) VALUES (?1, ?2, ?3, ?4)",
                     params![key, s.name, s.role.as_str(), s.active],

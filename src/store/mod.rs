@@ -14,6 +14,7 @@ mod index;
 mod lockout;
 mod patient_import;
 mod persist;
+mod quarantine;
 mod read_model;
 mod records;
 mod schema;
@@ -34,6 +35,7 @@ pub use index::PaymentRow;
 pub use index::{PatientSummary, QueueRow};
 pub use lockout::{LOCKOUT, MAX_PIN_FAILURES, PinFailure};
 pub use patient_import::PatientUpdate;
+pub use quarantine::Quarantined;
 pub use staff::apply_changes;
 
 /// Errors of the local store. Every variant that concerns the database names its file.

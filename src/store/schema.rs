@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::StoreError;
 
 /// The newest schema: the number of the last migration.
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -148,6 +148,17 @@ UPDATE queue_index SET
         WHERE r.doc_id = queue_index.doc_id AND r.key = 'entries' AND r.item = queue_index.entry_id);
 ";
 
+/// Version 7: documents from the server this device cannot read, set aside with the bytes they
+/// would have been, why, and when (see `store::quarantine`), so that sync goes on without them.
+const MIGRATE_TO_7: &str = "
+CREATE TABLE quarantine (
+    doc_id TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+";
+
 /// Every migration, in order: the number it brings the file to and its SQL. A new store runs
 /// `SCHEMA` and then all of them.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -156,6 +167,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, MIGRATE_TO_4),
     (5, MIGRATE_TO_5),
     (6, MIGRATE_TO_6),
+    (7, MIGRATE_TO_7),
 ];
 
 /// Rejects files that are not SQLite databases or are shorter than their header says, before

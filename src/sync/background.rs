@@ -32,6 +32,8 @@ pub struct SyncStatus {
     pub last_sync: Option<String>,
     /// The last error, if the last attempt failed.
     pub last_error: Option<String>,
+    /// Documents from the server set aside because this device cannot read them.
+    pub quarantined: usize,
 }
 
 /// The wait before the next attempt after `failures` failures in a row: exponential from 5 s up
@@ -225,6 +227,7 @@ fn status_of(store: &mut Store, result: &Result<SyncReport, SyncError>) -> SyncS
             .flatten()
             .filter(|s| !s.is_empty()),
         last_error: result.as_ref().err().map(|e| e.to_string()),
+        quarantined: store.quarantined().map(|q| q.len()).unwrap_or(0),
     }
 }
 
@@ -238,6 +241,7 @@ fn report_unusable(events: &mpsc::UnboundedSender<SyncEvent>, error: String) {
             pending: 0,
             last_sync: None,
             last_error: Some(error),
+            quarantined: 0,
         },
     });
 }

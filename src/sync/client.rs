@@ -174,6 +174,9 @@ pub struct SyncReport {
     pub body_bytes_up: usize,
     pub body_bytes_down: usize,
     pub cursor: u64,
+    /// Documents from the server this device cannot read, set aside this session (their ids);
+    /// the rest of the session went on without them.
+    pub quarantined: Vec<String>,
 }
 
 /// One sync session: repeats exchanges until neither side has anything to send.
@@ -247,8 +250,24 @@ fn session(
         for m in &response.messages {
             let id = DocId::parse(&m.doc).map_err(|e| SyncError::BadAnswer(e.to_string()))?;
             let state = sync_state(&mut states, store, &id)?;
-            report.changes_received += store.receive_sync_message(&id, state, &m.message)?;
-            received.push(id);
+            let before = state.clone();
+            match store.receive_sync_message(&id, state, &m.message) {
+                Ok(changes) => {
+                    report.changes_received += changes;
+                    received.push(id);
+                }
+                // One document this device cannot read never stops the clinic's sync: it is set
+                // aside, its sync state left as it was (so nothing claims this device holds it),
+                // and no reply is planned for it.
+                Err(StoreError::BadDocument { reason, .. }) => {
+                    *state = before;
+                    store.quarantine(&id, &m.message, &reason)?;
+                    if !report.quarantined.contains(&m.doc) {
+                        report.quarantined.push(m.doc.clone());
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         // Whatever the exchange settled is kept, so an interrupted session resumes from here.
         for (id, state) in &states {

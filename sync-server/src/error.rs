@@ -25,6 +25,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     BadRequest(String),
+    /// The request would leave a document unreadable (422).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("request body is larger than the limit")]
     TooLarge,
     #[error("{0}")]
@@ -47,6 +50,9 @@ impl From<ExchangeError> for ApiError {
         match e {
             ExchangeError::Malformed(reason) => ApiError::BadRequest(reason),
             foreign @ ExchangeError::Foreign { .. } => ApiError::Forbidden(foreign.to_string()),
+            unreadable @ ExchangeError::Unreadable { .. } => {
+                ApiError::Unprocessable(unreadable.to_string())
+            }
             ExchangeError::Busy => ApiError::Busy,
             ExchangeError::Storage(e) => ApiError::Storage(e),
             other @ (ExchangeError::BadActor(_)
@@ -64,6 +70,7 @@ impl ApiError {
             ApiError::ActorInUse => StatusCode::CONFLICT,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,

@@ -20,7 +20,10 @@
 //! are refused with them, so that document stops syncing from that device (no screen of the
 //! workstation moves a patient between teams on a team device; a device that does so anyway is
 //! buggy or hostile). A change not written by the device's actor is different: it refuses
-//! the whole request with 403, since it means a forged or corrupted history.
+//! the whole request with 403, since it means a forged or corrupted history. So does a change
+//! that leaves a document in a shape the clinic's devices cannot read
+//! ([`enkaku::protocol::shape`]): the whole request is refused with 422, naming the document,
+//! so that one device's bad write never reaches the others.
 //!
 //! A stored document that does not load (damaged bytes, a damaged page) is skipped, never a
 //! failure of the request: it gets no reply and is not offered, what a device sends for it is
@@ -37,7 +40,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::{ActorId, Automerge, ReadDoc, ScalarValue, Value};
-use enkaku::protocol::DocId;
+use enkaku::protocol::{DocId, shape};
 use enkaku::protocol::{DocMessage, SyncRequest, SyncResponse, quote};
 
 use crate::authorship::{ForeignChange, Genesis, check_authors};
@@ -65,6 +68,12 @@ pub enum ExchangeError {
         #[source]
         source: ForeignChange,
     },
+    /// A change that leaves a document in a shape other devices cannot read (422); nothing of
+    /// the request is kept. `doc` is the id as quoted (at most 64 characters).
+    #[error(
+        "document {doc} would not be readable by the clinic's devices ({reason}); nothing of this request was kept"
+    )]
+    Unreadable { doc: String, reason: String },
     /// The device's actor as stored cannot be read.
     #[error("device {0} has an unreadable actor id")]
     BadActor(String),
@@ -266,6 +275,10 @@ impl Exchange<'_> {
             // A scratch answer keeps nothing: the reply says "I have nothing".
             let keep = visible || !added.is_empty();
             if !added.is_empty() {
+                shape::check(id, &doc).map_err(|e| ExchangeError::Unreadable {
+                    doc: shape::quoted_id(id.as_str()),
+                    reason: e.to_string(),
+                })?;
                 writes.push(DocWrite {
                     doc: id.clone(),
                     bytes: doc.save(),

@@ -292,6 +292,13 @@ fn sync_label(state: &AppState) -> String {
             if let Some(last) = last {
                 text.push_str(&format!(" · {} {last}", l.tr("最終", "last")));
             }
+            if s.quarantined > 0 {
+                text.push_str(&format!(
+                    " · {} {}",
+                    l.tr("読めない文書を保留", "set aside unreadable"),
+                    s.quarantined
+                ));
+            }
             if s.last_error.is_some() {
                 text.push_str(l.tr(" · エラー", " · error"));
             }
