@@ -318,3 +318,108 @@ fn a_device_has_at_most_two_exchanges_in_progress() {
     }
     server.stop();
 }
+
+/// An upload of a `len`-byte uncompressed frame that sends `sent` bytes of it and stalls.
+fn stalled_upload(port: u16, token: &str, len: usize, sent: usize) -> TcpStream {
+    let head = format!(
+        "POST {SYNC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: {FRAME_CONTENT_TYPE}\r\nContent-Length: {len}\r\n\r\n"
+    );
+    let mut stream = connect(port, head.as_bytes());
+    stream
+        .write_all(&vec![0u8; sent])
+        .expect("part of the body");
+    stream
+}
+
+/// A frame of one message of `len` bytes that are not a sync message.
+fn large_frame(len: usize) -> SyncRequest {
+    SyncRequest {
+        cursor: 0,
+        messages: vec![DocMessage {
+            doc: "patient/large".into(),
+            message: vec![7; len],
+        }],
+    }
+}
+
+/// Posts `request` (deflated when that is smaller) until the answer is `status`, for at most
+/// 30 s; returns the last answer.
+fn post_until(client: &Client, token: &str, request: &SyncRequest, status: u16) -> common::Reply {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let reply = client.sync_raw(token, request);
+        if reply.status == status || Instant::now() > deadline {
+            return reply;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn bytes_in_flight_are_bounded_per_device_and_per_server() {
+    const KIB: usize = 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let admin = Admin::open(dir.path());
+    let clinic = admin.clinic("A");
+    let mut settings = Settings::new(dir.path());
+    settings.admission.exchanges_per_device = 64;
+    settings.admission.device_bytes = 1024 * KIB;
+    settings.admission.server_bytes = 1536 * KIB;
+    let server = TestServer::start_with(settings, "http");
+    let client = Client::new(&server.url);
+    let mut doctor = Device::enroll(&client, &admin.code(&clinic, Role::Doctor, None), 1);
+    let desk = Device::enroll(&client, &admin.code(&clinic, Role::FrontDesk, None), 2);
+    let nurse = Device::enroll(&client, &admin.code(&clinic, Role::Nurse, None), 3);
+
+    // A small deflated frame that inflates past the device's budget is refused as it inflates.
+    let (body, deflated) = protocol::compress(large_frame(2048 * KIB).encode());
+    assert!(deflated && body.len() < 64 * KIB);
+    let reply = client.sync_raw(&doctor.token, &large_frame(2048 * KIB));
+    assert_eq!(
+        reply.status,
+        429,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.header("retry-after"), Some("1"));
+
+    // An upload in progress holds what it sent: the same device's next large frame does not
+    // fit beside it, another device's does.
+    let first = stalled_upload(server.port(), &doctor.token, 700 * KIB, 600 * KIB);
+    let reply = post_until(&client, &doctor.token, &large_frame(600 * KIB), 429);
+    assert_eq!(
+        reply.status,
+        429,
+        "a device's second large frame beside its stalled one: {}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    // Two devices' uploads in progress fill most of the server's budget: a third device's
+    // large frame is refused with 503.
+    let second = stalled_upload(server.port(), &desk.token, 700 * KIB, 600 * KIB);
+    let reply = post_until(&client, &nurse.token, &large_frame(600 * KIB), 503);
+    assert_eq!(
+        reply.status,
+        503,
+        "a third device's large frame with the server's budget spent: {}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.header("retry-after"), Some("2"));
+
+    // When the uploads go, their bytes come back and a normal sync goes through.
+    drop((first, second));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let reply = client.sync_raw(&nurse.token, &large_frame(600 * KIB));
+        // Not a sync message: read and refused for what it is, no longer for its size.
+        if reply.status == 400 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {}", reply.status);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    doctor.create("clinic", &[("name", "A")]);
+    doctor.sync(&client);
+    assert!(admin.document(&clinic, "clinic").is_some());
+    server.stop();
+}
