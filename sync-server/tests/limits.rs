@@ -156,6 +156,47 @@ fn closed_now(stream: &mut TcpStream) -> bool {
     closed
 }
 
+/// Whether the server has written anything to `stream` or closed it, without waiting.
+fn answered_or_closed(stream: &mut TcpStream) -> bool {
+    stream.set_nonblocking(true).expect("non-blocking");
+    let mut byte = [0u8; 1];
+    let answered = match stream.peek(&mut byte) {
+        Ok(_) => true,
+        Err(e) => e.kind() != ErrorKind::WouldBlock,
+    };
+    stream.set_nonblocking(false).expect("blocking");
+    answered
+}
+
+/// A sync upload of `len` bytes whose head asks `Expect: 100-continue`, returned once the
+/// server has admitted it (answered 100 Continue, which hyper does when the handler starts
+/// reading the body); no byte of the body is sent.
+fn admitted_upload(port: u16, token: &str, len: usize) -> TcpStream {
+    let head = format!(
+        "POST {SYNC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: {FRAME_CONTENT_TYPE}\r\nContent-Length: {len}\r\n\
+         Expect: 100-continue\r\n\r\n"
+    );
+    let mut stream = connect(port, head.as_bytes());
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("read timeout");
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => answer.push(byte[0]),
+            other => panic!("no interim answer to the upload: {other:?}"),
+        }
+    }
+    assert!(
+        answer.starts_with(b"HTTP/1.1 100"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    stream
+}
+
 fn connect(port: u16, first_bytes: &[u8]) -> TcpStream {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.write_all(first_bytes).expect("first bytes");
@@ -191,7 +232,17 @@ fn slow_headers_are_closed_and_a_sync_still_succeeds() {
     let mut settings = Settings::new(dir.path());
     settings.header_read_timeout = Duration::from_secs(1);
     let server = TestServer::start_with(settings, "http");
-    let client = Client::new(&server.url);
+    // A kept-alive connection idle for a second is closed too; this client opens a new one for
+    // every request rather than race that close.
+    let client = Client::with_agent(
+        &server.url,
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_idle_connections(0)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into(),
+    );
     let mut doctor = Device::enroll(&client, &admin.code(&clinic, Role::Doctor, None), 1);
 
     // A partial request head, nothing at all, and two bytes that could begin an HTTP/2 preface.
@@ -270,29 +321,12 @@ fn a_device_has_at_most_two_exchanges_in_progress() {
     doctor.create("clinic", &[("name", "A")]);
     doctor.sync(&client);
 
-    // Two uploads that stall after their first bytes: two exchanges in progress.
-    let head = format!(
-        "POST {SYNC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: {FRAME_CONTENT_TYPE}\r\nContent-Length: 1000\r\n\r\nEKQ1",
-        doctor.token
-    );
+    // Two uploads admitted (the server asks for their bodies) that stall: two exchanges in
+    // progress.
     let stalled: Vec<TcpStream> = (0..2)
-        .map(|_| connect(server.port(), head.as_bytes()))
+        .map(|_| admitted_upload(server.port(), &doctor.token, 1000))
         .collect();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let refused = loop {
-        let reply = client.sync_raw(&doctor.token, &SyncRequest::default());
-        if reply.status == 429 || Instant::now() > deadline {
-            break reply;
-        }
-        assert_eq!(
-            reply.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let refused = client.sync_raw(&doctor.token, &SyncRequest::default());
     assert_eq!(
         refused.status, 429,
         "a third exchange of one device while two are in progress"
@@ -319,17 +353,37 @@ fn a_device_has_at_most_two_exchanges_in_progress() {
     server.stop();
 }
 
-/// An upload of a `len`-byte uncompressed frame that sends `sent` bytes of it and stalls.
-fn stalled_upload(port: u16, token: &str, len: usize, sent: usize) -> TcpStream {
-    let head = format!(
-        "POST {SYNC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: {FRAME_CONTENT_TYPE}\r\nContent-Length: {len}\r\n\r\n"
-    );
-    let mut stream = connect(port, head.as_bytes());
-    stream
-        .write_all(&vec![0u8; sent])
-        .expect("part of the body");
-    stream
+/// An upload of a `len`-byte uncompressed frame that sends `sent` bytes of it and stalls;
+/// started again when the server refused it (another request was charged first).
+struct Stalled {
+    port: u16,
+    token: String,
+    len: usize,
+    sent: usize,
+    stream: TcpStream,
+}
+
+impl Stalled {
+    fn new(port: u16, token: &str, len: usize, sent: usize) -> Stalled {
+        let mut stream = admitted_upload(port, token, len);
+        stream
+            .write_all(&vec![0u8; sent])
+            .expect("part of the body");
+        Stalled {
+            port,
+            token: token.to_string(),
+            len,
+            sent,
+            stream,
+        }
+    }
+
+    /// Starts the upload again if the server answered (refused) it.
+    fn keep(&mut self) {
+        if answered_or_closed(&mut self.stream) {
+            *self = Stalled::new(self.port, &self.token, self.len, self.sent);
+        }
+    }
 }
 
 /// A frame of one message of `len` bytes that are not a sync message.
@@ -344,10 +398,19 @@ fn large_frame(len: usize) -> SyncRequest {
 }
 
 /// Posts `request` (deflated when that is smaller) until the answer is `status`, for at most
-/// 30 s; returns the last answer.
-fn post_until(client: &Client, token: &str, request: &SyncRequest, status: u16) -> common::Reply {
+/// 30 s, keeping the `held` uploads in progress; returns the last answer.
+fn post_until(
+    client: &Client,
+    token: &str,
+    request: &SyncRequest,
+    status: u16,
+    held: &mut [&mut Stalled],
+) -> common::Reply {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
+        for upload in held.iter_mut() {
+            upload.keep();
+        }
         let reply = client.sync_raw(token, request);
         if reply.status == status || Instant::now() > deadline {
             return reply;
@@ -386,8 +449,14 @@ fn bytes_in_flight_are_bounded_per_device_and_per_server() {
 
     // An upload in progress holds what it sent: the same device's next large frame does not
     // fit beside it, another device's does.
-    let first = stalled_upload(server.port(), &doctor.token, 700 * KIB, 600 * KIB);
-    let reply = post_until(&client, &doctor.token, &large_frame(600 * KIB), 429);
+    let mut first = Stalled::new(server.port(), &doctor.token, 700 * KIB, 600 * KIB);
+    let reply = post_until(
+        &client,
+        &doctor.token,
+        &large_frame(600 * KIB),
+        429,
+        &mut [&mut first],
+    );
     assert_eq!(
         reply.status,
         429,
@@ -396,8 +465,14 @@ fn bytes_in_flight_are_bounded_per_device_and_per_server() {
     );
     // Two devices' uploads in progress fill most of the server's budget: a third device's
     // large frame is refused with 503.
-    let second = stalled_upload(server.port(), &desk.token, 700 * KIB, 600 * KIB);
-    let reply = post_until(&client, &nurse.token, &large_frame(600 * KIB), 503);
+    let mut second = Stalled::new(server.port(), &desk.token, 700 * KIB, 600 * KIB);
+    let reply = post_until(
+        &client,
+        &nurse.token,
+        &large_frame(600 * KIB),
+        503,
+        &mut [&mut first, &mut second],
+    );
     assert_eq!(
         reply.status,
         503,
