@@ -1,12 +1,13 @@
 //! What the server admits at once: exchanges in progress per device, and bytes a request holds
 //! while it is read and decoded (its body, then the frame as it inflates), per device and
 //! across the server. A request over a limit is refused with 429 (the device's own limit) or
-//! 503 (the server's), with `Retry-After`, and what it held is released when it ends.
+//! 503 (the server's), with `Retry-After`, and what it held is released when it ends. Refusals
+//! are logged at most once a minute, with how many there were since the last line.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 
@@ -71,14 +72,38 @@ struct Books {
     server_bytes: usize,
 }
 
+/// Refusals are logged at most once in this interval.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
 struct Inner {
     limits: AdmissionLimits,
     books: Mutex<Books>,
+    /// Refusals since the last warning, and when that was.
+    refusals: Mutex<(usize, Option<Instant>)>,
 }
 
 impl Inner {
     fn books(&self) -> MutexGuard<'_, Books> {
         self.books.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn refused(&self, refusal: Refusal, device: &str) -> Refusal {
+        let now = Instant::now();
+        let mut refusals = self.refusals.lock().unwrap_or_else(PoisonError::into_inner);
+        refusals.0 += 1;
+        if refusals
+            .1
+            .is_none_or(|at| now.duration_since(at) >= WARN_EVERY)
+        {
+            tracing::warn!(
+                device,
+                %refusal,
+                refused = refusals.0,
+                "requests refused over the admission limits (logged at most once a minute)"
+            );
+            *refusals = (0, Some(now));
+        }
+        refusal
     }
 }
 
@@ -94,6 +119,7 @@ impl Admission {
             inner: Arc::new(Inner {
                 limits,
                 books: Mutex::new(Books::default()),
+                refusals: Mutex::new((0, None)),
             }),
         }
     }
@@ -105,7 +131,9 @@ impl Admission {
         let mut books = self.inner.books();
         let load = books.devices.entry(device.to_string()).or_default();
         if load.exchanges >= limit {
-            return Err(Refusal::DeviceExchanges(load.exchanges));
+            let refusal = Refusal::DeviceExchanges(load.exchanges);
+            drop(books);
+            return Err(self.inner.refused(refusal, device));
         }
         load.exchanges += 1;
         Ok(Slot {
@@ -145,11 +173,16 @@ impl Slot {
         let server = books.server_bytes.saturating_add(bytes);
         let load = books.devices.entry(self.inner.device.clone()).or_default();
         let device = load.bytes.saturating_add(bytes);
-        if device > limits.device_bytes {
-            return Err(Refusal::DeviceBytes);
-        }
-        if server > limits.server_bytes {
-            return Err(Refusal::ServerBytes);
+        let refusal = if device > limits.device_bytes {
+            Some(Refusal::DeviceBytes)
+        } else if server > limits.server_bytes {
+            Some(Refusal::ServerBytes)
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            drop(books);
+            return Err(self.inner.admission.refused(refusal, &self.inner.device));
         }
         load.bytes = device;
         books.server_bytes = server;

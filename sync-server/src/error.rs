@@ -98,7 +98,8 @@ impl IntoResponse for ApiError {
             self,
             ApiError::TooManyAttempts { .. } | ApiError::NotAdmitted(_)
         ) {
-            // A flood gets one of these per request; the limiter logs it once per window.
+            // A flood gets one of these per request; the limiter (of enrolment, of admission)
+            // logs it once per window.
             tracing::debug!(status = status.as_u16(), error = %self, "request refused");
             self.to_string()
         } else {

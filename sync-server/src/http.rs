@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -19,11 +19,12 @@ use enkaku::protocol::{
     self, ENROLL_PATH, EnrollRequest, EnrollResponse, FRAME_CONTENT_TYPE, FrameError, HEALTH_PATH,
     MAX_BODY, SYNC_PATH, SyncRequest,
 };
+use http_body_util::BodyExt;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::admission::{Admission, AdmissionLimits};
+use crate::admission::{Admission, AdmissionLimits, Slot};
 use crate::authorship::Genesis;
 use crate::enrolment_limits::{EnrolmentLimiter, Limits};
 use crate::error::ApiError;
@@ -296,6 +297,24 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     })
 }
 
+/// The request body, at most [`MAX_BODY`] bytes, each piece charged to `slot` as it arrives.
+async fn charged_body(mut body: Body, slot: &Slot) -> Result<Vec<u8>, ApiError> {
+    let mut collected = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|e| ApiError::BadRequest(format!("request body cannot be read: {e}")))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if collected.len() + data.len() > MAX_BODY {
+            return Err(ApiError::TooLarge);
+        }
+        slot.charge(data.len())?;
+        collected.extend_from_slice(&data);
+    }
+    Ok(collected)
+}
+
 fn frame_error(e: FrameError) -> ApiError {
     match e {
         FrameError::TooLarge => ApiError::TooLarge,
@@ -309,11 +328,25 @@ async fn sync(
     encoding: FrameEncoding,
     request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    // Admitted before the body is read: an upload in progress is an exchange in progress.
-    let _exchange = state.inner.admission.enter(&device.id)?;
-    let body = body_bytes(Bytes::from_request(request, &state).await)?;
+    // Admitted before the body is read: an upload in progress is an exchange in progress. The
+    // slot is charged for the body as it arrives and for the frame as it inflates, and gives
+    // it all back when this request ends.
+    let slot = state.inner.admission.enter(&device.id)?;
+    let body = charged_body(request.into_body(), &slot).await?;
+    let charged = slot.clone();
     let request = blocking(move || {
-        SyncRequest::read_body(&body, encoding.deflated, &mut |_| Ok(())).map_err(frame_error)
+        let mut refused = None;
+        let mut charge = |bytes: usize| {
+            charged.charge(bytes).map_err(|refusal| {
+                refused = Some(refusal);
+                FrameError::OverBudget
+            })
+        };
+        let decoded = SyncRequest::read_body(&body, encoding.deflated, &mut charge);
+        match (decoded, refused) {
+            (Err(FrameError::OverBudget), Some(refusal)) => Err(ApiError::NotAdmitted(refusal)),
+            (decoded, _) => decoded.map_err(frame_error),
+        }
     })
     .await?;
     let received = request.messages.len();

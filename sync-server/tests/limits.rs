@@ -156,6 +156,47 @@ fn closed_now(stream: &mut TcpStream) -> bool {
     closed
 }
 
+/// Whether the server has written anything to `stream` or closed it, without waiting.
+fn answered_or_closed(stream: &mut TcpStream) -> bool {
+    stream.set_nonblocking(true).expect("non-blocking");
+    let mut byte = [0u8; 1];
+    let answered = match stream.peek(&mut byte) {
+        Ok(_) => true,
+        Err(e) => e.kind() != ErrorKind::WouldBlock,
+    };
+    stream.set_nonblocking(false).expect("blocking");
+    answered
+}
+
+/// A sync upload of `len` bytes whose head asks `Expect: 100-continue`, returned once the
+/// server has admitted it (answered 100 Continue, which hyper does when the handler starts
+/// reading the body); no byte of the body is sent.
+fn admitted_upload(port: u16, token: &str, len: usize) -> TcpStream {
+    let head = format!(
+        "POST {SYNC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: {FRAME_CONTENT_TYPE}\r\nContent-Length: {len}\r\n\
+         Expect: 100-continue\r\n\r\n"
+    );
+    let mut stream = connect(port, head.as_bytes());
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("read timeout");
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => answer.push(byte[0]),
+            other => panic!("no interim answer to the upload: {other:?}"),
+        }
+    }
+    assert!(
+        answer.starts_with(b"HTTP/1.1 100"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    stream
+}
+
 fn connect(port: u16, first_bytes: &[u8]) -> TcpStream {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.write_all(first_bytes).expect("first bytes");
@@ -191,7 +232,17 @@ fn slow_headers_are_closed_and_a_sync_still_succeeds() {
     let mut settings = Settings::new(dir.path());
     settings.header_read_timeout = Duration::from_secs(1);
     let server = TestServer::start_with(settings, "http");
-    let client = Client::new(&server.url);
+    // A kept-alive connection idle for a second is closed too; this client opens a new one for
+    // every request rather than race that close.
+    let client = Client::with_agent(
+        &server.url,
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_idle_connections(0)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into(),
+    );
     let mut doctor = Device::enroll(&client, &admin.code(&clinic, Role::Doctor, None), 1);
 
     // A partial request head, nothing at all, and two bytes that could begin an HTTP/2 preface.
@@ -270,29 +321,12 @@ fn a_device_has_at_most_two_exchanges_in_progress() {
     doctor.create("clinic", &[("name", "A")]);
     doctor.sync(&client);
 
-    // Two uploads that stall after their first bytes: two exchanges in progress.
-    let head = format!(
-        "POST {SYNC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: {FRAME_CONTENT_TYPE}\r\nContent-Length: 1000\r\n\r\nEKQ1",
-        doctor.token
-    );
+    // Two uploads admitted (the server asks for their bodies) that stall: two exchanges in
+    // progress.
     let stalled: Vec<TcpStream> = (0..2)
-        .map(|_| connect(server.port(), head.as_bytes()))
+        .map(|_| admitted_upload(server.port(), &doctor.token, 1000))
         .collect();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let refused = loop {
-        let reply = client.sync_raw(&doctor.token, &SyncRequest::default());
-        if reply.status == 429 || Instant::now() > deadline {
-            break reply;
-        }
-        assert_eq!(
-            reply.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let refused = client.sync_raw(&doctor.token, &SyncRequest::default());
     assert_eq!(
         refused.status, 429,
         "a third exchange of one device while two are in progress"
@@ -316,5 +350,151 @@ fn a_device_has_at_most_two_exchanges_in_progress() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    server.stop();
+}
+
+/// An upload of a `len`-byte uncompressed frame that sends `sent` bytes of it and stalls;
+/// started again when the server refused it (another request was charged first).
+struct Stalled {
+    port: u16,
+    token: String,
+    len: usize,
+    sent: usize,
+    stream: TcpStream,
+}
+
+impl Stalled {
+    fn new(port: u16, token: &str, len: usize, sent: usize) -> Stalled {
+        let mut stream = admitted_upload(port, token, len);
+        stream
+            .write_all(&vec![0u8; sent])
+            .expect("part of the body");
+        Stalled {
+            port,
+            token: token.to_string(),
+            len,
+            sent,
+            stream,
+        }
+    }
+
+    /// Starts the upload again if the server answered (refused) it.
+    fn keep(&mut self) {
+        if answered_or_closed(&mut self.stream) {
+            *self = Stalled::new(self.port, &self.token, self.len, self.sent);
+        }
+    }
+}
+
+/// A frame of one message of `len` bytes that are not a sync message.
+fn large_frame(len: usize) -> SyncRequest {
+    SyncRequest {
+        cursor: 0,
+        messages: vec![DocMessage {
+            doc: "patient/large".into(),
+            message: vec![7; len],
+        }],
+    }
+}
+
+/// Posts `request` (deflated when that is smaller) until the answer is `status`, for at most
+/// 30 s, keeping the `held` uploads in progress; returns the last answer.
+fn post_until(
+    client: &Client,
+    token: &str,
+    request: &SyncRequest,
+    status: u16,
+    held: &mut [&mut Stalled],
+) -> common::Reply {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for upload in held.iter_mut() {
+            upload.keep();
+        }
+        let reply = client.sync_raw(token, request);
+        if reply.status == status || Instant::now() > deadline {
+            return reply;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn bytes_in_flight_are_bounded_per_device_and_per_server() {
+    const KIB: usize = 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let admin = Admin::open(dir.path());
+    let clinic = admin.clinic("A");
+    let mut settings = Settings::new(dir.path());
+    settings.admission.exchanges_per_device = 64;
+    settings.admission.device_bytes = 1024 * KIB;
+    settings.admission.server_bytes = 1536 * KIB;
+    let server = TestServer::start_with(settings, "http");
+    let client = Client::new(&server.url);
+    let mut doctor = Device::enroll(&client, &admin.code(&clinic, Role::Doctor, None), 1);
+    let desk = Device::enroll(&client, &admin.code(&clinic, Role::FrontDesk, None), 2);
+    let nurse = Device::enroll(&client, &admin.code(&clinic, Role::Nurse, None), 3);
+
+    // A small deflated frame that inflates past the device's budget is refused as it inflates.
+    let (body, deflated) = protocol::compress(large_frame(2048 * KIB).encode());
+    assert!(deflated && body.len() < 64 * KIB);
+    let reply = client.sync_raw(&doctor.token, &large_frame(2048 * KIB));
+    assert_eq!(
+        reply.status,
+        429,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.header("retry-after"), Some("1"));
+
+    // An upload in progress holds what it sent: the same device's next large frame does not
+    // fit beside it, another device's does.
+    let mut first = Stalled::new(server.port(), &doctor.token, 700 * KIB, 600 * KIB);
+    let reply = post_until(
+        &client,
+        &doctor.token,
+        &large_frame(600 * KIB),
+        429,
+        &mut [&mut first],
+    );
+    assert_eq!(
+        reply.status,
+        429,
+        "a device's second large frame beside its stalled one: {}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    // Two devices' uploads in progress fill most of the server's budget: a third device's
+    // large frame is refused with 503.
+    let mut second = Stalled::new(server.port(), &desk.token, 700 * KIB, 600 * KIB);
+    let reply = post_until(
+        &client,
+        &nurse.token,
+        &large_frame(600 * KIB),
+        503,
+        &mut [&mut first, &mut second],
+    );
+    assert_eq!(
+        reply.status,
+        503,
+        "a third device's large frame with the server's budget spent: {}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.header("retry-after"), Some("2"));
+
+    // When the uploads go, their bytes come back and a normal sync goes through.
+    drop((first, second));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let reply = client.sync_raw(&nurse.token, &large_frame(600 * KIB));
+        // Not a sync message: read and refused for what it is, no longer for its size.
+        if reply.status == 400 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {}", reply.status);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    doctor.create("clinic", &[("name", "A")]);
+    doctor.sync(&client);
+    assert!(admin.document(&clinic, "clinic").is_some());
     server.stop();
 }
