@@ -72,7 +72,13 @@ fn load_config(cli: &Cli) -> Result<Config, SetupError> {
 
 /// Logs go to `enkaku.log` in the data directory, never to the terminal.
 fn init_logging(dir: &Path, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(dir).ok()?;
+    // The directory and the log file are the owner's alone before anything is written; what
+    // had to be tightened is logged once the log is open.
+    let mut tightened: Vec<PathBuf> = crate::private_files::private_dir(dir)
+        .ok()?
+        .into_iter()
+        .collect();
+    tightened.extend(crate::private_files::private_file(&dir.join("enkaku.log")).ok()?);
     let appender = tracing_appender::rolling::never(dir, "enkaku.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_new(level)
@@ -83,6 +89,7 @@ fn init_logging(dir: &Path, level: &str) -> Option<tracing_appender::non_blockin
         .with_env_filter(filter)
         .try_init()
         .ok()?;
+    crate::store::log_tightened(tightened);
     Some(guard)
 }
 

@@ -49,6 +49,12 @@ pub enum StoreError {
     NotAStore { path: PathBuf, reason: String },
     #[error("{path}: the database file is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
+    #[error("{path}: cannot make the file owner-only (0600): {source}")]
+    Private {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: cannot create the data directory: {source}")]
     CreateDir {
         path: PathBuf,
@@ -122,6 +128,14 @@ pub struct Store {
     search_keys: Option<index::SearchKeys>,
 }
 
+/// Says in the log which files or directories were readable by others and have been made the
+/// owner's alone.
+pub(crate) fn log_tightened(paths: impl IntoIterator<Item = PathBuf>) {
+    for path in paths {
+        tracing::warn!(path = %path.display(), "was readable by others; tightened to owner-only");
+    }
+}
+
 /// The file name of the store inside a data directory.
 pub const DB_FILE: &str = "enkaku.sqlite3";
 
@@ -131,16 +145,25 @@ const CACHE_CAPACITY: usize = 64;
 impl Store {
     /// Opens (creating if needed) the store in `dir`.
     pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        let tightened =
+            crate::private_files::private_dir(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        log_tightened(tightened);
         Store::open(&dir.join(DB_FILE))
     }
 
-    /// Opens (creating if needed) the store in the SQLite file at `path`.
+    /// Opens (creating if needed) the store in the SQLite file at `path`. The file, its WAL and
+    /// shared-memory files are the owner's alone (0600).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         schema::check_file(path)?;
+        let tightened =
+            crate::private_files::private_database(path).map_err(|source| StoreError::Private {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        log_tightened(tightened);
         let conn = Connection::open(path).map_err(StoreError::sqlite(path))?;
         schema::prepare(&conn, path)?;
         let actor = schema::device_actor(&conn, path)?;
