@@ -1,12 +1,14 @@
 //! A stolen field laptop: what the workstation leaves on disk. The data directory and every file
 //! the program writes are the owner's alone whatever the umask; staff PINs are kept as Argon2id
-//! hashes, and an old salted SHA-256 hash still signs in and is replaced.
+//! hashes, and an old salted SHA-256 hash still signs in and is replaced; an encrypted store
+//! (SQLCipher, key wrapped under a passphrase in `enkaku.key`) shows no patient data in its
+//! files and opens only with its passphrase.
 
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use common::app::App;
 use enkaku::store::Store;
@@ -174,4 +176,231 @@ fn an_old_sha256_pin_still_signs_in_and_is_rehashed_to_argon2id() {
         store.clinic().unwrap().unwrap().staff["dr-tanaka"].pin_hash,
         Some(now)
     );
+}
+
+const PASSPHRASE: &str = "correct horse battery staple";
+
+/// Runs the real binary with these passphrase variables (and no terminal to ask on).
+fn enkaku_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_enkaku"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("ENKAKU_CONFIG")
+        .env_remove("ENKAKU_STAFF")
+        .env_remove("ENKAKU_PASSPHRASE")
+        .env_remove("ENKAKU_NEW_PASSPHRASE")
+        .env("HOME", dir)
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("the enkaku binary runs")
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+/// The raw bytes of the store and, when present, its WAL.
+fn raw_store(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["enkaku.sqlite3", "enkaku.sqlite3-wal"]
+        .iter()
+        .filter_map(|name| {
+            std::fs::read(dir.join(name))
+                .ok()
+                .map(|b| (name.to_string(), b))
+        })
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn an_encrypted_store_shows_no_patient_data_and_opens_only_with_its_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut p = common::patient("p-secret");
+    p.demographics.name_kanji = "暗号 花子".into();
+    p.demographics.name_kana = "アンゴウ ハナコ".into();
+    p.demographics.phone = "090-7777-1234".into();
+    p.demographics.date_of_birth = enkaku::domain::parse_date("1971-03-14").unwrap();
+    let mut store = Store::open_dir(dir).unwrap();
+    store.add_patient("system:cli", &p).unwrap();
+    drop(store);
+    let needles = [
+        "暗号 花子",
+        "アンゴウ ハナコ",
+        "090-7777-1234",
+        "1971-03-14",
+    ];
+    let clear: Vec<u8> = raw_store(dir).into_iter().flat_map(|(_, b)| b).collect();
+    let seen: Vec<&str> = needles
+        .iter()
+        .copied()
+        .filter(|n| contains(&clear, n))
+        .collect();
+    assert!(
+        seen.contains(&"暗号 花子"),
+        "the clear store shows the name: {seen:?}"
+    );
+
+    let out = enkaku_with(dir, &["store", "status"], &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not encrypted"));
+    let out = enkaku_with(
+        dir,
+        &["store", "encrypt"],
+        &[("ENKAKU_NEW_PASSPHRASE", "too short")],
+    );
+    assert!(
+        !out.status.success() && stderr(&out).contains("at least 12"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("enkaku.key").exists(), "nothing written");
+
+    let out = enkaku_with(
+        dir,
+        &["store", "encrypt"],
+        &[("ENKAKU_NEW_PASSPHRASE", PASSPHRASE)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode(&dir.join("enkaku.key")), 0o600);
+    for (name, bytes) in raw_store(dir) {
+        for needle in needles {
+            assert!(!contains(&bytes, needle), "{name} shows {needle:?}");
+        }
+        assert!(
+            !contains(&bytes, "SQLite format 3"),
+            "{name} has a clear header"
+        );
+    }
+    let out = enkaku_with(dir, &["store", "status"], &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("store: encrypted"));
+
+    // Without the passphrase, or with a wrong one: a clear error, and nothing written.
+    let before = (
+        std::fs::read(dir.join("enkaku.sqlite3")).unwrap(),
+        std::fs::read(dir.join("enkaku.key")).unwrap(),
+    );
+    let out = enkaku_with(dir, &["export"], &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("ENKAKU_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
+    let out = enkaku_with(
+        dir,
+        &["export"],
+        &[("ENKAKU_PASSPHRASE", "the wrong passphrase")],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("passphrase is wrong"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(matches!(
+        Store::open_dir(dir),
+        Err(enkaku::store::StoreError::Locked { .. })
+    ));
+    let after = (
+        std::fs::read(dir.join("enkaku.sqlite3")).unwrap(),
+        std::fs::read(dir.join("enkaku.key")).unwrap(),
+    );
+    assert!(before == after, "a refused open wrote nothing");
+
+    // With it, the data is there.
+    let out = enkaku_with(dir, &["export"], &[("ENKAKU_PASSPHRASE", PASSPHRASE)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("暗号 花子"));
+
+    // An edit goes through the WAL encrypted too.
+    let key = enkaku::store::at_rest::unlock(dir, PASSPHRASE)
+        .unwrap()
+        .unwrap();
+    let mut store = Store::open_with_key(&dir.join("enkaku.sqlite3"), Some(&key)).unwrap();
+    store
+        .update_demographics("system:cli", "p-secret", |d| {
+            d.phone = "090-5555-0000".into()
+        })
+        .unwrap();
+    let files = raw_store(dir);
+    assert!(
+        files.iter().any(|(n, _)| n.ends_with("-wal")),
+        "the edit is in the WAL"
+    );
+    for (name, bytes) in files {
+        assert!(
+            !contains(&bytes, "090-5555-0000"),
+            "{name} shows the new phone"
+        );
+    }
+    drop(store);
+    assert_eq!(mode(&dir.join("enkaku.sqlite3")), 0o600);
+}
+
+#[test]
+fn a_new_passphrase_rewraps_the_key_and_a_wrong_old_one_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut store = Store::open_dir(dir).unwrap();
+    store
+        .add_patient("system:cli", &common::patient("p-1"))
+        .unwrap();
+    drop(store);
+    let out = enkaku_with(
+        dir,
+        &["store", "encrypt"],
+        &[("ENKAKU_NEW_PASSPHRASE", PASSPHRASE)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store_bytes = std::fs::read(dir.join("enkaku.sqlite3")).unwrap();
+    let key_file = std::fs::read(dir.join("enkaku.key")).unwrap();
+
+    let new = "a quite different passphrase";
+    let out = enkaku_with(
+        dir,
+        &["store", "passphrase"],
+        &[
+            ("ENKAKU_PASSPHRASE", "not the passphrase"),
+            ("ENKAKU_NEW_PASSPHRASE", new),
+        ],
+    );
+    assert!(
+        !out.status.success() && stderr(&out).contains("passphrase is wrong"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(dir.join("enkaku.key")).unwrap(), key_file);
+
+    let out = enkaku_with(
+        dir,
+        &["store", "passphrase"],
+        &[
+            ("ENKAKU_PASSPHRASE", PASSPHRASE),
+            ("ENKAKU_NEW_PASSPHRASE", new),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(dir.join("enkaku.sqlite3")).unwrap(),
+        store_bytes,
+        "not re-encrypted"
+    );
+    assert_eq!(mode(&dir.join("enkaku.key")), 0o600);
+    let out = enkaku_with(dir, &["export"], &[("ENKAKU_PASSPHRASE", PASSPHRASE)]);
+    assert!(
+        !out.status.success(),
+        "the old passphrase no longer opens it"
+    );
+    let out = enkaku_with(dir, &["export"], &[("ENKAKU_PASSPHRASE", new)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("山田 太郎"));
 }

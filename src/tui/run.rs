@@ -145,10 +145,7 @@ fn start_sync(db: &std::path::Path, events: mpsc::UnboundedSender<SyncEvent>) ->
 /// SQLite's `data_version` on a read-only connection of its own. The pragma reads a counter the
 /// connection already holds, so it runs on the async task without blocking it.
 async fn watch_store(path: std::path::PathBuf, actions: mpsc::UnboundedSender<Action>) {
-    let conn = match rusqlite::Connection::open_with_flags(
-        &path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    ) {
+    let conn = match crate::store::open_connection(&path, true) {
         Ok(conn) => conn,
         Err(e) => {
             tracing::error!(error = %e, "the store watcher cannot open the store");
