@@ -404,3 +404,17 @@ fn a_new_passphrase_rewraps_the_key_and_a_wrong_old_one_changes_nothing() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("山田 太郎"));
 }
+
+#[test]
+fn the_status_line_says_when_the_store_is_not_encrypted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = App::new(tmp.path(), Lang::En, "true {room}");
+    a.sign_in("dr-tanaka");
+    a.state.store_encrypted = Some(false);
+    assert!(a.render(120, 30).contains("store: not encrypted"));
+    a.state.store_encrypted = Some(true);
+    assert!(!a.render(120, 30).contains("not encrypted"));
+    a.state.lang = Lang::Ja;
+    a.state.store_encrypted = Some(false);
+    assert!(a.render(120, 30).contains("暗号化なし"));
+}

@@ -57,6 +57,7 @@ async fn event_loop(worker: Worker, lang: Lang, today: crate::domain::Date) -> s
     let mut terminal_events = EventStream::new();
     let mut state = AppState::new(lang, time::OffsetDateTime::now_utc(), today);
     state.video_command = video_command;
+    state.store_encrypted = Some(crate::store::key::unlocked().is_some());
     if sync.is_some() {
         state.sync = super::state::SyncState::Enrolled(None);
     }
