@@ -28,7 +28,7 @@ use serde_json::{Map, Value as Json};
 
 pub use self::args::{
     AuditCommand, Cli, ClinicCommand, Command, DrugsCommand, PatientsCommand, QueueCommand,
-    ReportCommand, StaffCommand,
+    ReportCommand, StaffCommand, StoreCommand,
 };
 pub use self::clinic::ClinicPlan;
 use self::error::json;
@@ -72,7 +72,13 @@ fn load_config(cli: &Cli) -> Result<Config, SetupError> {
 
 /// Logs go to `enkaku.log` in the data directory, never to the terminal.
 fn init_logging(dir: &Path, level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    std::fs::create_dir_all(dir).ok()?;
+    // The directory and the log file are the owner's alone before anything is written; what
+    // had to be tightened is logged once the log is open.
+    let mut tightened: Vec<PathBuf> = crate::private_files::private_dir(dir)
+        .ok()?
+        .into_iter()
+        .collect();
+    tightened.extend(crate::private_files::private_file(&dir.join("enkaku.log")).ok()?);
     let appender = tracing_appender::rolling::never(dir, "enkaku.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_new(level)
@@ -83,6 +89,7 @@ fn init_logging(dir: &Path, level: &str) -> Option<tracing_appender::non_blockin
         .with_env_filter(filter)
         .try_init()
         .ok()?;
+    crate::store::log_tightened(tightened);
     Some(guard)
 }
 
@@ -121,7 +128,17 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             ..
         }) => return Ok(check(&dir, case, *json)?),
         Some(Command::Drugs(command)) => return Ok(drugs(&dir, command)?),
+        Some(Command::Store(command)) => return Ok(store_command(&dir, command)?),
         _ => {}
+    }
+    // An encrypted store is unlocked once, here; staff then switch by PIN.
+    if crate::store::at_rest::is_encrypted(&dir) {
+        let passphrase = passphrase(PASSPHRASE_VAR, "Store passphrase: ")?;
+        if let Some(key) =
+            crate::store::at_rest::unlock(&dir, &passphrase).map_err(SetupError::from)?
+        {
+            crate::store::key::set_unlocked(key);
+        }
     }
     let mut store = Store::open_dir(&dir).map_err(SetupError::from)?;
     tracing::info!(data_dir = %dir.display(), "store opened");
@@ -135,7 +152,8 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             | Command::Check {
                 encounter: None, ..
             }
-            | Command::Drugs(_),
+            | Command::Drugs(_)
+            | Command::Store(_),
         ) => ExitCode::SUCCESS,
         None => workstation(cli, &config, store, &dir)?,
         Some(Command::Demo { patients }) => demo(&mut store, *patients)?,
@@ -158,6 +176,69 @@ fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             report_compliance(&dir, &mut store, from, to, *json)?
         }
     })
+}
+
+/// The current passphrase of an encrypted store, and a new one.
+const PASSPHRASE_VAR: &str = "ENKAKU_PASSPHRASE";
+const NEW_PASSPHRASE_VAR: &str = "ENKAKU_NEW_PASSPHRASE";
+
+/// A passphrase from the environment variable `var`, or asked for on the terminal without echo.
+fn passphrase(var: &'static str, prompt: &str) -> Result<zeroize::Zeroizing<String>, SetupError> {
+    use std::io::IsTerminal as _;
+    if let Ok(value) = std::env::var(var) {
+        return Ok(zeroize::Zeroizing::new(value));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(SetupError::NoPassphrase { var });
+    }
+    rpassword::prompt_password(prompt)
+        .map(zeroize::Zeroizing::new)
+        .map_err(SetupError::Terminal)
+}
+
+/// A new passphrase: from `ENKAKU_NEW_PASSPHRASE`, or asked for twice on the terminal.
+fn new_passphrase() -> Result<zeroize::Zeroizing<String>, SetupError> {
+    if std::env::var_os(NEW_PASSPHRASE_VAR).is_some() {
+        return passphrase(NEW_PASSPHRASE_VAR, "");
+    }
+    let first = passphrase(
+        NEW_PASSPHRASE_VAR,
+        "New passphrase (12 characters or more): ",
+    )?;
+    crate::store::key::check_passphrase(&first).map_err(crate::store::StoreError::from)?;
+    let again = passphrase(NEW_PASSPHRASE_VAR, "The new passphrase again: ")?;
+    if *first != *again {
+        return Err(SetupError::PassphraseMismatch);
+    }
+    Ok(first)
+}
+
+/// `enkaku store encrypt | passphrase | status`.
+fn store_command(dir: &Path, command: &StoreCommand) -> Result<ExitCode, SetupError> {
+    use crate::store::at_rest;
+    match command {
+        StoreCommand::Status => {
+            if at_rest::is_encrypted(dir) {
+                say!("store: encrypted (SQLCipher, key in enkaku.key)");
+            } else {
+                say!("store: not encrypted (`enkaku store encrypt` encrypts it)");
+            }
+        }
+        StoreCommand::Encrypt => {
+            let new = new_passphrase()?;
+            let docs = at_rest::encrypt(dir, &new)?;
+            say!(
+                "store encrypted: {docs} documents; the key is in enkaku.key, wrapped under the passphrase"
+            );
+        }
+        StoreCommand::Passphrase => {
+            let old = passphrase(PASSPHRASE_VAR, "Current passphrase: ")?;
+            let new = new_passphrase()?;
+            at_rest::change_passphrase(dir, &old, &new)?;
+            say!("passphrase changed; the store was not rewritten");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The default `--staff`: a change made from the command line by nobody in particular.

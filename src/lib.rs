@@ -19,6 +19,8 @@ pub mod drugs;
 #[cfg(feature = "client")]
 pub mod patients_import;
 #[cfg(feature = "client")]
+pub mod private_files;
+#[cfg(feature = "client")]
 pub mod reservations;
 #[cfg(feature = "client")]
 pub mod rules;

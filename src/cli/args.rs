@@ -99,6 +99,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Encryption of the store at rest
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+/// `enkaku store ...`. Passphrases are read from `ENKAKU_PASSPHRASE` (the current one) and
+/// `ENKAKU_NEW_PASSPHRASE` (a new one), or asked for on the terminal; at least 12 characters.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Encrypt the clear store (SQLCipher) under a new random key, wrapped under a new
+    /// passphrase in `enkaku.key`; the clear store is replaced only once the copy checks out
+    Encrypt,
+    /// Wrap the store's key under a new passphrase (the store itself is not rewritten)
+    Passphrase,
+    /// Say whether the store is encrypted
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

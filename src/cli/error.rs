@@ -92,6 +92,10 @@ pub enum SetupError {
     Seed(#[source] DemoError),
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
+    #[error("no passphrase: set {var} or run on a terminal to be asked for it")]
+    NoPassphrase { var: &'static str },
+    #[error("the two passphrases differ: nothing was changed")]
+    PassphraseMismatch,
     #[error(transparent)]
     Output(#[from] OutputError),
 }

@@ -205,29 +205,24 @@ pub struct ClinicSettings {
 }
 
 impl Staff {
-    /// The stored form of a PIN: `salt$hex(sha256(salt:pin))`.
+    /// The stored form of a PIN under `salt` (random per hash): an Argon2id PHC string.
     pub fn hash_pin(salt: &str, pin: &str) -> String {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(format!("{salt}:{pin}").as_bytes());
-        format!("{salt}${}", hex::encode(digest))
+        super::pin::hash(salt, pin)
     }
 
     /// Whether `pin` is this staff member's PIN. No PIN set means no sign-in.
     pub fn verify_pin(&self, pin: &str) -> bool {
-        let Some(stored) = &self.pin_hash else {
-            return false;
-        };
-        let Some((salt, _)) = stored.split_once('$') else {
-            return false;
-        };
-        // Compare every byte so that the time taken does not tell how much matched.
-        let candidate = Staff::hash_pin(salt, pin);
-        candidate.len() == stored.len()
-            && candidate
-                .bytes()
-                .zip(stored.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        self.pin_hash
+            .as_deref()
+            .is_some_and(|stored| super::pin::verify(stored, pin))
+    }
+
+    /// Whether the stored PIN hash is in an older form (salted SHA-256) or made with other
+    /// parameters than today's, to be replaced after the next good sign-in.
+    pub fn pin_needs_rehash(&self) -> bool {
+        self.pin_hash
+            .as_deref()
+            .is_some_and(super::pin::needs_rehash)
     }
 }
 

@@ -7,6 +7,7 @@ mod drug;
 mod encounter;
 mod home_care;
 mod patient;
+pub mod pin;
 mod queue;
 mod session;
 mod text;

@@ -258,10 +258,12 @@ fn normalise_code(code: &str) -> String {
 impl DrugMaster {
     /// Opens (creating if needed) `drugs.sqlite3` in the data directory `dir`.
     pub fn open_dir(dir: &Path) -> Result<DrugMaster, DrugError> {
-        std::fs::create_dir_all(dir).map_err(|source| DrugError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        let tightened =
+            crate::private_files::private_dir(dir).map_err(|source| DrugError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        crate::store::log_tightened(tightened);
         DrugMaster::open(&dir.join(DRUGS_DB_FILE))
     }
 
@@ -269,6 +271,12 @@ impl DrugMaster {
     /// by other tables than the ones compiled in are reclassified.
     pub fn open(path: &Path) -> Result<DrugMaster, DrugError> {
         check_file(path)?;
+        let tightened =
+            crate::private_files::private_database(path).map_err(|source| DrugError::Private {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        crate::store::log_tightened(tightened);
         let conn = Connection::open(path).map_err(sqlite(path))?;
         DrugMaster::prepare(conn, path)
     }

@@ -27,6 +27,12 @@ pub enum DrugError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{}: cannot make the file owner-only (0600): {source}", path.display())]
+    Private {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{}: cannot create the data directory: {source}", path.display())]
     CreateDir {
         path: PathBuf,

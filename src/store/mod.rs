@@ -4,6 +4,7 @@
 //! document or several — with their index rows and audit entries is committed in one SQLite
 //! transaction.
 
+pub mod at_rest;
 mod audit;
 mod bridge;
 mod docs;
@@ -11,6 +12,7 @@ mod facts;
 mod front_desk;
 mod home_care;
 mod index;
+pub mod key;
 mod lockout;
 mod patient_import;
 mod persist;
@@ -51,6 +53,30 @@ pub enum StoreError {
     NotAStore { path: PathBuf, reason: String },
     #[error("{path}: the database file is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
+    #[error(
+        "{path}: the store is encrypted: unlock it with its passphrase (ENKAKU_PASSPHRASE or the prompt)"
+    )]
+    Locked { path: PathBuf },
+    #[error("{path}: the key does not open this store (enkaku.key belongs to another store?)")]
+    WrongKey { path: PathBuf },
+    #[error(
+        "{path}: enkaku.key is present but the store is not encrypted (an interrupted `enkaku store encrypt`?): the key protects nothing yet; remove enkaku.key and run `enkaku store encrypt` again"
+    )]
+    NotEncrypted { path: PathBuf },
+    #[error(
+        "{path}: the store is already encrypted (`enkaku store passphrase` changes the passphrase)"
+    )]
+    AlreadyEncrypted { path: PathBuf },
+    #[error("{path}: the store is not encrypted: `enkaku store encrypt` encrypts it")]
+    NotEncryptedYet { path: PathBuf },
+    #[error(transparent)]
+    Key(#[from] key::KeyError),
+    #[error("{path}: cannot make the file owner-only (0600): {source}")]
+    Private {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}: cannot create the data directory: {source}")]
     CreateDir {
         path: PathBuf,
@@ -124,6 +150,56 @@ pub struct Store {
     search_keys: Option<index::SearchKeys>,
 }
 
+/// Says in the log which files or directories were readable by others and have been made the
+/// owner's alone.
+pub(crate) fn log_tightened(paths: impl IntoIterator<Item = PathBuf>) {
+    for path in paths {
+        tracing::warn!(path = %path.display(), "was readable by others; tightened to owner-only");
+    }
+}
+
+/// Gives SQLCipher the raw data key of a connection (before anything else reads the file) and
+/// checks that it opens the file: a wrong key reads the first page as noise.
+pub(crate) fn apply_key(
+    conn: &Connection,
+    key: &key::DataKey,
+    path: &Path,
+) -> Result<(), StoreError> {
+    let pragma = key.pragma();
+    conn.pragma_update(None, "key", pragma.as_str())
+        .map_err(StoreError::sqlite(path))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(StoreError::WrongKey {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => Err(StoreError::sqlite(path)(e)),
+    }
+}
+
+/// A connection of its own to the store at `path` (read-only if asked), with the key unlocked
+/// at start if the store is encrypted.
+pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let flags = if read_only {
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        rusqlite::OpenFlags::default()
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(StoreError::sqlite(path))?;
+    if schema::has_clear_header(path) == Some(false)
+        && let Some(key) = key::unlocked()
+    {
+        apply_key(&conn, key, path)?;
+    }
+    Ok(conn)
+}
+
 /// The file name of the store inside a data directory.
 pub const DB_FILE: &str = "enkaku.sqlite3";
 
@@ -133,17 +209,54 @@ const CACHE_CAPACITY: usize = 64;
 impl Store {
     /// Opens (creating if needed) the store in `dir`.
     pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        let tightened =
+            crate::private_files::private_dir(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        log_tightened(tightened);
         Store::open(&dir.join(DB_FILE))
     }
 
-    /// Opens (creating if needed) the store in the SQLite file at `path`.
+    /// Opens (creating if needed) the store in the SQLite file at `path`, with the key unlocked
+    /// at start if there is one ([`key::set_unlocked`]). The file, its WAL and shared-memory
+    /// files are the owner's alone (0600).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        schema::check_file(path)?;
+        Store::open_with_key(path, key::unlocked())
+    }
+
+    /// Opens (creating if needed) the store at `path`, encrypted with `key` (SQLCipher) if one
+    /// is given. A store encrypted under another key, or opened without its key, is a clear
+    /// error and nothing is written.
+    pub fn open_with_key(path: &Path, key: Option<&key::DataKey>) -> Result<Store, StoreError> {
+        let clear = schema::has_clear_header(path);
+        match key {
+            None => {
+                let key_file = path.with_file_name(key::KEY_FILE);
+                if clear == Some(false) && key_file.exists() {
+                    return Err(StoreError::Locked {
+                        path: path.to_path_buf(),
+                    });
+                }
+                schema::check_file(path)?;
+            }
+            Some(_) if clear == Some(true) => {
+                return Err(StoreError::NotEncrypted {
+                    path: path.to_path_buf(),
+                });
+            }
+            Some(_) => {}
+        }
+        let tightened =
+            crate::private_files::private_database(path).map_err(|source| StoreError::Private {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        log_tightened(tightened);
         let conn = Connection::open(path).map_err(StoreError::sqlite(path))?;
+        if let Some(key) = key {
+            apply_key(&conn, key, path)?;
+        }
         schema::prepare(&conn, path)?;
         let actor = schema::device_actor(&conn, path)?;
         Ok(Store {

@@ -170,6 +170,20 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, MIGRATE_TO_7),
 ];
 
+/// Whether the file at `path` starts with SQLite's clear header: `None` if it is absent or
+/// empty (a new store), `Some(false)` for anything else, such as an SQLCipher file.
+pub fn has_clear_header(path: &Path) -> Option<bool> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut header = [0u8; 16];
+    match file.read_exact(&mut header) {
+        Ok(()) => Some(&header == b"SQLite format 3\0"),
+        Err(_) => match file.metadata() {
+            Ok(m) if m.len() == 0 => None,
+            _ => Some(false),
+        },
+    }
+}
+
 /// Rejects files that are not SQLite databases or are shorter than their header says, before
 /// SQLite gets a chance to report them later as a generic I/O error.
 pub fn check_file(path: &Path) -> Result<(), StoreError> {

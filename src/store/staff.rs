@@ -278,6 +278,31 @@ impl Store {
         Ok(changed)
     }
 
+    /// After a sign-in that proved `pin`, replaces the member's PIN hash if it is in an older
+    /// form (salted SHA-256, or Argon2id with other parameters) by today's, audited as
+    /// `staff.pin_rehash` under the member's own id. Returns whether it did: nothing is written
+    /// when the hash is current, when `pin` does not match it (it changed in between), or on a
+    /// care team's device, which holds the roster but not the clinic document (the clinic's
+    /// workstation rehashes at the member's next sign-in there). The lockout count is untouched.
+    pub fn rehash_staff_pin(&mut self, staff_id: &str, pin: &str) -> Result<bool, StoreError> {
+        if self.clinic()?.is_none() {
+            return Ok(false);
+        }
+        let salt = uuid::Uuid::new_v4().simple().to_string();
+        let fresh = Staff::hash_pin(&salt, pin);
+        self.edit_clinic(staff_id, "staff.pin_rehash", |e| {
+            let clinic = clinic_in(e)?;
+            let Some(member) = clinic.staff.get(staff_id) else {
+                return Ok(false);
+            };
+            if !member.pin_needs_rehash() || !member.verify_pin(pin) {
+                return Ok(false);
+            }
+            e.put(&["staff", staff_id, "pin_hash"], &fresh)?;
+            Ok(true)
+        })
+    }
+
     /// Deactivates a member of staff, audited as `staff.deactivate`: the record and everything
     /// they did stay (their name still stands on the notes they signed), but they can no longer
     /// sign in. Refuses the clinic's last active administrator.

@@ -84,18 +84,7 @@ impl Device {
             reason: e.to_string(),
         };
         let text = toml::to_string(self).map_err(|e| err(&e))?;
-        let tmp = dir.join(format!("{DEVICE_FILE}.tmp"));
-        {
-            use std::io::Write;
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&tmp).map_err(|e| err(&e))?;
-            file.write_all(text.as_bytes()).map_err(|e| err(&e))?;
-            file.sync_all().map_err(|e| err(&e))?;
-        }
-        std::fs::rename(&tmp, &path).map_err(|e| err(&e))
+        crate::private_files::write_private_atomic(&path, text.as_bytes()).map_err(|e| err(&e))
     }
 }
 

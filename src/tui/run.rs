@@ -68,6 +68,7 @@ async fn event_loop(
     let mut terminal_events = EventStream::new();
     let mut state = AppState::new(lang, time::OffsetDateTime::now_utc(), today);
     state.video_command = video_command;
+    state.store_encrypted = Some(crate::store::key::unlocked().is_some());
     if sync.is_some() {
         state.sync = super::state::SyncState::Enrolled(None);
     }
@@ -160,10 +161,7 @@ fn start_sync(
 /// SQLite's `data_version` on a read-only connection of its own. The pragma reads a counter the
 /// connection already holds, so it runs on the async task without blocking it.
 async fn watch_store(path: std::path::PathBuf, actions: mpsc::UnboundedSender<Action>) {
-    let conn = match rusqlite::Connection::open_with_flags(
-        &path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    ) {
+    let conn = match crate::store::open_connection(&path, true) {
         Ok(conn) => conn,
         Err(e) => {
             tracing::error!(error = %e, "the store watcher cannot open the store");

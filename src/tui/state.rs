@@ -243,6 +243,9 @@ pub struct AppState {
     pub overlay: Option<Overlay>,
     pub status: Option<StatusMessage>,
     pub sync: SyncState,
+    /// Whether the store is encrypted at rest, once the workstation knows: `Some(false)` puts
+    /// `store: not encrypted` on the status line.
+    pub store_encrypted: Option<bool>,
     /// The user asked for a sync (F5): its outcome is said in words, whatever it is.
     pub sync_asked: bool,
     pub now: Instant,
@@ -340,6 +343,7 @@ impl AppState {
             overlay: None,
             status: None,
             sync: SyncState::LocalOnly,
+            store_encrypted: None,
             sync_asked: false,
             now,
             today,

@@ -192,7 +192,18 @@ impl Worker {
         }
         let check = check_pin(record, pin);
         match check {
-            PinCheck::Accepted => self.store.clear_pin_failures(staff)?,
+            PinCheck::Accepted => {
+                self.store.clear_pin_failures(staff)?;
+                if record.pin_needs_rehash() {
+                    // The sign-in stands whether or not the stronger hash could be stored; the
+                    // old one is tried again at the next sign-in.
+                    match self.store.rehash_staff_pin(staff, pin) {
+                        Ok(true) => tracing::info!(staff, "PIN hash upgraded to Argon2id"),
+                        Ok(false) => {}
+                        Err(e) => tracing::warn!(staff, "PIN hash not upgraded: {e}"),
+                    }
+                }
+            }
             PinCheck::Wrong => {
                 if let Some(until) = self.store.record_pin_failure(staff, now)?.locked_until {
                     return Ok(PinCheck::Locked { until });

@@ -308,7 +308,15 @@ fn sync_label(state: &AppState) -> String {
 }
 
 fn status_line(state: &AppState, frame: &mut Frame, area: Rect) {
-    let sync = sync_label(state);
+    let mut sync = sync_label(state);
+    if state.store_encrypted == Some(false) {
+        sync = format!(
+            "{}{sync}",
+            state
+                .lang
+                .tr("保存データ: 暗号化なし · ", "store: not encrypted · ")
+        );
+    }
     let sync = sync.as_str();
     let width = unicode_width::UnicodeWidthStr::width(sync) as u16 + 1;
     let [left, right] =
