@@ -864,32 +864,70 @@ fn set_aside_line(ids: &[String]) -> String {
     )
 }
 
-/// `enkaku sync`: one session with the server.
+/// Sessions one `enkaku sync` runs at most while the server or this device has more to send.
+pub const MAX_SYNC_SESSIONS: usize = 100;
+/// The exit code of an `enkaku sync` that stopped with work still pending.
+pub const EXIT_SYNC_PENDING: u8 = 3;
+
+/// `enkaku sync`: sessions with the server until nothing is pending (at most
+/// [`MAX_SYNC_SESSIONS`]), a progress line after each but the last, then what moved in all.
+/// Work still pending at the end is said, and the exit code is [`EXIT_SYNC_PENDING`].
 fn sync(
     config: &Config,
     store: &mut Store,
     dir: &Path,
     as_json: bool,
 ) -> Result<ExitCode, SyncCommandError> {
-    use crate::sync::client::{Device, Http, SyncError, sync_once};
+    use crate::sync::client::{Device, Http, SyncError, SyncReport, sync_once};
     let device = Device::load(dir)?.ok_or(SyncError::NotEnrolled)?;
     let mut http = Http::trusting(std::time::Duration::from_secs(60), &config.sync_trust)?;
-    let report = sync_once(store, &device, &mut http)?;
+    let mut total = SyncReport::default();
+    for session in 1..=MAX_SYNC_SESSIONS {
+        let report = sync_once(store, &device, &mut http)?;
+        total.round_trips += report.round_trips;
+        total.docs_sent += report.docs_sent;
+        total.docs_received += report.docs_received;
+        total.changes_received += report.changes_received;
+        total.body_bytes_up += report.body_bytes_up;
+        total.body_bytes_down += report.body_bytes_down;
+        total.cursor = report.cursor;
+        total.pending = report.pending;
+        for id in report.quarantined {
+            if !total.quarantined.contains(&id) {
+                total.quarantined.push(id);
+            }
+        }
+        if !total.pending {
+            break;
+        }
+        if !as_json {
+            eprintln!(
+                "part {session}: sent {} documents, received {} so far; syncing more…",
+                total.docs_sent, total.docs_received
+            );
+        }
+    }
     if as_json {
-        say!("{}", json(&report)?);
+        say!("{}", json(&total)?);
     } else {
         say!(
             "sent {} documents, received {} documents ({} changes) in {} round trips; {} B up, {} B down",
-            report.docs_sent,
-            report.docs_received,
-            report.changes_received,
-            report.round_trips,
-            report.body_bytes_up,
-            report.body_bytes_down
+            total.docs_sent,
+            total.docs_received,
+            total.changes_received,
+            total.round_trips,
+            total.body_bytes_up,
+            total.body_bytes_down
         );
-        if !report.quarantined.is_empty() {
-            say!("{}", set_aside_line(&report.quarantined));
+        if !total.quarantined.is_empty() {
+            say!("{}", set_aside_line(&total.quarantined));
         }
+    }
+    if total.pending {
+        eprintln!(
+            "more is pending after {MAX_SYNC_SESSIONS} sessions: run `enkaku sync` again to go on"
+        );
+        return Ok(ExitCode::from(EXIT_SYNC_PENDING));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -136,3 +136,68 @@ fn a_document_the_device_cannot_read_is_set_aside_and_the_rest_syncs_on() {
     assert_eq!(export(&mut doctor_store), export(&mut desk_store));
     server.stop();
 }
+
+/// Synthetic patients on top of the demo clinic: enough that the first upload, in one request,
+/// was refused (413) and that a first download took more than one session.
+const LARGE_CLINIC: usize = 6_500;
+
+#[test]
+fn a_first_sync_of_a_large_clinic_goes_in_batches_up_and_down() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let admin = Admin::open(server_dir.path());
+    let clinic = admin.clinic("遠隔クリニック");
+    let server = TestServer::start(server_dir.path());
+
+    let desk_dir = tempfile::tempdir().unwrap();
+    device(
+        desk_dir.path(),
+        &admin,
+        &clinic,
+        Role::FrontDesk,
+        &server.url,
+        true,
+    );
+    {
+        let mut store = Store::open_dir(desk_dir.path()).unwrap();
+        enkaku::demo::add_synthetic(&mut store, LARGE_CLINIC).unwrap();
+    }
+    let out = enkaku(desk_dir.path(), &["sync"]);
+    assert!(
+        out.status.success(),
+        "upload: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let mut desk_store = Store::open_dir(desk_dir.path()).unwrap();
+    assert!(
+        desk_store.dirty_docs().unwrap().is_empty(),
+        "everything went up"
+    );
+
+    let doctor_dir = tempfile::tempdir().unwrap();
+    device(
+        doctor_dir.path(),
+        &admin,
+        &clinic,
+        Role::Doctor,
+        &server.url,
+        false,
+    );
+    let out = enkaku(doctor_dir.path(), &["sync"]);
+    assert!(
+        out.status.success(),
+        "download: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("syncing more…"),
+        "progress is shown: {}",
+        text(&out.stderr)
+    );
+    let mut doctor_store = Store::open_dir(doctor_dir.path()).unwrap();
+    let desk = export(&mut desk_store);
+    assert!(desk.len() > LARGE_CLINIC, "{} documents", desk.len());
+    assert_eq!(export(&mut doctor_store), desk);
+    server.stop();
+}

@@ -2321,6 +2321,7 @@ fn sync_reports_update_the_label_and_say_a_new_error_once() {
         last_sync: None,
         last_error: Some("the server cannot be reached".into()),
         quarantined: 0,
+        more: false,
     };
     assert!(update(&mut state, Action::SyncStatus(failed.clone())).is_empty());
     assert_eq!(state.sync, SyncState::Enrolled(Some(failed.clone())));
@@ -2338,6 +2339,7 @@ fn sync_reports_update_the_label_and_say_a_new_error_once() {
         last_sync: Some("2026-11-21T01:00:00Z".into()),
         last_error: None,
         quarantined: 0,
+        more: false,
     };
     update(&mut state, Action::SyncStatus(ok.clone()));
     assert_eq!(state.sync, SyncState::Enrolled(Some(ok)));
@@ -2362,6 +2364,7 @@ fn f5_syncs_now_and_says_how_it_went() {
         last_sync: None,
         last_error: Some("the server cannot be reached".into()),
         quarantined: 0,
+        more: false,
     };
     state.sync = SyncState::Enrolled(Some(failed.clone()));
     assert!(matches!(
@@ -2383,6 +2386,7 @@ fn f5_syncs_now_and_says_how_it_went() {
         last_sync: Some("2026-11-21T01:00:00Z".into()),
         last_error: None,
         quarantined: 0,
+        more: false,
     };
     update(&mut state, Action::SyncStatus(ok));
     let said = state.status.clone().expect("success is said");

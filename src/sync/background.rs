@@ -34,6 +34,8 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Documents from the server set aside because this device cannot read them.
     pub quarantined: usize,
+    /// The last session stopped with more to sync; the next one starts at once.
+    pub more: bool,
 }
 
 /// The wait before the next attempt after `failures` failures in a row: exponential from 5 s up
@@ -182,7 +184,8 @@ async fn run(
         let event = match result {
             Ok(report) => {
                 failures = 0;
-                retry_at = None;
+                // A large first sync goes on in the next session at once, not a minute later.
+                retry_at = report.pending.then(Instant::now);
                 ticker.reset();
                 completed(&report, status)
             }
@@ -228,6 +231,7 @@ fn status_of(store: &mut Store, result: &Result<SyncReport, SyncError>) -> SyncS
             .filter(|s| !s.is_empty()),
         last_error: result.as_ref().err().map(|e| e.to_string()),
         quarantined: store.quarantined().map(|q| q.len()).unwrap_or(0),
+        more: result.as_ref().is_ok_and(|r| r.pending),
     }
 }
 
@@ -242,6 +246,7 @@ fn report_unusable(events: &mpsc::UnboundedSender<SyncEvent>, error: String) {
             last_sync: None,
             last_error: Some(error),
             quarantined: 0,
+            more: false,
         },
     });
 }

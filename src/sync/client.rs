@@ -34,6 +34,10 @@ pub enum SyncError {
     Unauthorized,
     #[error("the server answered {status}: {body}")]
     Refused { status: u16, body: String },
+    #[error(
+        "the request was too large for the server ({bytes} bytes; 413): nothing of it was kept, sync again to send it in smaller parts"
+    )]
+    TooLarge { bytes: usize },
     #[error("the server's answer cannot be read: {0}")]
     BadAnswer(String),
     #[error(transparent)]
@@ -166,6 +170,9 @@ pub struct SyncReport {
     /// Documents from the server this device cannot read, set aside this session (their ids);
     /// the rest of the session went on without them.
     pub quarantined: Vec<String>,
+    /// The session reached its last round with work left (the server had more, or this device
+    /// had documents not sent yet): sync again to go on.
+    pub pending: bool,
 }
 
 /// One sync session: repeats exchanges until neither side has anything to send.
@@ -206,15 +213,22 @@ fn session(
     let mut states = HashMap::new();
     let mut plan = Plan::new(store.dirty_docs()?);
     let url = format!("{}{SYNC_PATH}", device.server);
-    while let Some((candidates, how)) = plan.compose() {
+    while let Some((candidates, _)) = plan.compose() {
+        let candidates = candidates.to_vec();
         let mut messages = Vec::new();
         let mut sent = Vec::new();
-        for id in candidates {
+        let mut bytes = 0;
+        let mut deferred = Vec::new();
+        for id in &candidates {
+            if !plan.room(messages.len(), bytes) {
+                deferred.push(id.clone());
+                continue;
+            }
             if !store.exists(id)? {
                 continue;
             }
             let state = sync_state(&mut states, store, id)?;
-            let message = match how {
+            let message = match plan.how(id) {
                 Compose::Offer => {
                     protocol::offer(store.doc(id)?, state).map(automerge::sync::Message::encode)
                 }
@@ -223,6 +237,7 @@ fn session(
             if let Some(message) = message
                 && plan.worth_sending(is_ack(&message))
             {
+                bytes += message.len();
                 messages.push(DocMessage {
                     doc: id.to_string(),
                     message,
@@ -230,6 +245,7 @@ fn session(
                 sent.push(id.clone());
             }
         }
+        plan.defer(deferred);
         if !plan.exchange(messages.len()) {
             break;
         }
@@ -273,6 +289,7 @@ fn session(
     report.docs_sent = plan.docs_sent();
     report.docs_received = plan.docs_received();
     report.cursor = cursor;
+    report.pending = plan.pending();
     Ok(report)
 }
 
@@ -306,13 +323,19 @@ fn exchange(
     if compressed {
         headers.push(("content-encoding", "deflate".to_string()));
     }
-    report.body_bytes_up += body.len();
+    if body.len() > protocol::MAX_BODY {
+        // The server would refuse it unread, and a refusal mid-upload reads as a broken pipe.
+        return Err(SyncError::TooLarge { bytes: body.len() });
+    }
+    let bytes = body.len();
+    report.body_bytes_up += bytes;
     let answer = transport.post(url, &headers, body)?;
     report.round_trips += 1;
     report.body_bytes_down += answer.body.len();
     match answer.status {
         200 => {}
         401 => return Err(SyncError::Unauthorized),
+        413 => return Err(SyncError::TooLarge { bytes }),
         status => {
             return Err(SyncError::Refused {
                 status,

@@ -10,6 +10,13 @@ use crate::protocol::DocId;
 /// Rounds of one session before it stops (each round is one request); the next session goes on
 /// from the cursor the last round saved.
 pub const MAX_ROUNDS: usize = 16;
+/// Documents one request carries at most; the rest wait for the next round. With
+/// [`MAX_REQUEST_BYTES`], a first upload of any size goes in requests far below the server's
+/// body limit.
+pub const MAX_DOCS_PER_REQUEST: usize = 500;
+/// Message bytes one request carries before the rest wait for the next round (a single larger
+/// document still goes, alone).
+pub const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
 
 /// How a round's messages are built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +47,8 @@ pub struct Plan {
     more: bool,
     sent: BTreeSet<DocId>,
     received: BTreeSet<DocId>,
+    /// Documents left out of a full request, not offered yet: offered in a later round.
+    unoffered: BTreeSet<DocId>,
 }
 
 impl Plan {
@@ -51,7 +60,35 @@ impl Plan {
             more: false,
             sent: BTreeSet::new(),
             received: BTreeSet::new(),
+            unoffered: BTreeSet::new(),
         }
+    }
+
+    /// How the message for `id` is built this round: as the round composes, except that a
+    /// document left out of a full request is offered (with its changes) when its turn comes.
+    pub fn how(&self, id: &DocId) -> Compose {
+        if self.round == 0 || self.unoffered.contains(id) {
+            Compose::Offer
+        } else {
+            Compose::Reply
+        }
+    }
+
+    /// Whether a request already holding `docs` messages of `bytes` bytes takes another.
+    pub fn room(&self, docs: usize, bytes: usize) -> bool {
+        docs < MAX_DOCS_PER_REQUEST && bytes < MAX_REQUEST_BYTES
+    }
+
+    /// Records documents left out of this round's request because it was full: the next
+    /// round composes them again.
+    pub fn defer(&mut self, docs: impl IntoIterator<Item = DocId>) {
+        self.unoffered.extend(docs);
+    }
+
+    /// The session stopped at its last round with work left: the server had more, or
+    /// documents of this device were not offered yet. Another session goes on from here.
+    pub fn pending(&self) -> bool {
+        self.round >= MAX_ROUNDS && (self.more || !self.unoffered.is_empty())
     }
 
     /// The documents to build a message for this round, and how; `None` when the session is
@@ -84,7 +121,10 @@ impl Plan {
 
     /// Records the documents a sent request carried messages for.
     pub fn sent(&mut self, docs: impl IntoIterator<Item = DocId>) {
-        self.sent.extend(docs);
+        for id in docs {
+            self.unoffered.remove(&id);
+            self.sent.insert(id);
+        }
     }
 
     /// Takes in the server's reply and plans the next round: the documents the server spoke
@@ -94,6 +134,11 @@ impl Plan {
         for id in reply.still_dirty {
             if !self.candidates.contains(&id) && self.sent.contains(&id) {
                 self.candidates.push(id);
+            }
+        }
+        for id in &self.unoffered {
+            if !self.candidates.contains(id) {
+                self.candidates.push(id.clone());
             }
         }
         self.received.extend(reply.received);
@@ -295,6 +340,45 @@ mod tests {
             3,
             1,
         );
+    }
+
+    #[test]
+    fn a_full_request_leaves_the_rest_for_the_next_round_as_offers() {
+        let dirty = ids(&["patient/a", "patient/b", "patient/c"]);
+        let mut plan = Plan::new(dirty.clone());
+        assert!(plan.room(MAX_DOCS_PER_REQUEST - 1, 0));
+        assert!(!plan.room(MAX_DOCS_PER_REQUEST, 0));
+        assert!(!plan.room(1, MAX_REQUEST_BYTES));
+        // Only `a` fitted.
+        plan.sent(ids(&["patient/a"]));
+        plan.defer(ids(&["patient/b", "patient/c"]));
+        plan.after(Reply {
+            received: ids(&["patient/a"]),
+            more: false,
+            still_dirty: ids(&["patient/b", "patient/c"]),
+        });
+        let (next, _) = plan.compose().expect("another round");
+        assert_eq!(next, &ids(&["patient/a", "patient/b", "patient/c"])[..]);
+        assert_eq!(plan.how(&dirty[0]), Compose::Reply);
+        assert_eq!(plan.how(&dirty[1]), Compose::Offer);
+        assert!(plan.exchange(2));
+        plan.sent(ids(&["patient/b", "patient/c"]));
+        assert_eq!(plan.how(&dirty[1]), Compose::Reply);
+        assert!(!plan.pending());
+    }
+
+    #[test]
+    fn a_session_cut_by_its_last_round_says_work_is_pending() {
+        let mut plan = Plan::new(Vec::new());
+        for _ in 0..MAX_ROUNDS {
+            assert!(!plan.pending());
+            plan.after(Reply {
+                received: ids(&["patient/a"]),
+                more: true,
+                still_dirty: Vec::new(),
+            });
+        }
+        assert!(plan.pending());
     }
 
     #[test]

@@ -50,6 +50,10 @@ use crate::storage::{Device, DocWrite, Storage, StorageError, StoredDoc};
 
 /// Catch-up documents per response; the device asks again at once when `more` is set.
 pub const MAX_DOCS_PER_RESPONSE: usize = 200;
+/// Message bytes of catch-up per response: past this the rest waits for the next request
+/// (`more` is set), so a first download of any size goes in responses far below the client's
+/// body limit. A single larger document still goes, alone.
+pub const MAX_RESPONSE_BYTES: usize = 2 * 1024 * 1024;
 /// Messages per request: more is a client bug or an attack, not a sync.
 pub const MAX_MESSAGES_PER_REQUEST: usize = 10_000;
 /// A request whose documents keep moving under it is retried this many times before the device
@@ -325,10 +329,17 @@ impl Exchange<'_> {
         let mut changed =
             self.storage
                 .changed_since(&self.scope, cursor, MAX_DOCS_PER_RESPONSE + 1)?;
-        let more = changed.len() > MAX_DOCS_PER_RESPONSE;
+        let mut more = changed.len() > MAX_DOCS_PER_RESPONSE;
         changed.truncate(MAX_DOCS_PER_RESPONSE);
         let mut offered = Vec::new();
+        let mut bytes: usize = out.iter().map(|m| m.message.len()).sum();
+        let mut covered = cursor;
         for c in &changed {
+            if bytes >= MAX_RESPONSE_BYTES {
+                more = true;
+                break;
+            }
+            covered = c.seq;
             if applied.answered.contains(&c.doc) {
                 continue;
             }
@@ -344,9 +355,11 @@ impl Exchange<'_> {
             };
             let mut state = decode_state(self.storage.sync_state(&self.device.id, &c.doc)?);
             if let Some(message) = offer(&doc, &mut state) {
+                let message = message.encode();
+                bytes += message.len();
                 out.push(DocMessage {
                     doc: c.doc.to_string(),
-                    message: message.encode(),
+                    message,
                 });
                 let brought_to = State {
                     shared_heads: doc.get_heads(),
@@ -355,7 +368,6 @@ impl Exchange<'_> {
                 offered.push((c.doc.clone(), brought_to.encode()));
             }
         }
-        let covered = changed.last().map_or(cursor, |c| c.seq);
         let next = if more { covered } else { covered.max(cursor) };
         if !offered.is_empty() {
             self.storage

@@ -292,6 +292,9 @@ fn sync_label(state: &AppState) -> String {
             if let Some(last) = last {
                 text.push_str(&format!(" · {} {last}", l.tr("最終", "last")));
             }
+            if s.more {
+                text.push_str(l.tr(" · 続きを同期中…", " · syncing more…"));
+            }
             if s.quarantined > 0 {
                 text.push_str(&format!(
                     " · {} {}",
