@@ -46,11 +46,6 @@ pub fn bounded(text: &str, max: usize) -> String {
     }
 }
 
-/// A document id as an error quotes it: at most 64 characters.
-pub fn quoted_id(id: &str) -> String {
-    bounded(id, QUOTE_CHARS)
-}
-
 fn read<D: ReadDoc>(doc: &D, path: &[&str]) -> Result<Json, ShapeError> {
     read_json(doc, path).map_err(|e| ShapeError::new(&path.join("/"), &e))
 }
@@ -154,13 +149,5 @@ mod tests {
         let err = check(&id, &doc).unwrap_err();
         assert_eq!(err.part, "entry e1");
         assert!(err.to_string().len() < 400, "{err}");
-    }
-
-    #[test]
-    fn quotes_are_cut_at_64_characters() {
-        assert_eq!(quoted_id("short"), "short");
-        let cut = quoted_id(&"a".repeat(100));
-        assert_eq!(cut.chars().count(), 65);
-        assert!(cut.ends_with('…'));
     }
 }

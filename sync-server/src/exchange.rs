@@ -280,7 +280,7 @@ impl Exchange<'_> {
             let keep = visible || !added.is_empty();
             if !added.is_empty() {
                 shape::check(id, &doc).map_err(|e| ExchangeError::Unreadable {
-                    doc: shape::quoted_id(id.as_str()),
+                    doc: quote(id.as_str()),
                     reason: e.to_string(),
                 })?;
                 writes.push(DocWrite {
