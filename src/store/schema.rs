@@ -150,8 +150,9 @@ UPDATE queue_index SET
 
 /// Version 7: documents from the server this device cannot read, set aside with the bytes they
 /// would have been, why, and when (see `store::quarantine`), so that sync goes on without them.
+/// `IF NOT EXISTS`: a file marked older than it is (a restored or hand-edited one) may hold it.
 const MIGRATE_TO_7: &str = "
-CREATE TABLE quarantine (
+CREATE TABLE IF NOT EXISTS quarantine (
     doc_id TEXT PRIMARY KEY,
     bytes BLOB NOT NULL,
     reason TEXT NOT NULL,
